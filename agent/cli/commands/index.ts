@@ -1,0 +1,12 @@
+// The command table. Each command lives in its own module, loaded only when invoked, so that
+// `mail-agent validate` never pays for loading an EWS client.
+import type { Command } from '../command.ts';
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+];

@@ -1,0 +1,18 @@
+// The CLI's side effects, injected so tests drive `main` as a function.
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+export function writeLine(stream: Writable, text: string): void {
+  stream.write(text.endsWith('\n') ? text : text + '\n');
+}

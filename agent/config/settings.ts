@@ -1,0 +1,90 @@
+// The normalized settings: what the loader returns (frozen) after schema defaults, semantic checks
+// and secret resolution. Every later stage (reconcile, transports, message, queue) reads only this.
+
+export type Service = 'ews' | 'mapi';
+export type EwsAuth = 'ntlm' | 'basic' | 'oauth';
+export const ExchangeVersions = [
+  'Exchange2007_SP1', 'Exchange2010', 'Exchange2010_SP1', 'Exchange2010_SP2',
+  'Exchange2013', 'Exchange2013_SP1', 'Exchange2016',
+] as const;
+export type ExchangeVersion = (typeof ExchangeVersions)[number];
+
+/** A secret as written in the file: a reference, or a literal (allowed, warned about). */
+export type SecretRef = { file: string } | { env: string } | { literal: true };
+
+export interface MessageSettings {
+  from?: string;
+  charset: string;
+  plainText: boolean;
+  attachmentLimitMB?: number;
+  fromDelegation: boolean;
+}
+
+export interface EwsSettings {
+  /** Resolved endpoint: from `url`, or `server` expanded; absent when `autodiscover` is used. */
+  url?: string;
+  /** The form the file used, for status and logs. */
+  endpointSource: 'url' | 'server' | 'autodiscover';
+  autodiscover?: string;
+  username?: string;
+  auth: EwsAuth;
+  version: 'auto' | ExchangeVersion;
+  rejectInvalidCertificates: boolean;
+  caFile?: string;
+  allowInsecureHttp: boolean;
+  saveCopy: boolean;
+  /** How the secret was given (never its value). */
+  passwordRef?: SecretRef;
+  tokenRef?: SecretRef;
+}
+
+export interface MapiSettings {
+  /** 'default' = the default profile. */
+  profile: string;
+}
+
+export interface TestSettings {
+  to?: string;
+  onChange: boolean;
+}
+
+export interface Settings {
+  apiVersion: 'mail-agent/v1';
+  kind: 'MailSettings';
+  service: Service;
+  message: MessageSettings;
+  ews?: EwsSettings;
+  mapi?: MapiSettings;
+  test: TestSettings;
+}
+
+/** Secret values, kept apart from Settings so that settings can be logged and written to status. */
+export interface Secrets {
+  password?: string;
+  token?: string;
+}
+
+export interface LoadedConfig {
+  path: string;
+  /** `sha256:` + hex of the raw bytes, as `sha256sum` prints. */
+  revision: string;
+  /** `sha256:` over the normalized settings plus a hash of each secret. */
+  settingsDigest: string;
+  settings: Readonly<Settings>;
+  secrets: Readonly<Secrets>;
+  /** Files the settings reference (secret files, caFile): a change to one is a change of the settings. */
+  referencedFiles: readonly string[];
+  warnings: readonly ConfigIssue[];
+}
+
+/** One problem found in a settings file. Never carries a value from the file. */
+export interface ConfigIssue {
+  file: string;
+  /** JSON pointer of the offending node ('' = the document). */
+  path: string;
+  keyword: string;
+  line: number;
+  column: number;
+  message: string;
+  code: string;
+}

@@ -1,0 +1,81 @@
+// Errors carry a stable `code` that callers and the status file match on (the undici way);
+// library errors are turned into these at the boundary, never passed through raw.
+
+export const ErrorCodes = {
+  // settings file
+  ConfigMissing: 'ConfigMissing',
+  ConfigUnreadable: 'ConfigUnreadable',
+  ConfigTooLarge: 'ConfigTooLarge',
+  YamlSyntax: 'YamlSyntax',
+  SchemaViolation: 'SchemaViolation',
+  SemanticViolation: 'SemanticViolation',
+  EncryptedConfigNotDecrypted: 'EncryptedConfigNotDecrypted',
+  SecretUnreadable: 'SecretUnreadable',
+  InsecureSecret: 'InsecureSecret',
+  // transport
+  AuthFailed: 'AuthFailed',
+  CertificateRejected: 'CertificateRejected',
+  SendAsDenied: 'SendAsDenied',
+  ServerBusy: 'ServerBusy',
+  ServerUnavailable: 'ServerUnavailable',
+  ServerError: 'ServerError',
+  ProtocolError: 'ProtocolError',
+  Timeout: 'Timeout',
+  ConnectionFailed: 'ConnectionFailed',
+  HostNotFound: 'HostNotFound',
+  AutodiscoverFailed: 'AutodiscoverFailed',
+  InvalidServerVersion: 'InvalidServerVersion',
+  RecipientRejected: 'RecipientRejected',
+  ProfileNotFound: 'ProfileNotFound',
+  PlatformUnsupported: 'PlatformUnsupported',
+  HelperFailed: 'HelperFailed',
+  // messages and queue
+  MessageInvalid: 'MessageInvalid',
+  AttachmentLimitExceeded: 'AttachmentLimitExceeded',
+  FromNotAllowed: 'FromNotAllowed',
+  CharsetUnencodable: 'CharsetUnencodable',
+  // process
+  Usage: 'Usage',
+  StateDirLocked: 'StateDirLocked',
+  DiskFull: 'DiskFull',
+  Internal: 'Internal',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface AgentErrorOptions {
+  /** true: retrying later may succeed (busy, network); false: needs a new settings file. */
+  transient?: boolean;
+  /** Server-requested delay before a retry (EWS BackOffMilliseconds, Retry-After). */
+  backoffMs?: number;
+  /** The server's own response code, e.g. ErrorSendAsDenied. */
+  serverCode?: string;
+  cause?: unknown;
+}
+
+export class AgentError extends Error {
+  readonly code: ErrorCode;
+  readonly transient: boolean;
+  readonly backoffMs: number | undefined;
+  readonly serverCode: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AgentErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AgentError';
+    this.code = code;
+    this.transient = options.transient ?? false;
+    this.backoffMs = options.backoffMs;
+    this.serverCode = options.serverCode;
+  }
+}
+
+export function isAgentError(value: unknown): value is AgentError {
+  return value instanceof AgentError;
+}
+
+/** Anything thrown, as an AgentError; unknown shapes become Internal with a safe message. */
+export function toAgentError(value: unknown): AgentError {
+  if (value instanceof AgentError) return value;
+  if (value instanceof Error) return new AgentError(ErrorCodes.Internal, value.message, { cause: value });
+  return new AgentError(ErrorCodes.Internal, 'unexpected non-Error failure', { cause: value });
+}

@@ -1,0 +1,50 @@
+// The contract every transport implements (nodemailer's shape: verify, send, close).
+// A transport receives a message already composed as MIME (agent/message) and delivers it.
+
+export interface OutgoingMessage {
+  /** Stable per notification; also the MIME Message-ID (with angle brackets). */
+  messageId: string;
+  /** Envelope, as parsed addresses (bare addr-spec). */
+  from?: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  /** The complete RFC 5322 message, with headers, in its charset's bytes. */
+  mime: Buffer;
+  /** Attachments described for transports that cannot take raw MIME (MAPI). */
+  parts?: MessageParts;
+}
+
+export interface MessageParts {
+  charset: string;
+  text?: string;
+  html?: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
+  /** Set when sending on behalf of another address. */
+  onBehalfOf?: string;
+}
+
+export interface TransportInfo {
+  service: 'ews' | 'mapi';
+  endpoint: string;
+  auth?: string;
+  account?: string;
+  serverVersion?: string;
+  serverBuild?: string;
+}
+
+export interface SendResult {
+  /** The server's id for the sent item, when it gives one. */
+  itemId?: string;
+  messageId: string;
+}
+
+export interface Transport {
+  /** One cheap authenticated call proving endpoint, certificate, credentials and version. */
+  verify(signal?: AbortSignal): Promise<TransportInfo>;
+  send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult>;
+  /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
+  wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
+  close(): Promise<void>;
+}
