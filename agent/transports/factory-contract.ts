@@ -1,0 +1,16 @@
+// How the reconciler obtains a transport for loaded settings. Implementation: agent/transports/index.ts
+// exports `createTransport` with this signature and imports each transport's module lazily (loading
+// ews-javascript-api costs ~335 ms and ~50 MB: only when the settings use EWS).
+import type { LoadedConfig } from '../config/settings.ts';
+import type { Transport } from './transport.ts';
+
+export interface TransportDeps {
+  /** Per-call deadline in ms. */
+  timeoutMs?: number;
+  /** DNS lookup override (tests route autodiscover hosts to loopback). */
+  lookup?: (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void;
+  /** Observer of raw EWS request bodies (tests validate them against Microsoft's schema). */
+  onRequest?: (body: string) => void;
+}
+
+export type CreateTransport = (config: LoadedConfig, deps?: TransportDeps) => Promise<Transport>;
