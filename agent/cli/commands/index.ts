@@ -9,4 +9,8 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'validate', summary: 'check settings files (schema and semantic rules); exit 0 valid, 1 invalid',
+    load: async () => (await import('./validate.ts')).command },
+  { name: 'schema', summary: 'print the JSON Schema of the settings file (--status: of the status file)',
+    load: async () => (await import('./schema.ts')).command },
 ];
