@@ -49,7 +49,7 @@ function describe(error: ErrorObject, node: SchemaNode, data: unknown): string {
     case 'const': return `must be ${String(p.allowedValue)}`;
     case 'format': return custom ?? formatMessages[String(p.format)] ?? `must be a valid ${String(p.format)}`;
     case 'pattern': return custom ?? 'does not have the expected form';
-    case 'minLength': return custom ?? (p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`);
+    case 'minLength': return p.limit === 1 ? 'must not be empty' : custom ?? `must be at least ${String(p.limit)} characters`;
     case 'maxLength': return `must be at most ${String(p.limit)} characters`;
     case 'exclusiveMinimum': return custom ?? `must be greater than ${String(p.limit)}`;
     case 'minimum': return custom ?? `must be at least ${String(p.limit)}`;
@@ -71,14 +71,14 @@ function unknownKeyIssue(error: ErrorObject, node: SchemaNode): IssueDraft {
   const key = String((error.params as { additionalProperty: string }).additionalProperty);
   const known = Object.keys(node.properties ?? {});
   const guess = closest(key, known);
-  const nameable = isNameableKey(key);
-  const hint = guess ? `; did you mean "${guess}"?` : `; expected one of: ${known.join(', ')}`;
+  // The key is repeated only when it is a misspelling of one of ours: any other key could be data
+  // typed in the wrong place (a password under `password:` on its own line becomes a key).
+  const named = guess !== undefined && isNameableKey(key);
   return {
-    // A key that does not look like a name is not repeated: it could be data typed in the wrong place.
-    path: nameable ? error.instancePath + pointer([key]) : error.instancePath,
+    path: named ? error.instancePath + pointer([key]) : error.instancePath,
     locatePath: error.instancePath + pointer([key]),
     keyword: 'additionalProperties', code: 'SchemaViolation', target: 'key',
-    message: `${nameable ? `unknown key "${key}"` : 'unknown key'}${hint}`,
+    message: named ? `unknown key "${key}"; did you mean "${guess}"?` : `unknown key; expected one of: ${known.join(', ')}`,
   };
 }
 

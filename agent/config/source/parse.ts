@@ -26,7 +26,7 @@ export function parseSettingsYaml(text: string): Parsed {
   const tooDeep = checkNestingDepth(text);
   if (tooDeep) return { ok: false, source: undefined, issues: [tooDeep] };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true, logLevel: 'silent' });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true, logLevel: 'error' });
   const source = { text, doc, lines };
   if (doc.errors.length > 0) {
     return { ok: false, source, issues: doc.errors.map((e) => syntax(yamlErrorMessage(e.code), e.pos[0], e.code === 'DUPLICATE_KEY' ? 'uniqueKeys' : 'syntax')) };
