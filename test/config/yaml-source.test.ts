@@ -141,4 +141,10 @@ test('bytes handed in by the caller are used instead of reading the file', async
   assert.ok(result.ok);
 });
 
+test('a self-referencing alias is judged like any wrong value, without looping', async () => {
+  const { text, line, column } = marked(`${validEws}message: &m\n  from: §*m\n`);
+  const issue = firstIssue(await loadText(text));
+  assert.equal([issue.path, issue.keyword, issue.line, issue.column], ['/message/from', 'type', line, column]);
+});
+
 test.run();
