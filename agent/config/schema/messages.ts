@@ -40,7 +40,10 @@ function describe(error: ErrorObject, node: SchemaNode, data: unknown): string {
   const custom = typeof node.errorMessage === 'string' ? node.errorMessage : undefined;
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'type': return custom ?? `must be ${typeNames[String(p.type)] ?? String(p.type)}`;
+    case 'type': {
+      const expected = custom ?? `must be ${typeNames[String(p.type)] ?? String(p.type)}`;
+      return dataAt(data, error.instancePath) === null ? `has no value; ${expected}` : expected;
+    }
     case 'enum': {
       const value = dataAt(data, error.instancePath);
       const guess = typeof value === 'string' ? closest(value, (p.allowedValues as unknown[]).map(String)) : undefined;
