@@ -9,4 +9,6 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
+  { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
 ];
