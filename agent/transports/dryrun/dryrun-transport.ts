@@ -13,6 +13,8 @@ export interface DryRunOptions {
   dir?: string;
   /** false: the transport cannot tell whether a message was sent (wasSent absent), like EWS without saveCopy. */
   supportsWasSent?: boolean;
+  /** Awaited at the start of each send: lets a test hold sends in flight (concurrency, stop()). */
+  beforeSend?(message: OutgoingMessage): Promise<void>;
 }
 
 export class DryRunTransport implements Transport {
@@ -20,11 +22,13 @@ export class DryRunTransport implements Transport {
   readonly failures = new FailurePlan();
   readonly wasSent?: (messageId: string) => Promise<boolean | undefined>;
   private readonly dir: string | undefined;
+  private readonly beforeSend: DryRunOptions['beforeSend'];
   private readonly counts = new Map<string, number>();
   private closed = false;
 
   constructor(options: DryRunOptions = {}) {
     this.dir = options.dir;
+    this.beforeSend = options.beforeSend;
     if (options.supportsWasSent !== false) this.wasSent = (id) => this.holds(id);
   }
 
@@ -39,6 +43,7 @@ export class DryRunTransport implements Transport {
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (this.closed) throw new Error('dry-run transport is closed');
+    await this.beforeSend?.(message);
     const failure = this.failures.next();
     if (failure && !failure.afterDelivery) throw plannedError(failure);
     await this.store(message);
