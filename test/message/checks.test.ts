@@ -15,7 +15,7 @@ async function refusal(input: NotificationInput, settings = utf8Settings, cwd = 
     assert.instance(err, AgentError);
     return err as AgentError;
   }
-  throw new assert.Assertion({ message: 'expected the notification to be refused' });
+  throw new Error('expected the notification to be refused');
 }
 
 const base: NotificationInput = { to: ['ops@contoso.com'], subject: 'ok', body: 'body' };

@@ -14,7 +14,7 @@ export interface DryRunOptions {
   /** false: the transport cannot tell whether a message was sent (wasSent absent), like EWS without saveCopy. */
   supportsWasSent?: boolean;
   /** Awaited at the start of each send: lets a test hold sends in flight (concurrency, stop()). */
-  beforeSend?(message: OutgoingMessage): Promise<void>;
+  beforeSend?: (message: OutgoingMessage) => Promise<void>;
 }
 
 export class DryRunTransport implements Transport {
