@@ -47,6 +47,10 @@ export class Spool {
     return idsWithSuffix(await listDir(this.paths.pending), '.eml');
   }
 
+  async attemptIds(): Promise<string[]> {
+    return idsWithSuffix(await listDir(this.paths.attempts), '.json');
+  }
+
   /** The queued entry, or undefined when it is no longer pending. */
   async read(id: string): Promise<SpoolEntry | undefined> {
     let raw: Buffer;

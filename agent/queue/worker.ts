@@ -2,7 +2,7 @@
 // each attempt (getTransport). Transient failures are retried with capped, jittered exponential backoff
 // (never sooner than the server asked); permanent ones end as failed with the server's reason. An entry
 // whose last attempt has an unknown outcome is re-sent only after transport.wasSent says it was not.
-import { AgentError } from '../errors.ts';
+import { AgentError, ErrorCodes } from '../errors.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.ts';
@@ -37,6 +37,8 @@ export interface DeliveryWorkerOptions {
   /** Called after each attempt's outcome is durable and logged. */
   onOutcome?(entry: NotificationLogEntry): void;
 }
+
+const UNEXPECTED_ERROR_DELAY_MS = 30_000;
 
 interface Tracked {
   attempts: number;
@@ -126,9 +128,10 @@ export class DeliveryWorker {
   private async scan(): Promise<void> {
     const ids = await this.o.spool.pendingIds();
     const present = new Set(ids);
+    const withAttempts = new Set(await this.o.spool.attemptIds());
     for (const id of ids) {
       if (this.entries.has(id)) continue;
-      const attempt = await this.o.spool.readAttempt(id);
+      const attempt = withAttempts.has(id) ? await this.o.spool.readAttempt(id) : undefined;
       this.entries.set(id, trackedFrom(attempt));
     }
     for (const id of this.entries.keys()) {
@@ -159,7 +162,11 @@ export class DeliveryWorker {
 
   private launch(id: string, tracked: Tracked, transport: Transport): void {
     const run = this.attempt(id, tracked, transport)
-      .catch((err: unknown) => this.o.onError?.(err))
+      .catch((err: unknown) => {
+        // Disk trouble, not the transport's: try this entry again later rather than in a hot loop.
+        tracked.notBefore = this.o.clock.now() + UNEXPECTED_ERROR_DELAY_MS;
+        this.o.onError?.(err);
+      })
       .finally(() => {
         this.inFlight.delete(id);
         this.pump();
@@ -168,7 +175,7 @@ export class DeliveryWorker {
   }
 
   private async attempt(id: string, tracked: Tracked, transport: Transport): Promise<void> {
-    const entry = await this.o.spool.read(id);
+    const entry = await this.readOrQuarantine(id);
     if (!entry) {
       this.forget(id);
       return;
@@ -202,6 +209,21 @@ export class DeliveryWorker {
       return;
     }
     await this.delivered(entry, attempts, transport, started, itemId, undefined);
+  }
+
+  /** A corrupt entry (cannot happen short of disk damage or hand edits) goes to failed/, not in a loop. */
+  private async readOrQuarantine(id: string): Promise<SpoolEntry | undefined> {
+    try {
+      return await this.o.spool.read(id);
+    } catch (err) {
+      if (!(err instanceof SyntaxError || (err instanceof AgentError && err.code === ErrorCodes.Internal))) throw err;
+      await this.o.spool.markFailed({
+        id, messageId: '', failedAt: new Date(this.o.clock.now()).toISOString(), attempts: 0,
+        error: { code: ErrorCodes.Internal, message: 'the spool entry is corrupt and cannot be sent' },
+      });
+      this.o.onError?.(err);
+      return undefined;
+    }
   }
 
   private async delivered(entry: SpoolEntry, attempts: number, transport: Transport, started: number,

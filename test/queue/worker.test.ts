@@ -232,4 +232,21 @@ test('a notification still failing transiently past maxAge ends as failed', asyn
   });
 });
 
+test('a corrupt spool entry is moved to failed/, not retried in a loop; the others go out', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport();
+    const errors: unknown[] = [];
+    const h = await harness(state, () => transport, { onError: (err) => errors.push(err) });
+    await submitMany(h.spool, 1);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(h.spool.paths.pendingFile('000000001-000-0000000000'), 'not json\n');
+    await h.worker.start();
+    await waitFor(async () => (await h.worker.counts()).pending === 0, 'the spool drained');
+    await h.worker.stop();
+    assert.equal(await h.worker.counts(), { pending: 0, delivered: 1, failed: 1 });
+    assert.is((await h.spool.readFailed('000000001-000-0000000000'))?.error.code, 'Internal');
+    assert.is(errors.length, 1);
+  });
+});
+
 test.run();
