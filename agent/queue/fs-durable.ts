@@ -1,5 +1,5 @@
 // Small durable-file helpers for the spool: a file is on disk once it and its directory are fsynced.
-import { mkdir, open, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { atomicWrite, fsyncDirectory } from '../state/atomic-write.ts';
 
@@ -26,6 +26,16 @@ export async function writeNewFileDurably(path: string, head: Buffer, body: Read
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
   let offset = 0;
   while (offset < data.length) offset += (await handle.write(data, offset)).bytesWritten;
+}
+
+/**
+ * Atomic replacement without fsync: survives a process crash (kill -9: the page cache is kept) but not
+ * necessarily a power cut. For records whose loss after a power cut is covered by an earlier durable one.
+ */
+export async function replaceFileFast(path: string, data: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data, { mode: 0o600 });
+  await rename(tmp, path);
 }
 
 export async function listDir(dir: string): Promise<string[]> {
