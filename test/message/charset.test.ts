@@ -31,6 +31,18 @@ for (const charset of ['iso-8859-1', 'windows-1252']) {
   });
 }
 
+for (const charset of ['iso-8859-1', 'windows-1252']) {
+  test(`${charset}: the HTML part too`, async () => {
+    const html = `<p>${accented}</p>`;
+    const mime = await composeFor({ to: ['ops@contoso.com'], subject: 'ok', body: html, html: true }, { charset, plainText: false, fromDelegation: false });
+    const part = partBody(mime, 'text/html');
+    assert.ok(part);
+    assert.match(part.headers, new RegExp(`charset=${charset}`, 'i'));
+    assert.ok(part.body.equals(iconv.encode(html, charset)));
+    assert.is(String((await simpleParser(mime)).html).trim(), html);
+  });
+}
+
 test('utf-8 (default) keeps any character', async () => {
   const body = 'Ünïcödé ✓ 日本語 🚀';
   const parsed = await simpleParser(await composeFor({ to: ['a@b.co'], subject: '✓ ok 🚀', body }, { charset: 'utf-8', plainText: false, fromDelegation: false }));

@@ -96,6 +96,16 @@ test('body from stdin (-) as HTML; recipients as lists and repeated flags', asyn
   });
 });
 
+test('an unreadable applied.json: exit 1 saying so, nothing queued', async () => {
+  await withTempDir(async (state) => {
+    await writeFile(join(state, 'applied.json'), '{"revision": "sha256:ab');
+    const io = captureIo();
+    assert.is(await main(['send', '--state-dir', state, '--to', 'a@contoso.com', '--subject', 's'], io), 1);
+    assert.match(io.err(), /applied\.json cannot be read \(not valid JSON\)/);
+    assert.equal(await spoolFiles(state), []);
+  });
+});
+
 test('usage errors exit 64', async () => {
   await withTempDir(async (state) => {
     for (const args of [['--to', 'a@contoso.com'], ['--subject', 's'], ['--to', 'a@contoso.com', '--subject', 's', '--bogus']]) {
