@@ -7,6 +7,7 @@ import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { withDeadline } from './deadline.ts';
 import { classifyFailure } from './outcome.ts';
 import { toOutgoing } from './outgoing.ts';
 import { compactDelivered, spoolCounts } from './spool-counts.ts';
@@ -26,6 +27,8 @@ export interface DeliveryWorkerOptions {
   backoff?: BackoffPolicy;
   /** A notification still failing transiently this long after it was queued ends as failed (default 3 days). */
   maxAgeMs?: number;
+  /** A send (or wasSent) not finished by then counts as a transient Timeout of unknown outcome (default 5 min). */
+  sendTimeoutMs?: number;
   /** Safety-net rescan of the spool directory (default 30 s). */
   scanIntervalMs?: number;
   /** Watch pending/ for entries enqueued by other processes (default true). */
@@ -48,7 +51,7 @@ interface Tracked {
 }
 
 export class DeliveryWorker {
-  private readonly o: Required<Pick<DeliveryWorkerOptions, 'concurrency' | 'backoff' | 'maxAgeMs' | 'scanIntervalMs' | 'clock' | 'random'>> & DeliveryWorkerOptions;
+  private readonly o: Required<Pick<DeliveryWorkerOptions, 'concurrency' | 'backoff' | 'maxAgeMs' | 'sendTimeoutMs' | 'scanIntervalMs' | 'clock' | 'random'>> & DeliveryWorkerOptions;
   private readonly entries = new Map<string, Tracked>();
   private order: string[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -63,7 +66,7 @@ export class DeliveryWorker {
 
   constructor(options: DeliveryWorkerOptions) {
     this.o = {
-      concurrency: 4, backoff: defaultBackoff, maxAgeMs: 3 * 24 * 3600_000, scanIntervalMs: 30_000,
+      concurrency: 4, backoff: defaultBackoff, maxAgeMs: 3 * 24 * 3600_000, sendTimeoutMs: 5 * 60_000, scanIntervalMs: 30_000,
       clock: systemClock, random: Math.random, ...options,
     };
   }
@@ -185,7 +188,8 @@ export class DeliveryWorker {
     if (tracked.unknown && transport.wasSent) {
       let sent: boolean | undefined;
       try {
-        sent = await transport.wasSent(entry.meta.messageId);
+        const wasSent = transport.wasSent.bind(transport);
+        sent = await withDeadline(this.o.clock, this.o.sendTimeoutMs, 'the sent-items check', (signal) => wasSent(entry.meta.messageId, signal));
       } catch (err) {
         await this.failed(entry, tracked, transport, started, err, tracked.attempts, false);
         return;
@@ -203,7 +207,8 @@ export class DeliveryWorker {
     tracked.firstAttemptAt = firstAttemptAt;
     let itemId: string | undefined;
     try {
-      itemId = (await transport.send(await toOutgoing(entry))).itemId;
+      const message = await toOutgoing(entry);
+      itemId = (await withDeadline(this.o.clock, this.o.sendTimeoutMs, 'the send', (signal) => transport.send(message, signal))).itemId;
     } catch (err) {
       await this.failed(entry, tracked, transport, started, err, attempts, tracked.unknown && !confirmedNotSent);
       return;

@@ -232,6 +232,25 @@ test('a notification still failing transiently past maxAge ends as failed', asyn
   });
 });
 
+test('a send that hangs is abandoned at the deadline as a Timeout of unknown outcome, then checked and re-sent', async () => {
+  await withTempDir(async (state) => {
+    let calls = 0;
+    const transport = new DryRunTransport({ beforeSend: () => (++calls === 1 ? new Promise<void>(() => undefined) : Promise.resolve()) });
+    const h = await harness(state, () => transport, { sendTimeoutMs: 60_000 });
+    await submitMany(h.spool, 1);
+    await h.worker.start();
+    await waitFor(() => calls === 1, 'the hung send');
+    h.clock.advance(60_000);
+    await waitFor(() => h.outcomes.length === 1, 'the timeout');
+    assert.equal([h.outcomes[0]?.result, h.outcomes[0]?.code], ['retry', 'Timeout']);
+    h.clock.advance(h.clock.nextDue()! - h.clock.now());
+    await waitFor(() => h.outcomes.length === 2, 'the retry');
+    await h.worker.stop();
+    assert.is(h.outcomes[1]?.result, 'delivered');
+    assert.is(transport.wasSentCalls, 1, 'asked before re-sending');
+  });
+});
+
 test('a corrupt spool entry is moved to failed/, not retried in a loop; the others go out', async () => {
   await withTempDir(async (state) => {
     const transport = new DryRunTransport();

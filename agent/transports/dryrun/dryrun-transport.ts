@@ -19,6 +19,8 @@ export interface DryRunOptions {
 
 export class DryRunTransport implements Transport {
   readonly sent: OutgoingMessage[] = [];
+  /** How often wasSent was asked (tests check that an unknown outcome is looked up before re-sending). */
+  wasSentCalls = 0;
   readonly failures = new FailurePlan();
   readonly wasSent?: (messageId: string) => Promise<boolean | undefined>;
   private readonly dir: string | undefined;
@@ -29,7 +31,12 @@ export class DryRunTransport implements Transport {
   constructor(options: DryRunOptions = {}) {
     this.dir = options.dir;
     this.beforeSend = options.beforeSend;
-    if (options.supportsWasSent !== false) this.wasSent = (id) => this.holds(id);
+    if (options.supportsWasSent !== false) {
+      this.wasSent = (id) => {
+        this.wasSentCalls += 1;
+        return this.holds(id);
+      };
+    }
   }
 
   failNext(failure: PlannedFailure): this {
