@@ -28,7 +28,7 @@ async function once(): Promise<{ enqueuePerSec: number; deliverPerSec: number }>
     let finished!: () => void;
     const all = new Promise<void>((r) => { finished = r; });
     const worker = new DeliveryWorker({
-      spool, getTransport: () => transport, watch: false,
+      spool, getTransport: () => transport, watch: process.env.WATCH !== "0", // the agent watches pending/ (WATCH=0 to compare)
       log: new NotificationsLogWriter(statePaths(state).notificationsLog),
       onOutcome: () => { if (++done === N) finished(); },
     });

@@ -46,6 +46,8 @@ export class DeliveryWorker {
   private readonly entries = new Map<string, Tracked>();
   private order: string[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Recently delivered or failed ids, so the watcher events of their removal do not trigger scans. */
+  private readonly settled = new Set<string>();
   private stopped = false;
   private retryTimer: unknown;
   private scanTimer: unknown;
@@ -68,7 +70,7 @@ export class DeliveryWorker {
   async start(): Promise<RecoveryReport> {
     const report = await recoverSpool(this.o.spool);
     await this.scan();
-    if (this.o.watch !== false) this.watcher = watchPending(this.o.spool.paths.pending, () => this.wake());
+    if (this.o.watch !== false) this.watcher = watchPending(this.o.spool.paths.pending, (name) => this.onPendingChange(name));
     this.scheduleScan();
     this.pump();
     return report;
@@ -78,6 +80,13 @@ export class DeliveryWorker {
   wake(): void {
     if (this.stopped) return;
     this.scanThenPump();
+  }
+
+  /** Our own removals from pending/ also fire the watcher: only a name we do not know means a new arrival. */
+  private onPendingChange(filename: string | undefined): void {
+    const id = filename?.endsWith('.eml') ? filename.slice(0, -4) : undefined;
+    if (id !== undefined && (this.entries.has(id) || this.settled.has(id))) return;
+    this.wake();
   }
 
   counts(): Promise<SpoolCounts> {
@@ -185,5 +194,7 @@ export class DeliveryWorker {
 
   private forget(id: string): void {
     this.entries.delete(id);
+    if (this.settled.size >= 10_000) this.settled.clear(); // bounded; worst case one extra scan
+    this.settled.add(id);
   }
 }
