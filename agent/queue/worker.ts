@@ -8,7 +8,7 @@ import { AttemptRunner } from './attempt.ts';
 import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { compactDelivered, spoolCounts } from './spool-counts.ts';
-import { recoverSpool, type RecoveryReport } from './spool-recovery.ts';
+import { recoverSpool, sweepDeadWriters, type RecoveryReport } from './spool-recovery.ts';
 import type { SpoolCounts } from './spool-types.ts';
 import { watchPending } from './spool-watch.ts';
 import type { Spool } from './spool.ts';
@@ -126,6 +126,7 @@ export class DeliveryWorker {
     if (this.stopped) return;
     this.scanTimer = this.o.clock.setTimeout(() => {
       this.scanThenPump();
+      sweepDeadWriters(this.o.spool).catch((err: unknown) => this.o.onError?.(err));
       this.scheduleScan();
     }, this.o.scanIntervalMs);
   }
