@@ -13,4 +13,6 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./validate.ts')).command },
   { name: 'schema', summary: 'print the JSON Schema of the settings file (--status: of the status file)',
     load: async () => (await import('./schema.ts')).command },
+  { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
+  { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
 ];

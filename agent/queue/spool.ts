@@ -1,0 +1,131 @@
+// The durable notification spool in the state dir (layout and states in spool-paths.ts). `send` processes
+// only enqueue (tmp → rename into pending); the single agent moves entries through their states.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { AgentError, ErrorCodes } from '../errors.ts';
+import { statePaths } from '../state/layout.ts';
+import { atomicWrite, ensurePrivateDir, fsyncDirectory, listDir, replaceFileFast, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
+import { idsWithSuffix, spoolPaths, SpoolDirs, type SpoolPaths } from './spool-paths.ts';
+import type { AttemptRecord, DeliveredRecord, FailedRecord, SpoolMeta } from './spool-types.ts';
+
+export interface SpoolEntry {
+  meta: SpoolMeta;
+  mime: Buffer;
+}
+
+export class Spool {
+  readonly paths: SpoolPaths;
+
+  private constructor(paths: SpoolPaths) {
+    this.paths = paths;
+  }
+
+  /** Opens (creating, 0700) the spool of a state dir. */
+  static async open(stateDir: string): Promise<Spool> {
+    await ensurePrivateDir(stateDir);
+    const paths = spoolPaths(statePaths(stateDir).spool);
+    await ensurePrivateDir(paths.root);
+    for (const dir of SpoolDirs) await ensurePrivateDir(paths[dir]);
+    return new Spool(paths);
+  }
+
+  /** Returns once the notification is on disk: file fsynced, renamed into pending/, directory fsynced. */
+  async enqueue(meta: SpoolMeta, mime: Readable): Promise<void> {
+    const tmp = this.paths.tmpFile(meta.id, process.pid);
+    try {
+      await writeNewFileDurably(tmp, Buffer.from(JSON.stringify(meta) + '\n', 'utf8'), mime);
+      await rename(tmp, this.paths.pendingFile(meta.id));
+      await fsyncDirectory(this.paths.pending);
+    } catch (err) {
+      await unlinkIfExists(tmp);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new AgentError(ErrorCodes.DiskFull, 'no space left in the state dir: nothing queued', { cause: err });
+      throw err;
+    }
+  }
+
+  async pendingIds(): Promise<string[]> {
+    return idsWithSuffix(await listDir(this.paths.pending), '.eml');
+  }
+
+  async attemptIds(): Promise<string[]> {
+    return idsWithSuffix(await listDir(this.paths.attempts), '.json');
+  }
+
+  /** The queued entry, or undefined when it is no longer pending. */
+  async read(id: string): Promise<SpoolEntry | undefined> {
+    let raw: Buffer;
+    try {
+      raw = await readFile(this.paths.pendingFile(id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    return parseEntry(raw);
+  }
+
+  async readAttempt(id: string): Promise<AttemptRecord | undefined> {
+    return readJson<AttemptRecord>(this.paths.attemptFile(id));
+  }
+
+  /**
+   * The in-progress marker is durable (fsynced) before the send starts, so any crash during it, power cut
+   * included, leaves "outcome unknown" behind. A retry-later record need not be: if a power cut loses it,
+   * the durable marker before it still says "unknown", which only costs a wasSent query.
+   */
+  async writeAttempt(id: string, record: AttemptRecord): Promise<void> {
+    const data = JSON.stringify(record);
+    if (record.inProgressSince !== undefined) await atomicWrite(this.paths.attemptFile(id), data);
+    else await replaceFileFast(this.paths.attemptFile(id), data);
+  }
+
+  /**
+   * The record is the commit point (its name is what counts: recovery never reads it), then the body goes.
+   * Not fsynced: after a power cut that loses it, the durable in-progress marker makes the entry "outcome
+   * unknown", and wasSent confirms it without sending again.
+   */
+  async markDelivered(record: DeliveredRecord): Promise<void> {
+    await writeFile(this.paths.deliveredFile(record.id), JSON.stringify(record), { mode: 0o600 });
+    await unlinkIfExists(this.paths.pendingFile(record.id));
+    await unlinkIfExists(this.paths.attemptFile(record.id));
+  }
+
+  async markFailed(record: FailedRecord): Promise<void> {
+    await atomicWrite(this.paths.failedRecord(record.id), JSON.stringify(record));
+    await this.finishFailed(record.id);
+  }
+
+  /** Moves the body of a failed entry next to its record (also run by recovery). */
+  async finishFailed(id: string): Promise<void> {
+    try {
+      await rename(this.paths.pendingFile(id), this.paths.failedFile(id));
+      await fsyncDirectory(this.paths.failed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await unlinkIfExists(this.paths.attemptFile(id));
+  }
+
+  async readFailed(id: string): Promise<FailedRecord | undefined> {
+    return readJson<FailedRecord>(this.paths.failedRecord(id));
+  }
+
+  async readDelivered(id: string): Promise<DeliveredRecord | undefined> {
+    return readJson<DeliveredRecord>(this.paths.deliveredFile(id));
+  }
+}
+
+export function parseEntry(raw: Buffer): SpoolEntry {
+  const newline = raw.indexOf(0x0a);
+  if (newline < 0) throw new AgentError(ErrorCodes.Internal, 'spool entry has no meta line');
+  const meta = JSON.parse(raw.subarray(0, newline).toString('utf8')) as SpoolMeta;
+  return { meta, mime: raw.subarray(newline + 1) };
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,201 @@
+// The delivery worker: FIFO over the spool with bounded concurrency, through whatever transport is live at
+// each attempt (getTransport). Transient failures are retried with capped, jittered exponential backoff
+// (never sooner than the server asked); permanent ones end as failed with the server's reason. An entry
+// whose last attempt has an unknown outcome is re-sent only after transport.wasSent says it was not.
+import type { NotificationLogEntry } from '../notifications-log/entry.ts';
+import type { Transport } from '../transports/transport.ts';
+import { AttemptRunner } from './attempt.ts';
+import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { compactDelivered, spoolCounts } from './spool-counts.ts';
+import { recoverSpool, sweepDeadWriters, type RecoveryReport } from './spool-recovery.ts';
+import type { SpoolCounts } from './spool-types.ts';
+import { watchPending } from './spool-watch.ts';
+import type { Spool } from './spool.ts';
+import { trackedFrom, type Tracked } from './tracked.ts';
+
+export interface DeliveryWorkerOptions {
+  spool: Spool;
+  /** The transport live now, or undefined while none is (notifications then wait). */
+  getTransport(): Transport | undefined;
+  /** Names the transport in the log (e.g. "ews https://…/EWS/Exchange.asmx"). */
+  describeTransport?(transport: Transport): string;
+  log?: { append(entry: NotificationLogEntry): Promise<void> };
+  concurrency?: number;
+  backoff?: BackoffPolicy;
+  /** A notification still failing transiently this long after it was queued ends as failed (default 3 days). */
+  maxAgeMs?: number;
+  /** A send (or wasSent) not finished by then counts as a transient Timeout of unknown outcome (default 5 min). */
+  sendTimeoutMs?: number;
+  /** Safety-net rescan of the spool directory (default 30 s). */
+  scanIntervalMs?: number;
+  /** Watch pending/ for entries enqueued by other processes (default true). */
+  watch?: boolean;
+  clock?: Clock;
+  random?: () => number;
+  /** Unexpected failures (disk, log); the agent logs them. Deliveries carry on. */
+  onError?(err: unknown): void;
+  /** Called after each attempt's outcome is durable and logged. */
+  onOutcome?(entry: NotificationLogEntry): void;
+}
+
+const UNEXPECTED_ERROR_DELAY_MS = 30_000;
+
+export class DeliveryWorker {
+  private readonly o: Required<Pick<DeliveryWorkerOptions, 'concurrency' | 'backoff' | 'maxAgeMs' | 'sendTimeoutMs' | 'scanIntervalMs' | 'clock' | 'random'>> & DeliveryWorkerOptions;
+  private readonly entries = new Map<string, Tracked>();
+  private order: string[] = [];
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Recently delivered or failed ids, so the watcher events of their removal do not trigger scans. */
+  private readonly settled = new Set<string>();
+  private stopped = false;
+  private retryTimer: unknown;
+  private scanTimer: unknown;
+  private watcher: { close(): void } | undefined;
+  private scanning: Promise<void> | undefined;
+  private rescanRequested = false;
+  private deliveredSinceCompaction = 0;
+  private compacting: Promise<void> | undefined;
+  private readonly runner: AttemptRunner;
+
+  constructor(options: DeliveryWorkerOptions) {
+    this.o = {
+      concurrency: 4, backoff: defaultBackoff, maxAgeMs: 3 * 24 * 3600_000, sendTimeoutMs: 5 * 60_000, scanIntervalMs: 30_000,
+      clock: systemClock, random: Math.random, ...options,
+    };
+    this.runner = new AttemptRunner(this.o);
+  }
+
+  /** Recovers the spool after a crash, loads what is pending and starts delivering. */
+  async start(): Promise<RecoveryReport> {
+    const report = await recoverSpool(this.o.spool);
+    await this.scan();
+    if (this.o.watch !== false) this.watcher = watchPending(this.o.spool.paths.pending, (name) => this.onPendingChange(name));
+    this.scheduleScan();
+    this.pump();
+    return report;
+  }
+
+  /** Look again now: a new entry was enqueued, or a transport became live. */
+  wake(): void {
+    if (this.stopped) return;
+    this.scanThenPump();
+  }
+
+  /** Our own removals from pending/ also fire the watcher: only a name we do not know means a new arrival. */
+  private onPendingChange(filename: string | undefined): void {
+    const id = filename?.endsWith('.eml') ? filename.slice(0, -4) : undefined;
+    if (id !== undefined && (this.entries.has(id) || this.settled.has(id))) return;
+    this.wake();
+  }
+
+  counts(): Promise<SpoolCounts> {
+    return spoolCounts(this.o.spool, this.o.clock.now());
+  }
+
+  /** Stops taking new attempts and waits for the in-flight ones to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.o.clock.clearTimeout(this.scanTimer);
+    this.watcher?.close();
+    await this.scanning;
+    await Promise.allSettled([...this.inFlight.values()]);
+    await this.compacting;
+  }
+
+  private scanThenPump(): void {
+    if (this.scanning) {
+      this.rescanRequested = true;
+      return;
+    }
+    this.scanning = this.scan()
+      .catch((err: unknown) => this.o.onError?.(err))
+      .finally(() => {
+        this.scanning = undefined;
+        if (this.rescanRequested && !this.stopped) {
+          this.rescanRequested = false;
+          this.scanThenPump();
+        } else {
+          this.pump();
+        }
+      });
+  }
+
+  private scheduleScan(): void {
+    if (this.stopped) return;
+    this.scanTimer = this.o.clock.setTimeout(() => {
+      this.scanThenPump();
+      sweepDeadWriters(this.o.spool).catch((err: unknown) => this.o.onError?.(err));
+      this.scheduleScan();
+    }, this.o.scanIntervalMs);
+  }
+
+  private async scan(): Promise<void> {
+    const ids = await this.o.spool.pendingIds();
+    const present = new Set(ids);
+    const withAttempts = new Set(await this.o.spool.attemptIds());
+    for (const id of ids) {
+      if (this.entries.has(id)) continue;
+      const attempt = withAttempts.has(id) ? await this.o.spool.readAttempt(id) : undefined;
+      this.entries.set(id, trackedFrom(attempt));
+    }
+    for (const id of this.entries.keys()) {
+      if (!present.has(id) && !this.inFlight.has(id)) this.entries.delete(id);
+    }
+    this.order = [...this.entries.keys()].sort();
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const transport = this.o.getTransport();
+    if (!transport) return; // wake() is called when one becomes live
+    const now = this.o.clock.now();
+    let earliest = Infinity;
+    for (const id of this.order) {
+      if (this.inFlight.size >= this.o.concurrency) break;
+      const tracked = this.entries.get(id);
+      if (!tracked || this.inFlight.has(id)) continue;
+      if (tracked.notBefore > now) {
+        earliest = Math.min(earliest, tracked.notBefore);
+        continue;
+      }
+      this.launch(id, tracked, transport);
+    }
+    this.o.clock.clearTimeout(this.retryTimer);
+    if (earliest !== Infinity) this.retryTimer = this.o.clock.setTimeout(() => this.pump(), earliest - now);
+  }
+
+  private launch(id: string, tracked: Tracked, transport: Transport): void {
+    const run = this.runner.run(id, tracked, transport)
+      .then((result) => {
+        if (result === 'retry') return;
+        this.forget(id);
+        if (result === 'delivered') this.countDelivery();
+      }, (err: unknown) => {
+        // Disk trouble, not the transport's: try this entry again later rather than in a hot loop.
+        tracked.notBefore = this.o.clock.now() + UNEXPECTED_ERROR_DELAY_MS;
+        this.o.onError?.(err);
+      })
+      .finally(() => {
+        this.inFlight.delete(id);
+        this.pump();
+      });
+    this.inFlight.set(id, run);
+  }
+
+  /** Folds delivered records into counts.json every 100 deliveries (in the background). */
+  private countDelivery(): void {
+    this.deliveredSinceCompaction += 1;
+    if (this.deliveredSinceCompaction < 100 || this.compacting) return;
+    this.deliveredSinceCompaction = 0;
+    this.compacting = compactDelivered(this.o.spool).then(() => undefined, (err: unknown) => this.o.onError?.(err))
+      .finally(() => { this.compacting = undefined; });
+  }
+
+  private forget(id: string): void {
+    this.entries.delete(id);
+    if (this.settled.size >= 10_000) this.settled.clear(); // bounded; worst case one extra scan
+    this.settled.add(id);
+  }
+}
