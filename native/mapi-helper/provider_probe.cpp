@@ -79,6 +79,7 @@ void ensure_provider_loadable() {
   if (!info.registered || info.bits == 0 || info.bits == helper_bits()) return;
   throw HelperError("BitnessMismatch", "probe",
                     "the registered MAPI provider (" + info.client + ") is " + std::to_string(info.bits) +
-                        "-bit and this helper is " + std::to_string(helper_bits()) +
-                        "-bit: install the Outlook of the same bitness as the helper (64-bit) — mapi32 was not loaded");
+                        "-bit but this helper is " + std::to_string(helper_bits()) + "-bit; a " + std::to_string(helper_bits()) +
+                        "-bit helper needs a " + std::to_string(helper_bits()) +
+                        "-bit Outlook (mapi32.dll was not loaded)");
 }

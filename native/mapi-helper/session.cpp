@@ -19,13 +19,14 @@ std::string default_profile_name() {
   return std::string();
 }
 
-bool profile_exists(const std::string &name) {
+// The profile's name as the profile table spells it; "" when absent; `name` itself when it cannot tell.
+std::string canonical_profile_name(const std::string &name) {
   try {
     for (const ProfileEntry &p : list_profiles())
-      if (_wcsicmp(widen(p.name).c_str(), widen(name).c_str()) == 0) return true;
-    return false;
+      if (_wcsicmp(widen(p.name).c_str(), widen(name).c_str()) == 0) return p.name;
+    return std::string();
   } catch (const HelperError &) {
-    return true;  // cannot tell: keep the logon's own error
+    return name;
   }
 }
 }  // namespace
@@ -41,13 +42,13 @@ std::string logon(const std::string &profile) {
   if (FAILED(hr)) {
     session = nullptr;
     // Outlook and Wine answer an unknown profile with MAPI_E_NOT_FOUND or MAPI_E_LOGON_FAILED: tell them apart.
-    if (!profile.empty() && (hr == MAPI_E_NOT_FOUND || hr == MAPI_E_LOGON_FAILED) && !profile_exists(profile))
+    if (!profile.empty() && (hr == MAPI_E_NOT_FOUND || hr == MAPI_E_LOGON_FAILED) && canonical_profile_name(profile).empty())
       throw HelperError("ProfileNotFound", "MAPILogonEx", "no MAPI profile has that name", hr);
     if (profile.empty() && hr == MAPI_E_NOT_FOUND)
       throw HelperError("ProfileNotFound", "MAPILogonEx", "there is no default MAPI profile", hr);
     check(hr, "MAPILogonEx");
   }
-  session_profile = profile.empty() ? default_profile_name() : profile;
+  session_profile = profile.empty() ? default_profile_name() : canonical_profile_name(profile);
   return session_profile;
 }
 
