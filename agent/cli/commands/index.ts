@@ -9,4 +9,6 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'mapi', summary: 'Extended MAPI tools: `mapi profiles` lists the Outlook profiles',
+    load: async () => (await import('./mapi.ts')).command },
 ];

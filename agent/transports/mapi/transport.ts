@@ -1,0 +1,130 @@
+// The MAPI transport: a long-lived helper process (native/mapi-helper), one request at a time.
+//
+// "Delivered once": a send is retried on a fresh helper only when the lost helper had not yet reported
+// "submitting" (it announces that just before IMessage::SubmitMessage). Before that point nothing was
+// submitted: the half-built message was never saved, so the store discards it with the process. After it,
+// the outcome is unknown (the store may have taken the message) and the send fails with HelperFailed /
+// SubmitOutcomeUnknown, not transient, rather than risk a duplicate: at most once in that window.
+import { AgentError, ErrorCodes, toAgentError } from '../../errors.ts';
+import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
+import { helperErrorToAgentError, helperLostError } from './errors.ts';
+import { HelperLostError, HelperProcess, HelperReplyError, type SpawnFn } from './helper-process.ts';
+import type { HelloResult, HelperRequest } from './protocol.ts';
+import { toSendRequest } from './send-request.ts';
+
+export interface MapiTransportOptions {
+  /** The helper's command line (from resolveHelperCommand), or the error saying why there is none. */
+  command: string[] | AgentError;
+  env: NodeJS.ProcessEnv;
+  /** '' = the default profile. */
+  profile: string;
+  timeoutMs: number;
+  saveCopy: boolean;
+  spawn?: SpawnFn;
+  /** Told about each helper process started (tests kill it mid-send). */
+  onHelperSpawn?: (pid: number | undefined) => void;
+}
+
+/** Lost before these events: nothing reached the store, a retry cannot duplicate. */
+const submitEvent = 'submitting';
+const maxAttempts = 3;
+
+export class MapiTransport implements Transport {
+  private helper: HelperProcess | undefined;
+  private loggedOnAs: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly options: MapiTransportOptions;
+
+  constructor(options: MapiTransportOptions) {
+    this.options = options;
+  }
+
+  verify(signal?: AbortSignal): Promise<TransportInfo> {
+    return this.serialize(async () => {
+      const hello = (await this.call({ cmd: 'hello' }, signal)) as unknown as HelloResult;
+      const profile = await this.logon(signal, true);
+      return {
+        service: 'mapi' as const,
+        endpoint: profile,
+        serverVersion: `${hello.helper} ${hello.version} (${hello.bits}-bit)`,
+        ...(hello.provider.client ? { serverBuild: hello.provider.client } : {}),
+      };
+    });
+  }
+
+  send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
+    const request = toSendRequest(message, this.options.saveCopy);
+    return this.serialize(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.logon(signal, false);
+          await this.call(request, signal);
+          return { messageId: message.messageId };
+        } catch (err) {
+          if (!(err instanceof HelperLostError)) throw err instanceof AgentError ? err : toAgentError(err);
+          if (err.events.includes(submitEvent))
+            throw helperLostError(`${err.message} after submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
+          if (err.reason === 'aborted' || attempt >= maxAttempts) throw helperLostError(err.message, true);
+          // nothing was submitted: the next attempt runs on a fresh helper
+        }
+      }
+    });
+  }
+
+  /** The profiles the helper sees (for `mail-agent mapi profiles`). */
+  profiles(signal?: AbortSignal): Promise<{ name: string; default: boolean }[]> {
+    return this.serialize(async () => {
+      const result = await this.call({ cmd: 'profiles' }, signal);
+      return result.profiles as { name: string; default: boolean }[];
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    const helper = this.helper;
+    this.helper = undefined;
+    await helper?.stop(2000);
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new AgentError(ErrorCodes.Internal, 'the MAPI transport is closed'));
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async logon(signal: AbortSignal | undefined, force: boolean): Promise<string> {
+    if (!force && this.helper?.alive && this.loggedOnAs !== undefined) return this.loggedOnAs;
+    const result = await this.call({ cmd: 'logon', profile: this.options.profile }, signal);
+    this.loggedOnAs = typeof result.profile === 'string' && result.profile ? result.profile : this.options.profile || 'default';
+    return this.loggedOnAs;
+  }
+
+  /** One request on a live helper (started or restarted here); helper replies become AgentErrors. */
+  private async call(request: HelperRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const helper = this.liveHelper();
+    try {
+      return await helper.request(request, this.options.timeoutMs, signal);
+    } catch (err) {
+      if (err instanceof HelperReplyError) {
+        const mapped = helperErrorToAgentError(err.body);
+        if (mapped.transient) this.loggedOnAs = undefined; // the session may be gone: log on afresh
+        throw mapped;
+      }
+      throw err;
+    }
+  }
+
+  private liveHelper(): HelperProcess {
+    if (this.helper?.alive) return this.helper;
+    const { command } = this.options;
+    if (command instanceof AgentError) throw command;
+    this.helper?.kill();
+    this.loggedOnAs = undefined;
+    this.helper = new HelperProcess(command, this.options.env, this.options.spawn);
+    this.options.onHelperSpawn?.(this.helper.pid);
+    return this.helper;
+  }
+}
