@@ -4,21 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import iconv from 'iconv-lite';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
-import type { Settings } from '../../agent/config/settings.ts';
+import { mapiSettings as settings } from './settings.ts';
 import { outgoing } from './messages.ts';
 import { prepareWine, readLog, skipNotice, wineSkipReason, type Wine } from './wine.ts';
 
 const skip = wineSkipReason();
 const MAPI_LOGON_UI = 0x1, MAPI_PASSWORD_UI = 0x20000, MAPI_USE_DEFAULT = 0x40, MAPI_EXPLICIT_PROFILE = 0x10;
 const MAPI_UNICODE = 0x80000000, MAPI_NO_MAIL = 0x8000;
-
-function settings(profile: string): Settings {
-  return {
-    apiVersion: 'mail-agent/v1', kind: 'MailSettings', service: 'mapi',
-    message: { charset: 'utf-8', plainText: false, fromDelegation: true },
-    mapi: { profile }, test: { onChange: true },
-  };
-}
 
 if (skip) {
   skipNotice('test/mapi/send.test.ts', skip);
