@@ -5,7 +5,7 @@ import { AgentError } from '../../agent/errors.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
 import { mapiSettings } from './settings.ts';
-import { prepareWine, readLog, skipNotice, wineSkipReason, type Wine } from './wine.ts';
+import { readLog, wineTests } from './wine.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<AgentError> {
   try {
@@ -17,19 +17,9 @@ async function rejection(promise: Promise<unknown>): Promise<AgentError> {
   throw new assert.Assertion({ message: 'expected a rejection', operator: 'rejects', generated: false, actual: 'resolved', expects: 'rejected' });
 }
 
-const skip = wineSkipReason();
-if (skip) {
-  skipNotice('test/mapi/failures.test.ts', skip);
-} else {
-  let wine: Wine;
-  test.before(() => { wine = prepareWine('failures'); });
-  test.after(() => {
-    wine.useProvider('x64');
-    wine.cleanup();
-  });
-
+wineTests('test/mapi/failures.test.ts', test, (wine) => {
   test('an unknown profile → ProfileNotFound, permanent, without echoing the name', async () => {
-    const t = createMapiTransport(mapiSettings('NoSuchProfile'), { env: wine.env() });
+    const t = createMapiTransport(mapiSettings('NoSuchProfile'), { env: wine().env() });
     try {
       const err = await rejection(t.verify());
       assert.is(err.code, 'ProfileNotFound');
@@ -42,7 +32,7 @@ if (skip) {
   });
 
   test('no default profile → ProfileNotFound', async () => {
-    const t = createMapiTransport(mapiSettings('default'), { env: wine.env({ MAPI_TEST_PROFILES: 'Outlook,Notifications' }) });
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROFILES: 'Outlook,Notifications' }) });
     try {
       assert.is((await rejection(t.verify())).code, 'ProfileNotFound');
     } finally {
@@ -51,7 +41,7 @@ if (skip) {
   });
 
   test('a logon refused for a profile that exists → AuthFailed, not ProfileNotFound', async () => {
-    const t = createMapiTransport(mapiSettings('Notifications'), { env: wine.env({ MAPI_TEST_FAIL: 'logon' }) });
+    const t = createMapiTransport(mapiSettings('Notifications'), { env: wine().env({ MAPI_TEST_FAIL: 'logon' }) });
     try {
       const err = await rejection(t.verify());
       assert.is(err.code, 'AuthFailed');
@@ -63,8 +53,8 @@ if (skip) {
   });
 
   test('a failed submit → transient ServerUnavailable naming the HRESULT; nothing recorded', async () => {
-    const log = wine.newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine.env({ MAPI_TEST_FAIL: 'submit', MAPI_TEST_PROVIDER_LOG: log }) });
+    const log = wine().newLog();
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_FAIL: 'submit', MAPI_TEST_PROVIDER_LOG: log }) });
     try {
       const err = await rejection(t.send(outgoing({ text: 'x' })));
       assert.is(err.code, 'ServerUnavailable');
@@ -78,8 +68,8 @@ if (skip) {
   });
 
   test('a 32-bit provider → clear refusal before mapi32 is loaded', async () => {
-    wine.useProvider('x86');
-    const t = createMapiTransport(mapiSettings('default'), { env: wine.env() });
+    wine().useProvider('x86');
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env() });
     try {
       const err = await rejection(t.verify());
       assert.is(err.code, 'PlatformUnsupported');
@@ -90,9 +80,9 @@ if (skip) {
       assert.is(sendErr.code, 'PlatformUnsupported');
     } finally {
       await t.close();
-      wine.useProvider('x64');
+      wine().useProvider('x64');
     }
   });
-}
+});
 
 test.run();

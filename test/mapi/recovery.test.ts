@@ -10,7 +10,7 @@ import { AgentError } from '../../agent/errors.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
 import { mapiSettings } from './settings.ts';
-import { prepareWine, readLog, skipNotice, wineSkipReason, type Wine } from './wine.ts';
+import { readLog, wineTests } from './wine.ts';
 
 /** Waits (bounded) until the provider has created its hang marker: the helper is now stuck inside MAPI. */
 async function untilHanging(marker: string): Promise<void> {
@@ -18,20 +18,13 @@ async function untilHanging(marker: string): Promise<void> {
   assert.ok(existsSync(marker), 'the provider reached its hang point');
 }
 
-const skip = wineSkipReason();
-if (skip) {
-  skipNotice('test/mapi/recovery.test.ts', skip);
-} else {
-  let wine: Wine;
-  test.before(() => { wine = prepareWine('recovery'); });
-  test.after(() => wine.cleanup());
-
+wineTests('test/mapi/recovery.test.ts', test, (wine) => {
   test('helper killed mid-send (before submit) → restarted, message delivered once', async () => {
-    const log = wine.newLog();
-    const marker = path.join(wine.tmp, 'hang-kill');
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, 'hang-kill');
     const pids: (number | undefined)[] = [];
     const t = createMapiTransport(mapiSettings('default'), {
-      env: wine.env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
     });
     try {
@@ -51,11 +44,11 @@ if (skip) {
   });
 
   test('helper hung past its deadline (before submit) → killed, restarted, delivered once', async () => {
-    const log = wine.newLog();
-    const marker = path.join(wine.tmp, 'hang-deadline');
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, 'hang-deadline');
     const pids: (number | undefined)[] = [];
     const t = createMapiTransport(mapiSettings('default'), {
-      env: wine.env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
       timeoutMs: 4000,
     });
@@ -71,11 +64,11 @@ if (skip) {
   });
 
   test('helper killed while submitting → not retried (HelperFailed, SubmitOutcomeUnknown); the next send works', async () => {
-    const log = wine.newLog();
-    const marker = path.join(wine.tmp, 'hang-submit');
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, 'hang-submit');
     const pids: (number | undefined)[] = [];
     const t = createMapiTransport(mapiSettings('default'), {
-      env: wine.env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'submit', MAPI_TEST_HANG_ONCE: marker }),
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'submit', MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
     });
     try {
@@ -98,6 +91,6 @@ if (skip) {
       await t.close();
     }
   });
-}
+});
 
 test.run();

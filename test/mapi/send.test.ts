@@ -6,23 +6,16 @@ import iconv from 'iconv-lite';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { mapiSettings as settings } from './settings.ts';
 import { outgoing } from './messages.ts';
-import { prepareWine, readLog, skipNotice, wineSkipReason, type Wine } from './wine.ts';
+import { readLog, wineTests } from './wine.ts';
 
-const skip = wineSkipReason();
 const MAPI_LOGON_UI = 0x1, MAPI_PASSWORD_UI = 0x20000, MAPI_USE_DEFAULT = 0x40, MAPI_EXPLICIT_PROFILE = 0x10;
 const MAPI_UNICODE = 0x80000000, MAPI_NO_MAIL = 0x8000;
 
-if (skip) {
-  skipNotice('test/mapi/send.test.ts', skip);
-} else {
-  let wine: Wine;
-  test.before(() => { wine = prepareWine('send'); });
-  test.after(() => wine.cleanup());
-
+wineTests('test/mapi/send.test.ts', test, (wine) => {
   test('default profile: verify logs on to the default profile; HTML + text + attachments + on behalf', async () => {
-    const log = wine.newLog();
+    const log = wine().newLog();
     const spawned: (number | undefined)[] = [];
-    const t = createMapiTransport(settings('default'), { env: wine.env({ MAPI_TEST_PROVIDER_LOG: log }), onHelperSpawn: (pid) => spawned.push(pid) });
+    const t = createMapiTransport(settings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), onHelperSpawn: (pid) => spawned.push(pid) });
     try {
       const info = await t.verify();
       assert.is(info.service, 'mapi');
@@ -73,8 +66,8 @@ if (skip) {
   });
 
   test('named profile; plain text in ISO-8859-1 → code page 28591; HTML bytes in that charset', async () => {
-    const log = wine.newLog();
-    const t = createMapiTransport(settings('notifications'), { env: wine.env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
+    const log = wine().newLog();
+    const t = createMapiTransport(settings('notifications'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
     try {
       assert.is((await t.verify()).endpoint, 'Notifications');
       await t.send(outgoing({ charset: 'ISO-8859-1', text: 'Grüße aus Köln' }));
@@ -95,6 +88,6 @@ if (skip) {
       await t.close();
     }
   });
-}
+});
 
 test.run();

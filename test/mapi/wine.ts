@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'uvu';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wine64 = '/usr/lib/wine/wine64';
@@ -115,7 +116,21 @@ export function readLog(file: string): ProviderRecord[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProviderRecord);
 }
 
-/** Prints the skip line (uvu has no skip-with-reason of its own). */
-export function skipNotice(file: string, reason: string): void {
-  console.log(`SKIPPED ${file}: ${reason}`);
+/**
+ * Defines a file's Wine tests, or prints plainly that they are skipped and why (uvu has no skip-with-reason).
+ * `wine()` gives the prepared Wine inside a test.
+ */
+export function wineTests(file: string, suite: Test, define: (wine: () => Wine) => void): void {
+  const skip = wineSkipReason();
+  if (skip) {
+    console.log(`SKIPPED ${file}: ${skip}`);
+    return;
+  }
+  let prepared: Wine | undefined;
+  suite.before(() => { prepared = prepareWine(path.basename(file, '.test.ts')); });
+  suite.after(() => prepared?.cleanup());
+  define(() => {
+    if (!prepared) throw new Error('Wine was not prepared');
+    return prepared;
+  });
 }

@@ -62,7 +62,7 @@ export class MapiTransport implements Transport {
           await this.call(request, signal);
           return { messageId: message.messageId };
         } catch (err) {
-          if (!(err instanceof HelperLostError)) throw err instanceof AgentError ? err : toAgentError(err);
+          if (!(err instanceof HelperLostError)) throw err;
           if (err.events.includes(submitEvent))
             throw helperLostError(`${err.message} after submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
           if (err.reason === 'aborted' || attempt >= maxAttempts) throw helperLostError(err.message, true);
@@ -88,9 +88,13 @@ export class MapiTransport implements Transport {
     await helper?.stop(2000);
   }
 
+  /** Runs `work` after the request before it; whatever it throws leaves here as an AgentError. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new AgentError(ErrorCodes.Internal, 'the MAPI transport is closed'));
-    const run = this.queue.then(work, work);
+    const guarded = () => work().catch((err: unknown) => {
+      throw err instanceof HelperLostError ? helperLostError(err.message, true) : toAgentError(err);
+    });
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
   }
