@@ -39,6 +39,7 @@ interface Pending {
 }
 
 const stderrKeep = 2048;
+const exitDrainMs = 100;
 
 export class HelperProcess {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -55,10 +56,18 @@ export class HelperProcess {
     this.exited = new Promise((resolve) => {
       // 'exit', not 'close': under Wine, wineserver may inherit the pipes and hold them open (mapi-notes gotcha 3).
       this.child.once('exit', (code, signal) => {
-        this.markDead('exited', `the MAPI helper exited (${signal ?? `code ${String(code)}`})`);
-        this.child.stdout.destroy();
-        this.child.stderr.destroy();
-        resolve();
+        // A reply written just before exiting may still be in the pipe: read until stdout ends, or
+        // briefly when something else (wineserver) holds the pipe open.
+        const drained = () => {
+          clearTimeout(timer);
+          this.markDead('exited', `the MAPI helper exited (${signal ?? `code ${String(code)}`})`);
+          this.child.stdout.destroy();
+          this.child.stderr.destroy();
+          resolve();
+        };
+        const timer = setTimeout(drained, exitDrainMs);
+        if (this.child.stdout.readableEnded) drained();
+        else this.child.stdout.once('end', drained);
       });
       this.child.once('error', (err) => {
         this.markDead('spawn', `the MAPI helper could not be started: ${err.message}`);
