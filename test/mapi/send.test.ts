@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import iconv from 'iconv-lite';
+import { randomBytes } from 'node:crypto';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { mapiSettings as settings } from './settings.ts';
 import { outgoing } from './messages.ts';
@@ -60,6 +61,19 @@ wineTests('test/mapi/send.test.ts', test, (wine) => {
       assert.ok(Buffer.from(String(rec.attachments[0]?.PR_ATTACH_DATA_BIN), 'base64').equals(pdf));
       assert.is(second.props.PR_BODY_W, 'second');
       assert.is(second.props.PR_HTML, undefined);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a 3 MB attachment goes through the attachment stream intact', async () => {
+    const log = wine().newLog();
+    const t = createMapiTransport(settings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
+    try {
+      const big = randomBytes(3 * 1024 * 1024);
+      await t.send(outgoing({ text: 'big', attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', content: big }] }));
+      const [rec] = readLog(log);
+      assert.ok(Buffer.from(String(rec?.attachments[0]?.PR_ATTACH_DATA_BIN), 'base64').equals(big));
     } finally {
       await t.close();
     }
