@@ -1,8 +1,9 @@
 // mapi-helper: Extended MAPI for the mail agent, over JSON lines on stdin/stdout.
-// Request:  {"id":1,"cmd":"hello"|"profiles"|"logon"|"send"|"logoff", ...}
+// Request:  {"id":1,"cmd":"hello"|"profiles"|"logon"|"send"|"find"|"logoff", ...}
 // Reply:    {"id":1,"ok":true,"result":{...}} or {"id":1,"ok":false,"error":{"code","step","message",["hresult"]}}
 // Progress: {"id":1,"event":"submitting"} (send only, just before SubmitMessage).
 #include "errors.h"
+#include "find.h"
 #include "mapi_api.h"
 #include "provider_probe.h"
 #include "send.h"
@@ -56,6 +57,10 @@ static json dispatch(const json &req, const json &id) {
   }
   if (cmd == "send")
     return send_message(req, [&](const char *event) { write_line({{"id", id}, {"event", event}}); });
+  if (cmd == "find") {
+    std::string where = find_message(current_session(), req.value("messageId", ""));
+    return json{{"found", where.empty() ? json(nullptr) : json(where)}};
+  }
   if (cmd == "logoff") {
     logoff();
     return json::object();

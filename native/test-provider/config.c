@@ -35,7 +35,7 @@ static BOOL env_lists(const char *name, const char *point) {
 
 BOOL config_fails(const char *point) { return env_lists(MAPI_TEST_ENV_FAIL, point); }
 
-/* $MAPI_TEST_HANG=recipients|submit sleeps there (60 s at most, so a forgotten process ends);
+/* $MAPI_TEST_HANG=recipients|submit|submitted sleeps there (60 s at most, so a forgotten process ends);
  * with $MAPI_TEST_HANG_ONCE=FILE only the first process to create FILE hangs. */
 void config_maybe_hang(const char *point) {
   if (!env_lists("MAPI_TEST_HANG", point)) return;

@@ -49,6 +49,7 @@ static HRESULT STDMETHODCALLTYPE submit_message(IMessage *This, ULONG flags) {
   if (config_fails("submit")) return MAPI_E_NETWORK_ERROR;
   HRESULT hr = record_message(&msg->data);
   if (SUCCEEDED(hr)) msg->submitted = TRUE;
+  config_maybe_hang("submitted"); /* the message is in the store; the caller has not heard yet */
   return hr;
 }
 

@@ -83,6 +83,9 @@ HRESULT stream_create(PropList *target, ULONG tag, LPSTREAM *out);
 
 /* Appends the submitted message as one JSON line to $MAPI_TEST_PROVIDER_LOG. */
 HRESULT record_message(const MessageData *m);
+/* Sent Items, as rows with PR_INTERNET_MESSAGE_ID_W: the recorded messages that asked for a copy
+ * (PR_SENTMAIL_ENTRYID). The log is this provider's whole store, so it survives helper processes. */
+PropList *sent_items_rows(ULONG *count);
 
 /* Well-known entry ids of the one store and its folders. */
 #define STORE_EID "TESTSTORE"

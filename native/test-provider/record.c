@@ -128,3 +128,36 @@ HRESULT record_message(const MessageData *m) {
   free(b.data);
   return hr;
 }
+
+/* Reads back what record_message wrote. The ids the tests use need no JSON unescaping. */
+PropList *sent_items_rows(ULONG *count) {
+  static const char key[] = "\"PR_INTERNET_MESSAGE_ID_W\":\"";
+  *count = 0;
+  char path[1024];
+  DWORD n = GetEnvironmentVariableA(MAPI_TEST_ENV_LOG, path, sizeof path);
+  FILE *f = n > 0 && n < sizeof path ? fopen(path, "rb") : NULL;
+  if (!f) return NULL;
+  PropList *rows = NULL;
+  ULONG cap = 0;
+  static char line[1 << 16];
+  while (fgets(line, sizeof line, f)) {
+    char *at = strstr(line, key);
+    if (!at || !strstr(line, "\"PR_SENTMAIL_ENTRYID\"")) continue;
+    at += sizeof key - 1;
+    char *end = strchr(at, '"');
+    if (!end) continue;
+    *end = 0;
+    WCHAR id[512];
+    if (!MultiByteToWideChar(CP_UTF8, 0, at, -1, id, 512)) continue;
+    if (*count == cap) {
+      cap = cap ? cap * 2 : 8;
+      rows = (PropList *)realloc(rows, cap * sizeof(PropList));
+    }
+    memset(&rows[*count], 0, sizeof(PropList));
+    SPropValue v;
+    prop_text_w(&v, PR_INTERNET_MESSAGE_ID_W, id);
+    props_set(&rows[(*count)++], &v);
+  }
+  fclose(f);
+  return rows;
+}

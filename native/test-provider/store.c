@@ -8,7 +8,11 @@ typedef struct {
   Context ctx;
 } Store;
 
-typedef Store Folder;
+typedef struct {
+  ObjHeader h;
+  Context ctx;
+  BOOL sent_items; /* Sent Items (lists the recorded messages that kept a copy) or the Outbox (always empty) */
+} Folder;
 
 static HRESULT STDMETHODCALLTYPE store_get_props(IMsgStore *This, LPSPropTagArray tags, ULONG flags, ULONG *count,
                                                  LPSPropValue *out) {
@@ -34,13 +38,24 @@ static HRESULT STDMETHODCALLTYPE store_get_props(IMsgStore *This, LPSPropTagArra
 
 static HRESULT STDMETHODCALLTYPE store_open_entry(IMsgStore *This, ULONG cb, LPENTRYID eid, LPCIID iid, ULONG flags,
                                                   ULONG *type, LPUNKNOWN *out) {
-  if (cb != strlen(OUTBOX_EID) || memcmp(eid, OUTBOX_EID, cb) != 0) return MAPI_E_NOT_FOUND;
+  BOOL outbox = cb == strlen(OUTBOX_EID) && memcmp(eid, OUTBOX_EID, cb) == 0;
+  BOOL sent = cb == strlen(SENTMAIL_EID) && memcmp(eid, SENTMAIL_EID, cb) == 0;
+  if (!outbox && !sent) return MAPI_E_NOT_FOUND;
   *type = MAPI_FOLDER;
-  return folder_create(&((Store *)This)->ctx, (LPMAPIFOLDER *)out);
+  HRESULT hr = folder_create(&((Store *)This)->ctx, (LPMAPIFOLDER *)out);
+  if (SUCCEEDED(hr)) ((Folder *)*out)->sent_items = sent;
+  return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE folder_create_message(IMAPIFolder *This, LPCIID iid, ULONG flags, LPMESSAGE *out) {
   return message_create(&((Folder *)This)->ctx, out);
+}
+
+static HRESULT STDMETHODCALLTYPE folder_get_contents_table(IMAPIFolder *This, ULONG flags, LPMAPITABLE *out) {
+  if (!((Folder *)This)->sent_items) return table_create(NULL, 0, out);
+  ULONG count = 0;
+  PropList *rows = sent_items_rows(&count);
+  return table_create(rows, count, out);
 }
 
 static struct IMsgStoreVtbl store_vtbl;
@@ -63,6 +78,7 @@ HRESULT folder_create(const Context *ctx, LPMAPIFOLDER *out) {
   if (!folder_vtbl.QueryInterface) {
     fill_vtbl(&folder_vtbl, sizeof folder_vtbl);
     folder_vtbl.CreateMessage = folder_create_message;
+    folder_vtbl.GetContentsTable = folder_get_contents_table;
   }
   Folder *f = (Folder *)calloc(1, sizeof(Folder));
   obj_init(f, &folder_vtbl, NULL);

@@ -62,6 +62,24 @@ static HRESULT STDMETHODCALLTYPE seek_row(IMAPITable *This, BOOKMARK origin, LON
   return S_OK;
 }
 
+/* Only what `find` asks: RES_PROPERTY / RELOP_EQ on a Unicode property. Non-matching rows are dropped. */
+static HRESULT STDMETHODCALLTYPE restrict_rows(IMAPITable *This, LPSRestriction r, ULONG flags) {
+  Table *t = (Table *)This;
+  if (!r) return S_OK;
+  if (r->rt != RES_PROPERTY || r->res.resProperty.relop != RELOP_EQ ||
+      PROP_TYPE(r->res.resProperty.ulPropTag) != PT_UNICODE || !r->res.resProperty.lpProp)
+    return MAPI_E_TOO_COMPLEX;
+  ULONG kept = 0;
+  for (ULONG i = 0; i < t->row_count; i++) {
+    const SPropValue *v = props_find(&t->rows[i], r->res.resProperty.ulPropTag);
+    if (v && wcscmp(v->Value.lpszW, r->res.resProperty.lpProp->Value.lpszW) == 0) t->rows[kept++] = t->rows[i];
+    else props_free(&t->rows[i]);
+  }
+  t->row_count = kept;
+  t->cursor = 0;
+  return S_OK;
+}
+
 static struct IMAPITableVtbl vtbl;
 
 HRESULT table_create(PropList *rows, ULONG row_count, LPMAPITABLE *out) {
@@ -71,6 +89,7 @@ HRESULT table_create(PropList *rows, ULONG row_count, LPMAPITABLE *out) {
     vtbl.GetRowCount = get_row_count;
     vtbl.QueryRows = query_rows;
     vtbl.SeekRow = seek_row;
+    vtbl.Restrict = restrict_rows;
   }
   Table *t = (Table *)calloc(1, sizeof(Table));
   obj_init(t, &vtbl, destroy);

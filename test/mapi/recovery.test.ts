@@ -1,6 +1,6 @@
-// The helper dying or hanging mid-send (under Wine). A send is retried on a fresh helper only while nothing
-// can have been submitted; once the helper has said "submitting", the outcome is unknown and it is not
-// retried, so a notification is never delivered twice.
+// The helper dying or hanging mid-send (under Wine). Before "submitting" a send is simply retried on a
+// fresh helper; after it, the fresh helper first looks for the Message-ID in Sent Items, so a notification
+// is delivered once either way, or — when that cannot be told — reported as SubmitOutcomeUnknown.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
@@ -50,10 +50,10 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
     const t = createMapiTransport(mapiSettings('default'), {
       env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
-      timeoutMs: 4000,
+      timeoutMs: 2500,
     });
     try {
-      await t.verify(); // start-up is not part of the deadline under test
+      await t.verify();
       const message = outgoing({ text: 'survives a hang' });
       await t.send(message);
       assert.is(pids.length, 2);
@@ -63,22 +63,52 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
     }
   });
 
-  test('helper killed while submitting → not retried (HelperFailed, SubmitOutcomeUnknown); the next send works', async () => {
+  /** Sends one message while the provider hangs at `point`, kills the helper there, and returns what followed. */
+  async function killedAt(point: string, saveCopy: boolean) {
     const log = wine().newLog();
-    const marker = path.join(wine().tmp, 'hang-submit');
+    const marker = path.join(wine().tmp, `hang-${point}-${String(saveCopy)}`);
     const pids: (number | undefined)[] = [];
     const t = createMapiTransport(mapiSettings('default'), {
-      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'submit', MAPI_TEST_HANG_ONCE: marker }),
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: point, MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
+      saveCopy,
     });
+    const message = outgoing({ text: `killed at ${point}` });
+    const sending = t.send(message);
+    await untilHanging(marker);
+    process.kill(pids[0] ?? 0, 'SIGKILL');
+    const outcome = await sending.then(() => 'sent' as const, (err: unknown) => err);
+    const copies = () => readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId).length;
+    return { t, pids, outcome, copies, log };
+  }
+
+  test('killed inside SubmitMessage before the store took it → not in Sent Items → retried, delivered once', async () => {
+    const { t, pids, outcome, copies } = await killedAt('submit', true);
     try {
-      const sending = t.send(outgoing({ text: 'outcome unknown' }));
-      await untilHanging(marker);
-      process.kill(pids[0] ?? 0, 'SIGKILL');
-      let failure: unknown;
-      await sending.catch((err: unknown) => { failure = err; });
-      assert.instance(failure, AgentError);
-      const err = failure as AgentError;
+      assert.is(outcome, 'sent');
+      assert.is(pids.length, 2);
+      assert.is(copies(), 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('killed after the store took it, before the reply → found in Sent Items → not resent, delivered once', async () => {
+    const { t, pids, outcome, copies } = await killedAt('submitted', true);
+    try {
+      assert.is(outcome, 'sent');
+      assert.is(pids.length, 2, 'a fresh helper looked in Sent Items');
+      assert.is(copies(), 1, 'no duplicate');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('killed while submitting with no Sent Items copy → SubmitOutcomeUnknown, not retried; the next send works', async () => {
+    const { t, pids, outcome, log } = await killedAt('submit', false);
+    try {
+      assert.instance(outcome, AgentError);
+      const err = outcome as AgentError;
       assert.is(err.code, 'HelperFailed');
       assert.is(err.serverCode, 'SubmitOutcomeUnknown');
       assert.is(err.transient, false);
@@ -89,6 +119,22 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
       assert.equal(readLog(log).map((r) => r.props.PR_INTERNET_MESSAGE_ID_W), [next.messageId]);
     } finally {
       await t.close();
+    }
+  });
+
+  test('wasSent looks for the Message-ID in Sent Items (undefined when no copy is kept)', async () => {
+    const log = wine().newLog();
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
+    const noCopy = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
+    try {
+      const message = outgoing({ text: 'kept' });
+      await t.send(message);
+      assert.is(await t.wasSent(message.messageId), true);
+      assert.is(await t.wasSent('<never-sent@mail-agent.test>'), false);
+      assert.is(await noCopy.wasSent(message.messageId), undefined);
+    } finally {
+      await t.close();
+      await noCopy.close();
     }
   });
 });

@@ -49,8 +49,12 @@ export class HelperProcess {
   private stderrTail = '';
   private dead: string | undefined;
   private readonly exited: Promise<void>;
+  private readonly startupMs: number;
+  private started = false;
 
-  constructor(argv: readonly string[], env: NodeJS.ProcessEnv, spawn: SpawnFn = nodeSpawn) {
+  /** `startupMs` is added to the first request's deadline: loading the process (and MAPI) is slow when cold. */
+  constructor(argv: readonly string[], env: NodeJS.ProcessEnv, startupMs: number, spawn: SpawnFn = nodeSpawn) {
+    this.startupMs = startupMs;
     const [command, ...args] = argv;
     this.child = spawn(command ?? '', args, { env, windowsHide: true, stdio: 'pipe' });
     this.exited = new Promise((resolve) => {
@@ -100,6 +104,8 @@ export class HelperProcess {
     if (this.dead !== undefined) return Promise.reject(new HelperLostError('exited', [], this.dead));
     if (this.pending) return Promise.reject(new Error('HelperProcess: one request at a time'));
     const id = this.nextId++;
+    const deadlineMs = timeoutMs + (this.started ? 0 : this.startupMs);
+    this.started = true;
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const events: string[] = [];
       const finish = () => {
@@ -108,8 +114,8 @@ export class HelperProcess {
         this.pending = undefined;
       };
       const timer = setTimeout(() => {
-        this.lose('timeout', `the MAPI helper did not answer ${request.cmd} within ${timeoutMs} ms`);
-      }, timeoutMs);
+        this.lose('timeout', `the MAPI helper did not answer ${request.cmd} within ${deadlineMs} ms`);
+      }, deadlineMs);
       const onAbort = () => this.lose('aborted', `${request.cmd} was cancelled`);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending = {

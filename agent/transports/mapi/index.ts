@@ -13,11 +13,14 @@ export interface MapiTransportDeps extends TransportDeps {
   platform?: NodeJS.Platform;
   spawn?: SpawnFn;
   onHelperSpawn?: (pid: number | undefined) => void;
+  /** Extra deadline for a fresh helper's first request (default 30 s). */
+  startupMs?: number;
   /** Keep a copy in Sent Items (default true); false sets PR_DELETE_AFTER_SUBMIT. */
   saveCopy?: boolean;
 }
 
 export const defaultMapiTimeoutMs = 60_000;
+export const defaultMapiStartupMs = 30_000;
 
 /** Never throws: a platform without a helper fails verify() and send() with PlatformUnsupported. */
 export function createMapiTransport(settings: Readonly<Settings>, deps: MapiTransportDeps = {}): MapiTransport & Transport {
@@ -35,6 +38,7 @@ export function createMapiTransport(settings: Readonly<Settings>, deps: MapiTran
     env,
     profile: profile === 'default' ? '' : profile,
     timeoutMs: deps.timeoutMs ?? defaultMapiTimeoutMs,
+    startupMs: deps.startupMs ?? defaultMapiStartupMs,
     saveCopy: deps.saveCopy ?? true,
     ...(deps.spawn ? { spawn: deps.spawn } : {}),
     ...(deps.onHelperSpawn ? { onHelperSpawn: deps.onHelperSpawn } : {}),

@@ -1,6 +1,6 @@
 // The JSON-lines protocol of native/mapi-helper (see native/mapi-helper/main.cpp).
 
-export type HelperCommand = 'hello' | 'profiles' | 'logon' | 'send' | 'logoff';
+export type HelperCommand = 'hello' | 'profiles' | 'logon' | 'send' | 'find' | 'logoff';
 
 export interface HelperRequest {
   cmd: HelperCommand;

@@ -1,10 +1,12 @@
 // The MAPI transport: a long-lived helper process (native/mapi-helper), one request at a time.
 //
-// "Delivered once": a send is retried on a fresh helper only when the lost helper had not yet reported
-// "submitting" (it announces that just before IMessage::SubmitMessage). Before that point nothing was
-// submitted: the half-built message was never saved, so the store discards it with the process. After it,
-// the outcome is unknown (the store may have taken the message) and the send fails with HelperFailed /
-// SubmitOutcomeUnknown, not transient, rather than risk a duplicate: at most once in that window.
+// "Delivered once": the helper announces "submitting" just before IMessage::SubmitMessage.
+// - Lost before that (crash, hang, kill): nothing was submitted — the half-built message was never saved
+//   and goes with the process — so the send is retried on a fresh helper.
+// - Lost after it: the store may have the message. A fresh helper looks for its Message-ID in Sent Items
+//   and the Outbox (`find`): found → sent, done; not found → not submitted, retried. When that cannot be
+//   told (no copy kept in Sent Items, or `find` fails) the send fails with HelperFailed /
+//   SubmitOutcomeUnknown, not transient: at most once rather than a possible duplicate.
 import { AgentError, ErrorCodes, toAgentError } from '../../errors.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import { helperErrorToAgentError, helperLostError } from './errors.ts';
@@ -19,6 +21,8 @@ export interface MapiTransportOptions {
   /** '' = the default profile. */
   profile: string;
   timeoutMs: number;
+  /** Extra time for a fresh helper's first request (process start, MAPIInitialize, profile load). */
+  startupMs: number;
   saveCopy: boolean;
   spawn?: SpawnFn;
   /** Told about each helper process started (tests kill it mid-send). */
@@ -55,21 +59,45 @@ export class MapiTransport implements Transport {
 
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
     const request = toSendRequest(message, this.options.saveCopy);
+    const sent = { messageId: message.messageId };
     return this.serialize(async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           await this.logon(signal, false);
           await this.call(request, signal);
-          return { messageId: message.messageId };
+          return sent;
         } catch (err) {
           if (!(err instanceof HelperLostError)) throw err;
-          if (err.events.includes(submitEvent))
-            throw helperLostError(`${err.message} after submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
-          if (err.reason === 'aborted' || attempt >= maxAttempts) throw helperLostError(err.message, true);
+          if (err.reason === 'aborted' || attempt >= maxAttempts) throw helperLostError(err.message, !err.events.includes(submitEvent));
+          if (err.events.includes(submitEvent) && await this.submittedBefore(message.messageId, err, signal)) return sent;
           // nothing was submitted: the next attempt runs on a fresh helper
         }
       }
     });
+  }
+
+  /** True when Sent Items or the Outbox hold the message (the lost helper did submit it). */
+  wasSent(messageId: string, signal?: AbortSignal): Promise<boolean | undefined> {
+    return this.serialize(async () => {
+      if (!this.options.saveCopy) return undefined; // no copy kept: absence proves nothing
+      return this.find(messageId, signal);
+    });
+  }
+
+  private async find(messageId: string, signal?: AbortSignal): Promise<boolean> {
+    await this.logon(signal, false);
+    const result = await this.call({ cmd: 'find', messageId }, signal);
+    return result.found === 'sent' || result.found === 'outbox';
+  }
+
+  private async submittedBefore(messageId: string, lost: HelperLostError, signal?: AbortSignal): Promise<boolean> {
+    const unknown = () => helperLostError(`${lost.message} while submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
+    if (!this.options.saveCopy) throw unknown();
+    try {
+      return await this.find(messageId, signal);
+    } catch {
+      throw unknown();
+    }
   }
 
   /** The profiles the helper sees (for `mail-agent mapi profiles`). */
@@ -127,7 +155,7 @@ export class MapiTransport implements Transport {
     if (command instanceof AgentError) throw command;
     this.helper?.kill();
     this.loggedOnAs = undefined;
-    this.helper = new HelperProcess(command, this.options.env, this.options.spawn);
+    this.helper = new HelperProcess(command, this.options.env, this.options.startupMs, this.options.spawn);
     this.options.onHelperSpawn?.(this.helper.pid);
     return this.helper;
   }
