@@ -39,6 +39,11 @@ std::string logon(const std::string &profile) {
                 (profile.empty() ? MAPI_USE_DEFAULT : MAPI_EXPLICIT_PROFILE);
   std::wstring name = widen(profile);
   HRESULT hr = api.LogonEx(0, profile.empty() ? nullptr : (LPTSTR)name.c_str(), nullptr, flags, &session);
+  if (hr == MAPI_E_BAD_CHARWIDTH) {
+    // Some MAPI implementations take only ANSI profile names: ask again without MAPI_UNICODE.
+    std::string ansi = utf8_to_ansi(profile);
+    hr = api.LogonEx(0, profile.empty() ? nullptr : (LPTSTR)ansi.c_str(), nullptr, flags & ~MAPI_UNICODE, &session);
+  }
   if (FAILED(hr)) {
     session = nullptr;
     // Outlook and Wine answer an unknown profile with MAPI_E_NOT_FOUND or MAPI_E_LOGON_FAILED: tell them apart.

@@ -27,6 +27,15 @@ std::string ansi_to_utf8(const char *ansi) {
   return narrow(wide);
 }
 
+std::string utf8_to_ansi(const std::string &utf8) {
+  std::wstring wide = widen(utf8);
+  if (wide.empty()) return std::string();
+  int n = WideCharToMultiByte(CP_ACP, 0, wide.data(), (int)wide.size(), nullptr, 0, nullptr, nullptr);
+  std::string out(n, '\0');
+  WideCharToMultiByte(CP_ACP, 0, wide.data(), (int)wide.size(), &out[0], n, nullptr, nullptr);
+  return out;
+}
+
 static int b64_value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;

@@ -19,6 +19,8 @@ HRESULT WINAPI MAPILogonEx(ULONG_PTR ui, LPTSTR profile_name, LPTSTR password, U
   if (!out) return MAPI_E_INVALID_PARAMETER;
   *out = NULL;
   if (flags & UI_FLAGS) return MAPI_E_INVALID_PARAMETER;
+  /* MAPI_TEST_FAIL=unicode: a MAPI that takes only ANSI profile names, as some Outlook versions do. */
+  if (flags & MAPI_UNICODE && profile_name && config_fails("unicode")) return MAPI_E_BAD_CHARWIDTH;
   ProfileList profiles;
   config_profiles(&profiles);
   int chosen = -1;

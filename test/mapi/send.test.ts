@@ -66,6 +66,20 @@ wineTests('test/mapi/send.test.ts', test, (wine) => {
     }
   });
 
+  test('a MAPI that takes only ANSI profile names (MAPI_E_BAD_CHARWIDTH) → logon again without MAPI_UNICODE', async () => {
+    const log = wine().newLog();
+    const t = createMapiTransport(settings('Notifications'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_FAIL: 'unicode' }) });
+    try {
+      assert.is((await t.verify()).endpoint, 'Notifications');
+      await t.send(outgoing({ text: 'ansi' }));
+      const [rec] = readLog(log);
+      assert.is(rec?.profile, 'Notifications');
+      assert.is((rec?.logonFlags ?? MAPI_UNICODE) & MAPI_UNICODE, 0);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a 3 MB attachment goes through the attachment stream intact', async () => {
     const log = wine().newLog();
     const t = createMapiTransport(settings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
