@@ -33,6 +33,11 @@ export interface MapiTransportOptions {
 const submitEvent = 'submitting';
 const maxAttempts = 3;
 
+/** Lost while submitting and it cannot be told whether the store took the message: never resent. */
+function outcomeUnknown(lost: HelperLostError): AgentError {
+  return helperLostError(`${lost.message} while submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
+}
+
 export class MapiTransport implements Transport {
   private helper: HelperProcess | undefined;
   private loggedOnAs: string | undefined;
@@ -58,9 +63,9 @@ export class MapiTransport implements Transport {
   }
 
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
-    const request = toSendRequest(message, this.options.saveCopy);
     const sent = { messageId: message.messageId };
     return this.serialize(async () => {
+      const request = toSendRequest(message, this.options.saveCopy);
       for (let attempt = 1; ; attempt++) {
         try {
           await this.logon(signal, false);
@@ -68,8 +73,9 @@ export class MapiTransport implements Transport {
           return sent;
         } catch (err) {
           if (!(err instanceof HelperLostError)) throw err;
-          if (err.reason === 'aborted' || attempt >= maxAttempts) throw helperLostError(err.message, !err.events.includes(submitEvent));
-          if (err.events.includes(submitEvent) && await this.submittedBefore(message.messageId, err, signal)) return sent;
+          const submitting = err.events.includes(submitEvent);
+          if (err.reason === 'aborted' || attempt >= maxAttempts) throw submitting ? outcomeUnknown(err) : helperLostError(err.message, true);
+          if (submitting && await this.submittedBefore(message.messageId, err, signal)) return sent;
           // nothing was submitted: the next attempt runs on a fresh helper
         }
       }
@@ -91,12 +97,11 @@ export class MapiTransport implements Transport {
   }
 
   private async submittedBefore(messageId: string, lost: HelperLostError, signal?: AbortSignal): Promise<boolean> {
-    const unknown = () => helperLostError(`${lost.message} while submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
-    if (!this.options.saveCopy) throw unknown();
+    if (!this.options.saveCopy) throw outcomeUnknown(lost);
     try {
       return await this.find(messageId, signal);
     } catch {
-      throw unknown();
+      throw outcomeUnknown(lost);
     }
   }
 
