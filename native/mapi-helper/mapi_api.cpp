@@ -35,7 +35,13 @@ const MapiApi &mapi() {
     resolve(api.FreeBuffer, "MAPIFreeBuffer");
   }
   MAPIINIT_0 init = {MAPI_INIT_VERSION, MAPI_MULTITHREAD_NOTIFICATIONS | (running_as_service() ? MAPI_NT_SERVICE : 0)};
-  check(api.Initialize(&init), "MAPIInitialize");
+  HRESULT hr = api.Initialize(&init);
+  if (FAILED(hr) && !probe_provider().registered)
+    throw HelperError(hresult_name(hr), "MAPIInitialize",
+                      "no Extended MAPI provider is registered (HKLM\\Software\\Clients\\Mail names no client with a "
+                      "DLLPathEx): is 64-bit Outlook installed for this machine?",
+                      hr);
+  check(hr, "MAPIInitialize");
   initialized = true;
   return api;
 }

@@ -67,6 +67,20 @@ wineTests('test/mapi/failures.test.ts', test, (wine) => {
     }
   });
 
+  test('no MAPI provider registered → PlatformUnsupported asking whether Outlook is installed', async () => {
+    wine().useProvider('none');
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env() });
+    try {
+      const err = await rejection(t.verify());
+      assert.is(err.code, 'PlatformUnsupported');
+      assert.is(err.serverCode, 'MAPI_E_NOT_INITIALIZED');
+      assert.match(err.message, /no Extended MAPI provider is registered/);
+    } finally {
+      await t.close();
+      wine().useProvider('x64');
+    }
+  });
+
   test('a 32-bit provider → clear refusal before mapi32 is loaded', async () => {
     wine().useProvider('x86');
     const t = createMapiTransport(mapiSettings('default'), { env: wine().env() });

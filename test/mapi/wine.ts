@@ -21,8 +21,8 @@ export interface Wine {
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
   /** A fresh provider log (a Unix path; the provider gets it as Z:…). */
   newLog(): string;
-  /** Makes mapi32 forward to the 64-bit test provider or to the 32-bit stand-in. */
-  useProvider(which: 'x64' | 'x86'): void;
+  /** Makes mapi32 forward to the 64-bit test provider, the 32-bit stand-in, or nothing at all. */
+  useProvider(which: 'x64' | 'x86' | 'none'): void;
   /** A temp dir of this test file, removed by cleanup(). */
   tmp: string;
   cleanup(): void;
@@ -97,7 +97,7 @@ export function prepareWine(name: string): Wine {
       ...(extra.MAPI_TEST_HANG_ONCE ? { MAPI_TEST_HANG_ONCE: toWinePath(extra.MAPI_TEST_HANG_ONCE) } : {}),
     }),
     newLog: () => path.join(tmp, `provider-${++logs}.jsonl`),
-    useProvider: (which) => regSetDefault(env, which === 'x64' ? providerClient : providerClientX86),
+    useProvider: (which) => regSetDefault(env, { x64: providerClient, x86: providerClientX86, none: 'No Such Mail Client' }[which]),
     cleanup: () => rmSync(tmp, { recursive: true, force: true }),
   };
 }
