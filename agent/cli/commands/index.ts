@@ -15,4 +15,6 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./schema.ts')).command },
   { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
+  { name: 'mapi', summary: 'Extended MAPI tools: `mapi profiles` lists the Outlook profiles',
+    load: async () => (await import('./mapi.ts')).command },
 ];

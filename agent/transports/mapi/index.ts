@@ -1,0 +1,48 @@
+// The MAPI transport's factory: what the transport factory calls for `service: mapi`.
+import type { Settings } from '../../config/settings.ts';
+import type { TransportDeps } from '../factory-contract.ts';
+import type { Transport } from '../transport.ts';
+import { AgentError } from '../../errors.ts';
+import { resolveHelperCommand } from './helper-command.ts';
+import type { SpawnFn } from './helper-process.ts';
+import { MapiTransport } from './transport.ts';
+
+export interface MapiTransportDeps extends TransportDeps {
+  /** Environment for finding and running the helper (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  spawn?: SpawnFn;
+  onHelperSpawn?: (pid: number | undefined) => void;
+  /** Extra deadline for a fresh helper's first request (default 30 s). */
+  startupMs?: number;
+  /** Keep a copy in Sent Items (default true); false sets PR_DELETE_AFTER_SUBMIT. */
+  saveCopy?: boolean;
+}
+
+export const defaultMapiTimeoutMs = 60_000;
+export const defaultMapiStartupMs = 30_000;
+
+/** Never throws: a platform without a helper fails verify() and send() with PlatformUnsupported. */
+export function createMapiTransport(settings: Readonly<Settings>, deps: MapiTransportDeps = {}): MapiTransport & Transport {
+  const env = deps.env ?? process.env;
+  let command: string[] | AgentError;
+  try {
+    command = resolveHelperCommand(env, deps.platform ?? process.platform);
+  } catch (err) {
+    if (!(err instanceof AgentError)) throw err;
+    command = err;
+  }
+  const profile = settings.mapi?.profile ?? 'default';
+  return new MapiTransport({
+    command,
+    env,
+    profile: profile === 'default' ? '' : profile,
+    timeoutMs: deps.timeoutMs ?? defaultMapiTimeoutMs,
+    startupMs: deps.startupMs ?? defaultMapiStartupMs,
+    saveCopy: deps.saveCopy ?? true,
+    ...(deps.spawn ? { spawn: deps.spawn } : {}),
+    ...(deps.onHelperSpawn ? { onHelperSpawn: deps.onHelperSpawn } : {}),
+  });
+}
+
+export { MapiTransport } from './transport.ts';

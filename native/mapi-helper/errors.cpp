@@ -1,0 +1,61 @@
+#include "errors.h"
+#include <cstdio>
+#include <mapicode.h>
+
+namespace {
+struct Named { HRESULT hr; const char *name; };
+// The codes a sender meets (mapicode.h); the rest are reported by value.
+const Named kNames[] = {
+  {MAPI_E_CALL_FAILED, "MAPI_E_CALL_FAILED"},
+  {MAPI_E_NOT_ENOUGH_MEMORY, "MAPI_E_NOT_ENOUGH_MEMORY"},
+  {MAPI_E_INVALID_PARAMETER, "MAPI_E_INVALID_PARAMETER"},
+  {MAPI_E_INTERFACE_NOT_SUPPORTED, "MAPI_E_INTERFACE_NOT_SUPPORTED"},
+  {MAPI_E_NO_ACCESS, "MAPI_E_NO_ACCESS"},
+  {MAPI_E_NO_SUPPORT, "MAPI_E_NO_SUPPORT"},
+  {MAPI_E_NOT_FOUND, "MAPI_E_NOT_FOUND"},
+  {MAPI_E_LOGON_FAILED, "MAPI_E_LOGON_FAILED"},
+  {MAPI_E_NETWORK_ERROR, "MAPI_E_NETWORK_ERROR"},
+  {MAPI_E_DISK_ERROR, "MAPI_E_DISK_ERROR"},
+  {MAPI_E_TIMEOUT, "MAPI_E_TIMEOUT"},
+  {MAPI_E_USER_CANCEL, "MAPI_E_USER_CANCEL"},
+  {MAPI_E_UNCONFIGURED, "MAPI_E_UNCONFIGURED"},
+  {MAPI_E_FAILONEPROVIDER, "MAPI_E_FAILONEPROVIDER"},
+  {MAPI_E_NOT_INITIALIZED, "MAPI_E_NOT_INITIALIZED"},
+  {MAPI_E_VERSION, "MAPI_E_VERSION"},
+  {MAPI_E_SESSION_LIMIT, "MAPI_E_SESSION_LIMIT"},
+  {MAPI_E_END_OF_SESSION, "MAPI_E_END_OF_SESSION"},
+  {MAPI_E_UNKNOWN_ENTRYID, "MAPI_E_UNKNOWN_ENTRYID"},
+  {MAPI_E_NO_RECIPIENTS, "MAPI_E_NO_RECIPIENTS"},
+  {MAPI_E_SUBMITTED, "MAPI_E_SUBMITTED"},
+  {MAPI_E_AMBIGUOUS_RECIP, "MAPI_E_AMBIGUOUS_RECIP"},
+  {MAPI_E_NOT_ME, "MAPI_E_NOT_ME"},
+  {MAPI_E_CORRUPT_DATA, "MAPI_E_CORRUPT_DATA"},
+  {MAPI_E_BAD_CHARWIDTH, "MAPI_E_BAD_CHARWIDTH"},
+  {MAPI_E_STRING_TOO_LONG, "MAPI_E_STRING_TOO_LONG"},
+  {MAPI_E_PASSWORD_CHANGE_REQUIRED, "MAPI_E_PASSWORD_CHANGE_REQUIRED"},
+  {MAPI_E_PASSWORD_EXPIRED, "MAPI_E_PASSWORD_EXPIRED"},
+  {MAPI_E_INVALID_WORKSTATION_ACCOUNT, "MAPI_E_INVALID_WORKSTATION_ACCOUNT"},
+  {MAPI_E_INVALID_ACCESS_TIME, "MAPI_E_INVALID_ACCESS_TIME"},
+  {MAPI_E_ACCOUNT_DISABLED, "MAPI_E_ACCOUNT_DISABLED"},
+  {E_FAIL, "E_FAIL"},
+  {E_NOTIMPL, "E_NOTIMPL"},
+  {E_ACCESSDENIED, "E_ACCESSDENIED"},
+};
+}  // namespace
+
+std::string hresult_hex(HRESULT hr) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08lX", (unsigned long)(ULONG)hr);
+  return buf;
+}
+
+std::string hresult_name(HRESULT hr) {
+  for (const Named &n : kNames)
+    if (n.hr == hr) return n.name;
+  return hresult_hex(hr);
+}
+
+void check(HRESULT hr, const char *step) {
+  if (FAILED(hr))
+    throw HelperError(hresult_name(hr), step, std::string(step) + " failed: " + hresult_name(hr) + " (" + hresult_hex(hr) + ")", hr);
+}

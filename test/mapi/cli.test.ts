@@ -1,0 +1,42 @@
+// `mail-agent mapi profiles` through main(): under Wine when present, and the off-Windows refusal everywhere.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../agent/cli/main.ts';
+import { captureIo } from '../helpers/io.ts';
+import { wineTests } from './wine.ts';
+
+test('mapi profiles without a helper off Windows → exit 69 with how to run it', async () => {
+  if (process.platform === 'win32') return;
+  const io = captureIo({ env: {} });
+  assert.is(await main(['mapi', 'profiles'], io), 69);
+  assert.match(io.err(), /MAIL_AGENT_MAPI_HELPER/);
+});
+
+test('mapi with a wrong subcommand or output → usage, exit 64', async () => {
+  assert.is(await main(['mapi', 'list'], captureIo()), 64);
+  assert.is(await main(['mapi', 'profiles', '-o', 'yaml'], captureIo()), 64);
+});
+
+wineTests('test/mapi/cli.test.ts', test, (wine) => {
+  test('mapi profiles lists the profiles, default marked (text and -o json)', async () => {
+    const text = captureIo({ env: wine().env({ MAPI_TEST_PROFILES: 'Outlook,Notifications*,Ärger' }) });
+    assert.is(await main(['mapi', 'profiles'], text), 0, text.err());
+    assert.equal(text.out().split('\n').filter(Boolean), ['  Outlook', '* Notifications  (default)', '  Ärger']);
+    const json = captureIo({ env: wine().env() });
+    assert.is(await main(['mapi', 'profiles', '-o', 'json'], json), 0, json.err());
+    assert.equal(JSON.parse(json.out()), { profiles: [{ name: 'Outlook', default: true }, { name: 'Notifications', default: false }] });
+  });
+
+  test('mapi profiles with a wrong-bitness provider → exit 69 and the reason', async () => {
+    wine().useProvider('x86');
+    try {
+      const io = captureIo({ env: wine().env() });
+      assert.is(await main(['mapi', 'profiles'], io), 69);
+      assert.match(io.err(), /32-bit but this helper is 64-bit/);
+    } finally {
+      wine().useProvider('x64');
+    }
+  });
+});
+
+test.run();

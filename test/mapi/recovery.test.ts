@@ -1,0 +1,142 @@
+// The helper dying or hanging mid-send (under Wine). Before "submitting" a send is simply retried on a
+// fresh helper; after it, the fresh helper first looks for the Message-ID in Sent Items, so a notification
+// is delivered once either way, or — when that cannot be told — reported as SubmitOutcomeUnknown.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentError } from '../../agent/errors.ts';
+import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
+import { outgoing } from './messages.ts';
+import { mapiSettings } from './settings.ts';
+import { readLog, wineTests } from './wine.ts';
+
+/** Waits (bounded) until the provider has created its hang marker: the helper is now stuck inside MAPI. */
+async function untilHanging(marker: string): Promise<void> {
+  for (let i = 0; i < 300 && !existsSync(marker); i++) await sleep(50);
+  assert.ok(existsSync(marker), 'the provider reached its hang point');
+}
+
+wineTests('test/mapi/recovery.test.ts', test, (wine) => {
+  test('helper killed mid-send (before submit) → restarted, message delivered once', async () => {
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, 'hang-kill');
+    const pids: (number | undefined)[] = [];
+    const t = createMapiTransport(mapiSettings('default'), {
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
+      onHelperSpawn: (pid) => pids.push(pid),
+    });
+    try {
+      const message = outgoing({ text: 'survives a crash' });
+      const sending = t.send(message);
+      await untilHanging(marker);
+      assert.is(pids.length, 1);
+      process.kill(pids[0] ?? 0, 'SIGKILL');
+      const result = await sending;
+      assert.is(result.messageId, message.messageId);
+      assert.is(pids.length, 2, 'a second helper was started');
+      const records = readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId);
+      assert.is(records.length, 1, 'delivered exactly once');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('helper hung past its deadline (before submit) → killed, restarted, delivered once', async () => {
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, 'hang-deadline');
+    const pids: (number | undefined)[] = [];
+    const t = createMapiTransport(mapiSettings('default'), {
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
+      onHelperSpawn: (pid) => pids.push(pid),
+      timeoutMs: 2500,
+    });
+    try {
+      await t.verify();
+      const message = outgoing({ text: 'survives a hang' });
+      await t.send(message);
+      assert.is(pids.length, 2);
+      assert.is(readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId).length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  /** Sends one message while the provider hangs at `point`, kills the helper there, and returns what followed. */
+  async function killedAt(point: string, saveCopy: boolean) {
+    const log = wine().newLog();
+    const marker = path.join(wine().tmp, `hang-${point}-${String(saveCopy)}`);
+    const pids: (number | undefined)[] = [];
+    const t = createMapiTransport(mapiSettings('default'), {
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: point, MAPI_TEST_HANG_ONCE: marker }),
+      onHelperSpawn: (pid) => pids.push(pid),
+      saveCopy,
+    });
+    const message = outgoing({ text: `killed at ${point}` });
+    const sending = t.send(message);
+    await untilHanging(marker);
+    process.kill(pids[0] ?? 0, 'SIGKILL');
+    const outcome = await sending.then(() => 'sent' as const, (err: unknown) => err);
+    const copies = () => readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId).length;
+    return { t, pids, outcome, copies, log };
+  }
+
+  test('killed inside SubmitMessage before the store took it → not in Sent Items → retried, delivered once', async () => {
+    const { t, pids, outcome, copies } = await killedAt('submit', true);
+    try {
+      assert.is(outcome, 'sent');
+      assert.is(pids.length, 2);
+      assert.is(copies(), 1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('killed after the store took it, before the reply → found in Sent Items → not resent, delivered once', async () => {
+    const { t, pids, outcome, copies } = await killedAt('submitted', true);
+    try {
+      assert.is(outcome, 'sent');
+      assert.is(pids.length, 2, 'a fresh helper looked in Sent Items');
+      assert.is(copies(), 1, 'no duplicate');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('killed while submitting with no Sent Items copy → SubmitOutcomeUnknown, not retried; the next send works', async () => {
+    const { t, pids, outcome, log } = await killedAt('submit', false);
+    try {
+      assert.instance(outcome, AgentError);
+      const err = outcome as AgentError;
+      assert.is(err.code, 'HelperFailed');
+      assert.is(err.serverCode, 'SubmitOutcomeUnknown');
+      assert.is(err.transient, false);
+      assert.is(pids.length, 1, 'no retry was attempted');
+      const next = outgoing({ text: 'after the crash' });
+      await t.send(next);
+      assert.is(pids.length, 2);
+      assert.equal(readLog(log).map((r) => r.props.PR_INTERNET_MESSAGE_ID_W), [next.messageId]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('wasSent looks for the Message-ID in Sent Items (undefined when no copy is kept)', async () => {
+    const log = wine().newLog();
+    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
+    const noCopy = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
+    try {
+      const message = outgoing({ text: 'kept' });
+      await t.send(message);
+      assert.is(await t.wasSent(message.messageId), true);
+      assert.is(await t.wasSent('<never-sent@mail-agent.test>'), false);
+      assert.is(await noCopy.wasSent(message.messageId), undefined);
+    } finally {
+      await t.close();
+      await noCopy.close();
+    }
+  });
+});
+
+test.run();

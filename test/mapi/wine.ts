@@ -1,0 +1,136 @@
+// Test support (not a test): builds native/ with mingw-w64, prepares a cached Wine prefix with the test
+// provider registered, and gives each test its own provider log. Returns a reason string when the tools
+// are missing, so the tests say plainly that they are skipped and why.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Test } from 'uvu';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const wine64 = '/usr/lib/wine/wine64';
+const wineserver = '/usr/lib/wine/wineserver';
+const buildDir = path.join(repoRoot, 'native', 'build');
+const prefix = path.join(repoRoot, 'node_modules', '.cache', 'mail-agent-mapi', 'wine-prefix');
+export const providerClient = 'Mail Agent Test Provider';
+export const providerClientX86 = 'Mail Agent Test Provider x86';
+
+export interface Wine {
+  /** Environment for the transport: the helper command, the prefix, the provider's settings. */
+  env(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  /** A fresh provider log (a Unix path; the provider gets it as Z:…). */
+  newLog(): string;
+  /** Makes mapi32 forward to the 64-bit test provider, the 32-bit stand-in, or nothing at all. */
+  useProvider(which: 'x64' | 'x86' | 'none'): void;
+  /** A temp dir of this test file, removed by cleanup(). */
+  tmp: string;
+  cleanup(): void;
+}
+
+/** Why the Wine tests cannot run here, or undefined when they can. */
+export function wineSkipReason(): string | undefined {
+  const hasCompiler = spawnSync('sh', ['-c', 'command -v x86_64-w64-mingw32-g++ && command -v x86_64-w64-mingw32-gcc'], { stdio: 'ignore' }).status === 0;
+  if (!hasCompiler) return 'the mingw-w64 compiler is not installed (apt-get install g++-mingw-w64-x86-64-win32)';
+  if (!existsSync(wine64)) return `${wine64} is not installed (apt-get install wine64)`;
+  if (!existsSync('/usr/include/nlohmann/json.hpp')) return 'nlohmann/json is not installed (apt-get install nlohmann-json3-dev)';
+  return undefined;
+}
+
+// Wine's wineserver and services outlive the command and inherit its stdio: a piped spawnSync would wait
+// for them (mapi-notes gotcha 3), so Wine commands run with stdio ignored.
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): void {
+  const r = spawnSync(command, args, { env, encoding: 'utf8', stdio: quiet ? 'ignore' : ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status ?? r.signal)}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+}
+
+function wineEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEARCH: 'win64', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  delete env.DISPLAY;
+  return env;
+}
+
+function toWinePath(unixPath: string): string {
+  return 'Z:' + unixPath.replaceAll('/', '\\');
+}
+
+function regSetDefault(env: NodeJS.ProcessEnv, client: string): void {
+  run(wine64, ['reg', 'add', 'HKLM\\Software\\Clients\\Mail', '/ve', '/t', 'REG_SZ', '/d', client, '/f'], env, true);
+}
+
+let built = false;
+
+/** Builds native/ (incremental) and makes the cached prefix once per process. */
+function buildAndRegister(env: NodeJS.ProcessEnv): void {
+  if (built) return;
+  run(path.join(repoRoot, 'native', 'build.sh'), [], env);
+  const x64 = path.join(buildDir, 'mapi-test-provider.dll');
+  const x86 = path.join(buildDir, 'mapi-test-provider-x86.dll');
+  const marker = path.join(prefix, '.mail-agent-ready');
+  const want = `${x64}\n${x86}\n`;
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
+    mkdirSync(prefix, { recursive: true });
+    run(path.join(repoRoot, 'native', 'wine-prefix.sh'), [prefix, x64], env, true);
+    run(wine64, ['reg', 'add', `HKLM\\Software\\Clients\\Mail\\${providerClientX86}`, '/v', 'DLLPathEx', '/t', 'REG_SZ', '/d', toWinePath(x86), '/f'], env, true);
+    writeFileSync(marker, want);
+  }
+  built = true;
+}
+
+/** Call only when wineSkipReason() is undefined. */
+export function prepareWine(name: string): Wine {
+  const env = wineEnv();
+  buildAndRegister(env);
+  // Keep one wineserver warm for the whole file, its output off our pipes (mapi-notes gotcha 3).
+  spawnSync(wineserver, ['-p30'], { env, stdio: 'ignore' }); // fails harmlessly when one already runs
+  regSetDefault(env, providerClient); // a run cut short may have left the x86 stand-in registered
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `mapi-${name}-`));
+  let logs = 0;
+  return {
+    tmp,
+    env: (extra = {}) => ({
+      ...env,
+      MAIL_AGENT_MAPI_HELPER: `${wine64} ${path.join(buildDir, 'mapi-helper.exe')}`,
+      MAPI_TEST_PROFILES: 'Outlook*,Notifications',
+      ...extra,
+      ...(extra.MAPI_TEST_PROVIDER_LOG ? { MAPI_TEST_PROVIDER_LOG: toWinePath(extra.MAPI_TEST_PROVIDER_LOG) } : {}),
+      ...(extra.MAPI_TEST_HANG_ONCE ? { MAPI_TEST_HANG_ONCE: toWinePath(extra.MAPI_TEST_HANG_ONCE) } : {}),
+    }),
+    newLog: () => path.join(tmp, `provider-${++logs}.jsonl`),
+    useProvider: (which) => regSetDefault(env, { x64: providerClient, x86: providerClientX86, none: 'No Such Mail Client' }[which]),
+    cleanup: () => rmSync(tmp, { recursive: true, force: true }),
+  };
+}
+
+/** The provider's records: one per submitted message. */
+export interface ProviderRecord {
+  profile: string;
+  logonFlags: number;
+  props: Record<string, string | number | boolean | null>;
+  recipients: Record<string, string | number | boolean | null>[];
+  attachments: Record<string, string | number | boolean | null>[];
+}
+
+export function readLog(file: string): ProviderRecord[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProviderRecord);
+}
+
+/**
+ * Defines a file's Wine tests, or prints plainly that they are skipped and why (uvu has no skip-with-reason).
+ * `wine()` gives the prepared Wine inside a test.
+ */
+export function wineTests(file: string, suite: Test, define: (wine: () => Wine) => void): void {
+  const skip = wineSkipReason();
+  if (skip) {
+    console.log(`SKIPPED ${file}: ${skip}`);
+    return;
+  }
+  let prepared: Wine | undefined;
+  suite.before(() => { prepared = prepareWine(path.basename(file, '.test.ts')); });
+  suite.after(() => prepared?.cleanup());
+  define(() => {
+    if (!prepared) throw new Error('Wine was not prepared');
+    return prepared;
+  });
+}
