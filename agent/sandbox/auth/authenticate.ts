@@ -50,7 +50,13 @@ export class Authenticator {
     } else if ((scheme === 'ntlm' || scheme === 'negotiate') && this.ntlm) {
       const message = Buffer.from(value, 'base64');
       const type = message.length >= 12 ? message.readUInt32LE(8) : 0;
-      if (type === 1) return { kind: 'challenge', wwwAuthenticate: [`NTLM ${this.ntlm.negotiate(socket, message).toString('base64')}`] };
+      if (type === 1) {
+        try {
+          return { kind: 'challenge', wwwAuthenticate: [`NTLM ${this.ntlm.negotiate(socket, message).toString('base64')}`] };
+        } catch {
+          return { kind: 'challenge', wwwAuthenticate: this.schemes() };
+        }
+      }
       if (type === 3) {
         const account = await this.ntlm.authenticate(socket, message);
         if (account) {
