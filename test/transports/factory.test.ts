@@ -1,26 +1,24 @@
 // createTransport loads ews-javascript-api only for EWS settings; MAPI is a clear placeholder for now.
+// Checked in fresh child processes: this test process may have loaded the library for other tests.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRequire } from 'node:module';
-import { isAgentError } from '../../agent/errors.ts';
-import { createTransport } from '../../agent/transports/index.ts';
-import { ewsConfig } from './helpers/config.ts';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const libraryLoaded = (): boolean => Object.keys(require.cache).some((key) => key.includes('ews-javascript-api'));
+const here = path.dirname(fileURLToPath(import.meta.url));
+const probe = async (service: string): Promise<{ outcome: string; loaded: boolean }> => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/factory-probe.ts'), service], { timeout: 20_000 });
+  return JSON.parse(stdout) as { outcome: string; loaded: boolean };
+};
 
 test('service mapi: PlatformUnsupported, without loading ews-javascript-api', async () => {
-  const base = ewsConfig({ url: 'https://127.0.0.1:9/EWS/Exchange.asmx' }, { password: 'x' });
-  const config = { ...base, settings: { ...base.settings, service: 'mapi' as const, ews: undefined, mapi: { profile: 'default' } } };
-  const error = await createTransport(config).then(() => undefined, (e: unknown) => e);
-  assert.ok(isAgentError(error) && error.code === 'PlatformUnsupported');
-  assert.is(libraryLoaded(), false);
+  assert.equal(await probe('mapi'), { outcome: 'PlatformUnsupported', loaded: false });
 });
 
-test('service ews: the library is loaded on demand and nothing is contacted before verify', async () => {
-  const transport = await createTransport(ewsConfig({ url: 'https://127.0.0.1:9/EWS/Exchange.asmx', username: 'u' }, { password: 'x' }));
-  assert.is(libraryLoaded(), true);
-  await transport.close();
+test('service ews: the library is loaded on demand; nothing is contacted before verify', async () => {
+  assert.equal(await probe('ews'), { outcome: 'created', loaded: true });
 });
 
 test.run();
