@@ -9,4 +9,5 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'sandbox', summary: 'run the built-in Exchange (EWS) sandbox server', load: async () => (await import('./sandbox.ts')).command },
 ];
