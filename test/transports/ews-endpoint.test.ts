@@ -49,6 +49,27 @@ test('server form: the expanded URL on port 443 reaches the sandbox by name, tru
   }
 });
 
+test('autodiscover form: autodiscover.<domain> answers with the EWS URL', async () => {
+  const transport = await createTransport(config({ autodiscover: account.email, endpointSource: 'autodiscover', caFile: sandbox.caPath }), deps);
+  try {
+    const info = await transport.verify();
+    assert.is(info.endpoint, sandbox.url);
+    assert.is(info.account, account.username);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('autodiscover form: falls back to <domain> when autodiscover.<domain> does not resolve', async () => {
+  const onlyDomain = { ...deps, lookup: lookupFor(['contoso.test'], forwarder.address) };
+  const transport = await createTransport(config({ autodiscover: account.email, endpointSource: 'autodiscover', caFile: sandbox.caPath }), onlyDomain);
+  try {
+    assert.is((await transport.verify()).endpoint, sandbox.url);
+  } finally {
+    await transport.close();
+  }
+});
+
 test('a certificate from an unknown CA is CertificateRejected (permanent)', async () => {
   const error = await failure(config({ url: sandbox.url }));
   assert.is(error.code, 'CertificateRejected');
@@ -75,6 +96,24 @@ test('an unknown host is HostNotFound; a closed port is ConnectionFailed; both t
   assert.equal([missing.code, missing.transient], ['HostNotFound', true]);
   const refused = await failure(config({ url: 'https://127.0.0.1:9/EWS/Exchange.asmx', caFile: sandbox.caPath }));
   assert.equal([refused.code, refused.transient], ['ConnectionFailed', true]);
+});
+
+test('plain HTTP: refused unless allowInsecureHttp; an https URL on an http port is a ProtocolError', async () => {
+  const plain = await startTestSandbox({ http: true });
+  try {
+    const refused = await failure(config({ url: plain.url }));
+    assert.equal([refused.code, refused.transient], ['SemanticViolation', false]);
+    const transport = await createTransport(config({ url: plain.url, allowInsecureHttp: true }), deps);
+    try {
+      assert.is((await transport.verify()).endpoint, plain.url);
+    } finally {
+      await transport.close();
+    }
+    const wrong = await failure(config({ url: plain.url.replace('http:', 'https:') }));
+    assert.is(wrong.code, 'ProtocolError');
+  } finally {
+    await plain.cleanup();
+  }
 });
 
 test('autodiscover failure lists every URL tried and why each failed', async () => {
