@@ -65,7 +65,9 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
       try {
         prepared = request.prepare(socket);
       } catch (err) {
-        finish(() => reject(networkError(err, host)));
+        // e.g. an NTLM challenge that cannot be answered: the server's fault, not the network's.
+        finish(() => reject(err instanceof AgentError ? err
+          : new AgentError(ErrorCodes.ProtocolError, `cannot answer ${host}'s authentication challenge`, { cause: err })));
         req.destroy();
         return;
       }

@@ -43,7 +43,6 @@ const cases: [FaultKind, string, boolean][] = [
   ['unavailable', 'ServerUnavailable', true],
   ['html500', 'ServerError', true],
   ['stall', 'Timeout', true],
-  // ['reset', 'ConnectionFailed', true], — the sandbox's reset throws on TLS sockets (ERR_INVALID_HANDLE_TYPE) for now
   ['badxml', 'ProtocolError', true],
 ];
 
@@ -55,6 +54,24 @@ for (const [kind, code, transient] of cases) {
     assert.is((await transport.send(after)).messageId, after.messageId);
   });
 }
+
+// Over plain HTTP: the sandbox's reset (resetAndDestroy) throws on TLS sockets for now.
+test('reset (TCP RST mid-answer) → ConnectionFailed (transient), then the next send succeeds', async () => {
+  const plain = await startTestSandbox({ http: true });
+  const config = ewsConfig({ url: plain.url, auth: 'ntlm', username: account.username, allowInsecureHttp: true }, { password: account.password });
+  const overHttp = await createTransport(config, { timeoutMs: 1500 });
+  try {
+    plain.setFaults([{ kind: 'reset', count: 1 }]);
+    const error = await overHttp.send(await message('fault reset')).then(() => undefined, (e: unknown) => e);
+    assert.ok(isAgentError(error));
+    assert.equal([error.code, error.transient], ['ConnectionFailed', true]);
+    const after = await message('after reset');
+    assert.is((await overHttp.send(after)).messageId, after.messageId);
+  } finally {
+    await overHttp.close();
+    await plain.cleanup();
+  }
+});
 
 test('ErrorServerBusy → ServerBusy with the server\'s BackOffMilliseconds', async () => {
   const { error } = await sendWithFault('busy', 4321);
