@@ -92,6 +92,18 @@ test('From another mailbox without a grant → SendAsDenied with the server code
   assert.equal([error.code, error.transient, error.serverCode], ['SendAsDenied', false, 'ErrorSendAsDenied']);
 });
 
+test('mixed random faults under parallel sends: every failure is a coded AgentError', async () => {
+  sandbox.setFaults([
+    { kind: 'busy', probability: 0.15 }, { kind: 'html500', probability: 0.15 },
+    { kind: 'unavailable', probability: 0.15 }, { kind: 'badxml', probability: 0.15 },
+  ]);
+  const outcomes = await Promise.all(Array.from({ length: 30 }, async (_, i) =>
+    transport.send(await message(`mixed ${i}`)).then(() => 'sent', (e: unknown) => (isAgentError(e) ? e.code : `not an AgentError: ${String(e)}`))));
+  sandbox.setFaults([]);
+  const allowed = new Set(['sent', 'ServerBusy', 'ServerError', 'ServerUnavailable', 'ProtocolError']);
+  assert.equal(outcomes.filter((o) => !allowed.has(o)), []);
+});
+
 test('no unhandled rejection escaped', async () => {
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(unhandled, []);
