@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { isAgentError, type AgentError } from '../../agent/errors.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
+import type { EwsTransport } from '../../agent/transports/ews/transport.ts';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { ewsConfig } from './helpers/config.ts';
 import { outgoing } from './helpers/mime.ts';
@@ -102,6 +103,26 @@ test('mixed random faults under parallel sends: every failure is a coded AgentEr
   sandbox.setFaults([]);
   const allowed = new Set(['sent', 'ServerBusy', 'ServerError', 'ServerUnavailable', 'ProtocolError']);
   assert.equal(outcomes.filter((o) => !allowed.has(o)), []);
+});
+
+test('after the server restarts, the next send re-authenticates NTLM on a new connection', async () => {
+  const first = await startTestSandbox();
+  const config = ewsConfig({ url: first.url, auth: 'ntlm', username: account.username, rejectInvalidCertificates: false }, { password: account.password });
+  const restarted = await createTransport(config, { timeoutMs: 3000 }) as EwsTransport;
+  let second: TestSandbox | undefined;
+  try {
+    await restarted.send(await message('before restart'));
+    await first.close();
+    second = await startTestSandbox({ port: first.port });
+    const after = await message('after restart');
+    await restarted.send(after);
+    assert.ok((await second.deliveries()).some((d) => d.messageId === after.messageId));
+    assert.equal(restarted.connectionStats(), { socketsOpened: 2, ntlmHandshakes: 2 });
+  } finally {
+    await restarted.close();
+    await second?.cleanup();
+    await first.cleanup();
+  }
 });
 
 test('no unhandled rejection escaped', async () => {
