@@ -70,6 +70,13 @@ test('autodiscover form: falls back to <domain> when autodiscover.<domain> does 
   }
 });
 
+test('autodiscover for a mailbox the server does not know: the server\'s reason, permanent', async () => {
+  const error = await failure(config({ autodiscover: 'nobody@contoso.test', endpointSource: 'autodiscover', caFile: sandbox.caPath }));
+  assert.is(error.code, 'AutodiscoverFailed');
+  assert.is(error.transient, false);
+  assert.match(error.message, 'https://autodiscover.contoso.test/autodiscover/autodiscover.xml: server error: The e-mail address cannot be found.');
+});
+
 test('a certificate from an unknown CA is CertificateRejected (permanent)', async () => {
   const error = await failure(config({ url: sandbox.url }));
   assert.is(error.code, 'CertificateRejected');

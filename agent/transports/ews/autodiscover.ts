@@ -25,7 +25,7 @@ export async function autodiscover(client: HttpClient, email: string, timeoutMs:
       const response = await client.request({ method: 'POST', url, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body, signal: deadline });
       const found = ewsUrlOf(response.status, response.body.toString('utf8'));
       if (found.url) return found.url;
-      if (response.status === 401) permanent = true;
+      if (found.permanent) permanent = true;
       tried.push(`${url.href}: ${found.reason}`);
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -36,13 +36,20 @@ export async function autodiscover(client: HttpClient, email: string, timeoutMs:
   throw new AgentError(ErrorCodes.AutodiscoverFailed, `autodiscover found no EWS URL; tried ${tried.join('; ')}`, { transient: !permanent });
 }
 
-function ewsUrlOf(status: number, text: string): { url?: string; reason: string } {
-  if (status === 401) return { reason: 'HTTP 401 (credentials refused)' };
-  if (status !== 200) return { reason: `HTTP ${status}` };
+interface Answer {
+  url?: string;
+  reason: string;
+  /** The server answered and said no: retrying the same settings will not help. */
+  permanent: boolean;
+}
+
+function ewsUrlOf(status: number, text: string): Answer {
+  if (status === 401) return { reason: 'HTTP 401 (credentials refused)', permanent: true };
+  if (status !== 200) return { reason: `HTTP ${status}`, permanent: false };
   const error = /<Error\b[\s\S]*?<Message>([^<]{0,200})<\/Message>/.exec(text);
-  if (error) return { reason: `server error: ${error[1]}` };
+  if (error) return { reason: `server error: ${error[1]}`, permanent: true };
   const url = /<EwsUrl>\s*(https?:\/\/[^<\s]+)\s*<\/EwsUrl>/.exec(text)?.[1];
-  if (url) return { url: url.replace(/&amp;/g, '&'), reason: '' };
-  if (/<RedirectAddr>/.test(text)) return { reason: 'redirect to another address (not followed)' };
-  return { reason: 'no EwsUrl in the response' };
+  if (url) return { url: url.replace(/&amp;/g, '&'), reason: '', permanent: false };
+  if (/<RedirectAddr>|<RedirectUrl>/.test(text)) return { reason: 'redirect (not followed)', permanent: true };
+  return { reason: 'no EwsUrl in the response', permanent: false };
 }
