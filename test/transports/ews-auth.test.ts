@@ -58,6 +58,16 @@ for (const auth of ['basic', 'ntlm'] as const) {
   });
 }
 
+test('ntlm with a UPN (user@domain) account name', async () => {
+  const config = ewsConfig({ url: sandbox.url, auth: 'ntlm', username: account.email, caFile: sandbox.caPath }, { password: account.password });
+  const transport = await createTransport(config, { timeoutMs: 5000 });
+  try {
+    assert.is((await transport.verify()).account, account.email);
+  } finally {
+    await transport.close();
+  }
+});
+
 test('oauth: a wrong token is AuthFailed', async () => {
   const config = ewsConfig({ url: sandbox.url, auth: 'oauth', caFile: sandbox.caPath }, { token: 'not-the-token' });
   const transport = await createTransport(config, { timeoutMs: 5000 });
