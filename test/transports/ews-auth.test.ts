@@ -6,14 +6,19 @@ import type { EwsAuth, Secrets } from '../../agent/config/settings.ts';
 import { isAgentError } from '../../agent/errors.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, token, type TestSandbox } from './helpers/sandbox.ts';
 import { validateRequests } from './helpers/schema.ts';
 
 let sandbox: TestSandbox;
+let unhandled: UnhandledWatch;
 const captured: string[] = [];
 
-test.before(async () => { sandbox = await startTestSandbox(); });
+test.before(async () => {
+  unhandled = watchUnhandled();
+  sandbox = await startTestSandbox();
+});
 test.after(async () => { await sandbox.cleanup(); });
 
 const secretsFor = (auth: EwsAuth): Secrets => (auth === 'oauth' ? { token } : { password: account.password });
@@ -83,6 +88,12 @@ test('every request sent validates against the EWS schema', async () => {
   assert.ok(captured.length >= 6, 'requests were captured');
   assert.ok(captured.some((body) => body.includes('MessageDisposition="SendAndSaveCopy"')));
   await validateRequests(captured);
+});
+
+test('no unhandled rejection escaped', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  unhandled.stop();
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();

@@ -7,15 +7,18 @@ import { createTransport } from '../../agent/transports/index.ts';
 import type { TransportDeps } from '../../agent/transports/factory-contract.ts';
 import type { EwsSettings, LoadedConfig } from '../../agent/config/settings.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 
 const names = ['mail.contoso.test', 'autodiscover.contoso.test'];
 let sandbox: TestSandbox;
+let unhandled: UnhandledWatch;
 let forwarder: Forwarder;
 let deps: TransportDeps;
 
 test.before(async () => {
+  unhandled = watchUnhandled();
   sandbox = await startTestSandbox({ hostnames: [...names, 'contoso.test'] });
   forwarder = await startForwarder(sandbox.port);
   deps = { timeoutMs: 5000, lookup: lookupFor(names, forwarder.address) };
@@ -129,6 +132,12 @@ test('autodiscover failure lists every URL tried and why each failed', async () 
   assert.is(error.code, 'AutodiscoverFailed');
   assert.match(error.message, 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.xml: CertificateRejected');
   assert.match(error.message, 'https://fabrikam.test/autodiscover/autodiscover.xml: HostNotFound');
+});
+
+test('no unhandled rejection escaped', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  unhandled.stop();
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();

@@ -8,16 +8,16 @@ import type { Transport } from '../../agent/transports/transport.ts';
 import type { EwsTransport } from '../../agent/transports/ews/transport.ts';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 
 let sandbox: TestSandbox;
 let transport: Transport;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+let unhandled: UnhandledWatch;
 
 test.before(async () => {
-  process.on('unhandledRejection', onUnhandled);
+  unhandled = watchUnhandled();
   sandbox = await startTestSandbox();
   const config = ewsConfig({ url: sandbox.url, auth: 'ntlm', username: account.username, caFile: sandbox.caPath }, { password: account.password });
   transport = await createTransport(config, { timeoutMs: 1500 });
@@ -26,7 +26,7 @@ test.before(async () => {
 test.after(async () => {
   await transport.close();
   await sandbox.cleanup();
-  process.off('unhandledRejection', onUnhandled);
+  unhandled.stop();
 });
 
 const message = (subject: string) => outgoing({ from: account.email, to: ['ops@contoso.test'], subject, text: 'x' });
@@ -127,7 +127,7 @@ test('after the server restarts, the next send re-authenticates NTLM on a new co
 
 test('no unhandled rejection escaped', async () => {
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(unhandled, []);
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();
