@@ -74,6 +74,18 @@ test('reset (TCP RST mid-answer) → ConnectionFailed (transient), then the next
   }
 });
 
+test('the caller\'s signal cancels a stalled send before the deadline', async () => {
+  sandbox.setFaults([{ kind: 'stall', count: 1 }]);
+  const controller = new AbortController();
+  const sending = transport.send(await message('cancelled'), controller.signal).then(() => undefined, (e: unknown) => e);
+  setTimeout(() => controller.abort(), 100);
+  const error = await sending;
+  sandbox.setFaults([]);
+  assert.ok(isAgentError(error));
+  assert.is(error.code, 'Timeout');
+  assert.match(error.message, 'cancelled');
+});
+
 test('ErrorServerBusy → ServerBusy with the server\'s BackOffMilliseconds', async () => {
   const { error } = await sendWithFault('busy', 4321);
   assert.equal([error.code, error.transient, error.backoffMs, error.serverCode], ['ServerBusy', true, 4321, 'ErrorServerBusy']);

@@ -3,6 +3,7 @@
 // tried and why each failed; ews-javascript-api's own AutodiscoverUrl says only "Not implemented.".
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
+import { deadline } from '../../http/deadline.ts';
 import { xmlText } from './service.ts';
 
 const requestSchema = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
@@ -20,9 +21,9 @@ export async function autodiscover(client: HttpClient, email: string, timeoutMs:
   const tried: string[] = [];
   let permanent = false;
   for (const url of autodiscoverCandidates(email)) {
-    const deadline = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    const bound = deadline(timeoutMs, signal);
     try {
-      const response = await client.request({ method: 'POST', url, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body, signal: deadline });
+      const response = await client.request({ method: 'POST', url, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body, signal: bound.signal });
       const found = ewsUrlOf(response.status, response.body.toString('utf8'));
       if (found.url) return found.url;
       if (found.permanent) permanent = true;
@@ -31,6 +32,8 @@ export async function autodiscover(client: HttpClient, email: string, timeoutMs:
       if (signal?.aborted) throw error;
       if (error instanceof AgentError && !error.transient) permanent = true;
       tried.push(`${url.href}: ${error instanceof AgentError ? `${error.code}: ${error.message}` : 'failed'}`);
+    } finally {
+      bound.dispose();
     }
   }
   throw new AgentError(ErrorCodes.AutodiscoverFailed, `autodiscover found no EWS URL; tried ${tried.join('; ')}`, { transient: !permanent });
