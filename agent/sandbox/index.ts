@@ -110,7 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
         await closed;
-        await store.close();
+        store.close();
       })();
       return closing;
     },
