@@ -42,8 +42,10 @@ function buildSinglePart(node: MimeNode, content: string): Buffer {
   const body = encoding === 'base64' ? base64.wrap(base64.encode(bytes), 76)
     : encoding === 'quoted-printable' ? qp.wrap(qp.encode(bytes), 76)
       : content;
+  // LastNewline: the message ends with a line break (the header block already does when there is no body).
   const last = body.at(-1);
-  return Buffer.from(head + body + (last === '\n' ? '' : last === '\r' ? '\n' : '\r\n'), 'utf8');
+  const tail = body === '' || last === '\n' ? '' : last === '\r' ? '\n' : '\r\n';
+  return Buffer.from(head + body + tail, 'utf8');
 }
 
 export async function composeMime(msg: RequestedMessage, stamp: Stamp): Promise<Buffer> {
