@@ -1,5 +1,6 @@
 // `mail-agent sandbox` as a real process: one ready line, working EWS, SIGTERM stops it cleanly.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +65,21 @@ test('usage errors exit 64 without starting', async () => {
     const io = captureIo();
     assert.is(await main(['sandbox', ...args], io), 64, args.join(' '));
     assert.match(io.err(), /mail-agent sandbox: /);
+  }
+});
+
+test('a port already taken exits 69 and says why', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-'));
+  try {
+    const io = captureIo();
+    assert.is(await main(['sandbox', '--port', String((taken.address() as AddressInfo).port), '--data-dir', dataDir, '--http'], io), 69);
+    assert.match(io.err(), /cannot listen \(EADDRINUSE\)/);
+    assert.is(process.listenerCount('SIGTERM'), 0, 'no signal handler left behind');
+  } finally {
+    taken.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 
