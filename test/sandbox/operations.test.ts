@@ -113,6 +113,18 @@ test('SaveOnly returns an ItemId; SendItem sends it once; FindItem finds the sav
   assert.match(find.body, /<t:Subject>R&amp;D &lt;report&gt;<\/t:Subject>/);
 });
 
+test('CreateAttachment adds to a draft, which SendItem then delivers with it; ConvertId converts its id', async () => {
+  const saved = await call(createItem(`<t:Subject>draft</t:Subject>${to('files@example.test')}`, 'SaveOnly'));
+  const id = /<t:ItemId Id="([^"]+)"/.exec(saved.body)?.[1] ?? '';
+  const attach = await call(`<m:CreateAttachment><m:ParentItemId Id="${id}"/><m:Attachments><t:FileAttachment><t:Name>a&amp;b.txt</t:Name><t:Content>${Buffer.from('attached').toString('base64')}</t:Content></t:FileAttachment></m:Attachments></m:CreateAttachment>`);
+  assert.match(attach.body, /<t:AttachmentId Id="[^"]+" RootItemId="[^"]+" RootItemChangeKey="[^"]+"\/>/);
+  const converted = await call(`<m:ConvertId DestinationFormat="EwsId"><m:SourceIds><t:AlternateId Format="EwsId" Id="${id}" Mailbox="svc-notify@contoso.test"/></m:SourceIds></m:ConvertId>`);
+  assert.match(converted.body, new RegExp(`<m:AlternateId [^>]*Id="${id}"`));
+  assert.match((await call(`<m:SendItem SaveItemToFolder="false"><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds></m:SendItem>`)).body, /NoError/);
+  const mail = await simpleParser((await lastDelivery()).raw);
+  assert.equal(mail.attachments.map((a) => [a.filename, a.content.toString('utf8')]), [['a&b.txt', 'attached']]);
+});
+
 test('GetFolder: every distinguished folder; unknown ones are ErrorFolderNotFound', async () => {
   const ids = ['root', 'msgfolderroot', 'inbox', 'sentitems', 'outbox', 'drafts'].map((id) => `<t:DistinguishedFolderId Id="${id}"/>`).join('');
   const r = await call(`<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>${ids}<t:FolderId Id="bm9wZQ=="/></m:FolderIds></m:GetFolder>`);
