@@ -56,6 +56,12 @@ export class MailboxStore {
     return `AAMkAD${this.#prefix}${this.#seq.toString(36).padStart(6, '0')}`;
   }
 
+  /** Unique across runs (a random prefix per run) without a random draw per message. */
+  nextMessageToken(): string {
+    this.#seq += 1;
+    return `${Date.now().toString(36)}.${this.#seq.toString(36)}.${this.#prefix}`;
+  }
+
   save(item: SavedItem): void {
     this.#items.set(item.id, item);
   }
