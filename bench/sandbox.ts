@@ -118,7 +118,7 @@ servers.push({ name: 'static HTTPS peer', server: await staticPeer(diskDir), rps
 let errors = 0;
 const delivered: number[] = [];
 try {
-  for (const s of servers) await measure(s.server, 1); // warm-up (JIT, TLS sessions, mailbox folder), not counted
+  for (const s of servers) await measure(s.server, 3); // warm-up (JIT, TLS sessions, mailbox folder), not counted
   for (let round = 0; round < rounds; round++) {
     for (const s of servers) {
       const m = await measure(s.server, seconds);
