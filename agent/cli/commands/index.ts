@@ -17,4 +17,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
   { name: 'mapi', summary: 'Extended MAPI tools: `mapi profiles` lists the Outlook profiles',
     load: async () => (await import('./mapi.ts')).command },
+  { name: 'sandbox', summary: 'run the built-in Exchange (EWS) sandbox server', load: async () => (await import('./sandbox.ts')).command },
 ];

@@ -1,0 +1,105 @@
+// The mailbox on disk: one .eml per recipient under mailboxes/<recipient>/, one JSON line per delivered
+// message in deliveries.jsonl. Saved items (SaveOnly drafts, SendAndSaveCopy copies) live in memory.
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Address, RequestedMessage } from './message.ts';
+
+export interface Delivery {
+  time: string;
+  account: string;
+  from: string;
+  sender: string | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  messageId: string;
+  operation: string;
+  disposition: string;
+  files: string[];
+}
+
+export interface SavedItem {
+  id: string;
+  /** Changes when the item does (CreateAttachment). */
+  changeKey: string;
+  owner: string;
+  folder: 'drafts' | 'sentitems';
+  subject: string;
+  internetMessageId: string;
+  sentAt?: string;
+  message: RequestedMessage;
+}
+
+/** A recipient's folder name: the address, lower-cased, with anything unsafe for a path replaced. */
+export function mailboxFolder(email: string): string {
+  const safe = email.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_');
+  return safe || '_';
+}
+
+export class MailboxStore {
+  readonly #dir: string;
+  readonly #log: number;
+  readonly #made = new Set<string>();
+  readonly #items = new Map<string, SavedItem>();
+  readonly #prefix = randomBytes(6).toString('base64url');
+  #seq = 0;
+
+  constructor(dataDir: string) {
+    this.#dir = dataDir;
+    this.#log = openSync(path.join(dataDir, 'deliveries.jsonl'), 'a');
+  }
+
+  nextId(): string {
+    this.#seq += 1;
+    return `AAMkAD${this.#prefix}${this.#seq.toString(36).padStart(6, '0')}`;
+  }
+
+  /** Unique across runs (a random prefix per run) without a random draw per message. */
+  nextMessageToken(): string {
+    this.#seq += 1;
+    return `${Date.now().toString(36)}.${this.#seq.toString(36)}.${this.#prefix}`;
+  }
+
+  save(item: SavedItem): void {
+    this.#items.set(item.id, item);
+  }
+
+  get(id: string): SavedItem | undefined {
+    return this.#items.get(id);
+  }
+
+  remove(id: string): void {
+    this.#items.delete(id);
+  }
+
+  itemsIn(owner: string, folder: SavedItem['folder']): SavedItem[] {
+    return [...this.#items.values()].filter((i) => i.owner === owner && i.folder === folder);
+  }
+
+  /** Writes the message once per distinct recipient, then its line in deliveries.jsonl. */
+  deliver(mime: Buffer, recipients: readonly Address[], record: Omit<Delivery, 'files'>): Delivery {
+    const seq = ++this.#seq;
+    const name = `${Date.now()}-${seq.toString().padStart(6, '0')}.eml`;
+    const folders = [...new Set(recipients.map((r) => mailboxFolder(r.email)))];
+    // Synchronous on purpose: a small file costs ~50 µs of CPU this way, several times that through the
+    // thread pool, and the message is on disk before the client hears it was sent.
+    const files = folders.map((folder) => {
+      const dir = path.join(this.#dir, 'mailboxes', folder);
+      if (!this.#made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.#made.add(dir);
+      }
+      writeFileSync(path.join(dir, name), mime);
+      return `mailboxes/${folder}/${name}`;
+    });
+    const delivery: Delivery = { ...record, files };
+    writeSync(this.#log, JSON.stringify(delivery) + '\n');
+    return delivery;
+  }
+
+  close(): void {
+    closeSync(this.#log);
+  }
+}
