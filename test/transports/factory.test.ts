@@ -1,4 +1,4 @@
-// createTransport loads ews-javascript-api only for EWS settings; MAPI is a clear placeholder for now.
+// createTransport loads ews-javascript-api only for EWS settings; MAPI without a helper says PlatformUnsupported.
 // Checked in fresh child processes: this test process may have loaded the library for other tests.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
