@@ -9,4 +9,5 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'status', summary: 'print the status, or wait until a revision converges', load: async () => (await import('./status.ts')).statusCommand },
 ];
