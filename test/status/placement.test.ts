@@ -18,33 +18,30 @@ function refused(fn: () => void): string {
   return '';
 }
 
-test('refuses the settings directory and below it, accepts a sibling', async () => {
+/** A temp dir holding conf/mail-settings.yaml. */
+async function withSettings(fn: (root: string, conf: string, settings: string) => Promise<void>): Promise<void> {
   const dir = await tempDir('placement');
   try {
     const conf = join(dir.path, 'conf');
     await mkdir(conf);
     const settings = join(conf, 'mail-settings.yaml');
     await writeFile(settings, 'x');
-    assert.match(refused(() => assertOutsideWatched(join(conf, 'status.json'), 'status file', [settings])), 'inside the watched directory');
-    refused(() => assertOutsideWatched(join(conf, 'sub', 'status.json'), 'status file', [settings]));
-    assertOutsideWatched(join(dir.path, 'state', 'status.json'), 'status file', [settings]);
+    await fn(dir.path, conf, settings);
   } finally {
     await dir.cleanup();
   }
-});
+}
 
-test('refuses a path that reaches the watched directory through a symlink', async () => {
-  const dir = await tempDir('placement');
-  try {
-    const conf = join(dir.path, 'conf');
-    await mkdir(conf);
-    const settings = join(conf, 'mail-settings.yaml');
-    await writeFile(settings, 'x');
-    await symlink(conf, join(dir.path, 'alias'));
-    refused(() => assertOutsideWatched(join(dir.path, 'alias', 'status.json'), 'status file', [settings]));
-  } finally {
-    await dir.cleanup();
-  }
-});
+test('refuses the settings directory and below it, accepts a sibling', () => withSettings(async (root, conf, settings) => {
+  assert.match(refused(() => assertOutsideWatched(join(conf, 'status.json'), 'status file', [settings])), 'inside the watched directory');
+  refused(() => assertOutsideWatched(join(conf, 'sub', 'status.json'), 'status file', [settings]));
+  assertOutsideWatched(join(root, 'state', 'status.json'), 'status file', [settings]);
+  await Promise.resolve();
+}));
+
+test('refuses a path that reaches the watched directory through a symlink', () => withSettings(async (root, conf, settings) => {
+  await symlink(conf, join(root, 'alias'));
+  refused(() => assertOutsideWatched(join(root, 'alias', 'status.json'), 'status file', [settings]));
+}));
 
 test.run();
