@@ -26,7 +26,8 @@ export interface MessageParts {
 }
 
 export interface TransportInfo {
-  service: 'ews' | 'mapi';
+  /** 'dryrun': the no-network transport (tests, --dry-run). */
+  service: 'ews' | 'mapi' | 'dryrun';
   endpoint: string;
   auth?: string;
   account?: string;

@@ -1,0 +1,50 @@
+// A notification as a sender hands it over (CLI `send` or a later API), before checks and composition.
+
+export interface AttachmentInput {
+  /** Path on the sender's disk; only its base name goes into the message. */
+  path: string;
+  /** Overrides the type guessed from the name. */
+  contentType?: string;
+}
+
+export interface NotificationInput {
+  /** Address lists as typed: "a@x, Ops <b@y>" or already split. */
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body?: string;
+  /** true: `body` is HTML. */
+  html?: boolean;
+  from?: string;
+  attachments?: AttachmentInput[];
+}
+
+/** One checked address: what goes into the header, and the bare addr-spec for the envelope. */
+export interface Address {
+  name?: string;
+  address: string;
+}
+
+export interface CheckedAttachment {
+  path: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** A notification that passed every check: safe to compose and queue. */
+export interface CheckedNotification {
+  from?: Address;
+  /** Set when From is an address other than the default, sent on behalf of it (fromDelegation). */
+  onBehalfOf?: string;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  subject: string;
+  text: string;
+  html?: string;
+  charset: string;
+  plainText: boolean;
+  attachments: CheckedAttachment[];
+}

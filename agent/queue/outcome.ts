@@ -1,0 +1,20 @@
+// How a failed attempt is classified: transient (retry later) or permanent (failed with the server's
+// reason), and whether the message may have reached the server anyway (then wasSent is asked first).
+import { AgentError, ErrorCodes, toAgentError } from '../errors.ts';
+
+/** Errors after which the request may have been processed although no answer came back. */
+const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.ConnectionFailed, ErrorCodes.ProtocolError]);
+
+export interface Classified {
+  error: AgentError;
+  transient: boolean;
+  maybeSent: boolean;
+}
+
+export function classifyFailure(thrown: unknown): Classified {
+  // Anything not normalized by the transport is retried: a bug must not drop notifications for good.
+  if (!(thrown instanceof AgentError)) {
+    return { error: toAgentError(thrown), transient: true, maybeSent: true };
+  }
+  return { error: thrown, transient: thrown.transient, maybeSent: thrown.transient && MAYBE_SENT.has(thrown.code) };
+}

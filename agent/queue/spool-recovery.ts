@@ -1,0 +1,71 @@
+// Recovery after a crash at any point: a scan of the spool's directories that finishes every
+// interrupted transition. Run by the agent (the only process that moves entries) before delivering.
+import { join } from 'node:path';
+import { listDir, removeQuietly, unlinkIfExists } from './fs-durable.ts';
+import { idsWithSuffix } from './spool-paths.ts';
+import type { Spool } from './spool.ts';
+import { foldCompacted } from './spool-counts.ts';
+
+export interface RecoveryReport {
+  removedPartial: number;
+  finishedDelivered: number;
+  finishedFailed: number;
+  /** Entries whose last attempt was in progress at the crash: re-sent only after wasSent says no. */
+  unknownOutcome: string[];
+}
+
+export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boolean = processAlive): Promise<RecoveryReport> {
+  const p = spool.paths;
+  const report: RecoveryReport = { removedPartial: 0, finishedDelivered: 0, finishedFailed: 0, unknownOutcome: [] };
+
+  // tmp/: a writer that died never acknowledged its notification; a live one (a running `send`) is left alone.
+  for (const name of await listDir(p.tmp)) {
+    const pid = Number(/\.(\d+)\.eml$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || !isAlive(pid)) {
+      await removeQuietly(join(p.tmp, name));
+      report.removedPartial += 1;
+    }
+  }
+  const pending = new Set(await spool.pendingIds());
+
+  // delivered/ wins over pending/: the record is the commit point.
+  for (const id of idsWithSuffix(await listDir(p.delivered), '.json')) {
+    if (pending.delete(id)) report.finishedDelivered += 1;
+    await unlinkIfExists(p.pendingFile(id));
+    await unlinkIfExists(p.attemptFile(id));
+  }
+  for (const id of idsWithSuffix(await listDir(p.failed), '.json')) {
+    if (pending.delete(id)) report.finishedFailed += 1;
+    await spool.finishFailed(id);
+  }
+  for (const id of idsWithSuffix(await listDir(p.attempts), '.json')) {
+    if (!pending.has(id)) {
+      await unlinkIfExists(p.attemptFile(id));
+      continue;
+    }
+    const attempt = await spool.readAttempt(id);
+    if (attempt?.inProgressSince !== undefined) {
+      report.unknownOutcome.push(id);
+      const { inProgressSince: _since, ...rest } = attempt;
+      await spool.writeAttempt(id, { ...rest, outcomeUnknown: true });
+    }
+  }
+  // Temp files of interrupted atomic writes (write-file-atomic names them <file>.<n>).
+  for (const dir of [p.attempts, p.delivered, p.failed]) {
+    for (const name of await listDir(dir)) {
+      if (!/\.(json|eml)$/.test(name)) await removeQuietly(join(dir, name));
+    }
+  }
+  await foldCompacted(spool);
+  return report;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,61 @@
+// What the spool stores about a notification besides its MIME.
+
+export interface SpoolMeta {
+  id: string;
+  messageId: string;
+  enqueuedAt: string;
+  from?: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  charset: string;
+  /** Text and HTML bodies as given, for transports that take properties instead of MIME (MAPI). */
+  text?: string;
+  html?: string;
+  onBehalfOf?: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+}
+
+export interface AttemptError {
+  code: string;
+  message: string;
+  serverCode?: string;
+}
+
+export interface AttemptRecord {
+  attempts: number;
+  firstAttemptAt: string;
+  /** Set before a send starts and cleared after; still set after a crash = outcome unknown. */
+  inProgressSince?: string;
+  /** The last attempt's outcome is unknown (crash or timeout mid-send): ask wasSent before re-sending. */
+  outcomeUnknown?: boolean;
+  nextAttemptAt?: number;
+  lastError?: AttemptError;
+}
+
+export interface DeliveredRecord {
+  id: string;
+  messageId: string;
+  deliveredAt: string;
+  attempts: number;
+  itemId?: string;
+  /** 'wasSent': found on the server after an attempt of unknown outcome, not sent again. */
+  confirmedBy?: 'send' | 'wasSent';
+}
+
+export interface FailedRecord {
+  id: string;
+  messageId: string;
+  failedAt: string;
+  attempts: number;
+  error: AttemptError;
+}
+
+export interface SpoolCounts {
+  pending: number;
+  delivered: number;
+  failed: number;
+  /** Age of the oldest pending notification; absent when none is pending. */
+  oldestPendingAgeMs?: number;
+}

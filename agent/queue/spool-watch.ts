@@ -1,0 +1,14 @@
+// Wakes the worker when another process (`send`) renames a notification into pending/. fs.watch on the
+// directory is prompt; the worker's slow periodic scan is the safety net for platforms where it misses.
+import { watch, type FSWatcher } from 'node:fs';
+
+export function watchPending(dir: string, onChange: () => void): { close(): void } {
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { persistent: false }, () => onChange());
+    watcher.on('error', () => { watcher?.close(); watcher = undefined; });
+  } catch {
+    watcher = undefined; // the periodic scan still finds new entries
+  }
+  return { close: () => watcher?.close() };
+}

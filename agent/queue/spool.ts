@@ -1,0 +1,117 @@
+// The durable notification spool in the state dir (layout and states in spool-paths.ts). `send` processes
+// only enqueue (tmp → rename into pending); the single agent moves entries through their states.
+import { readFile, rename } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { AgentError, ErrorCodes } from '../errors.ts';
+import { statePaths } from '../state/layout.ts';
+import { atomicWrite, ensurePrivateDir, fsyncDirectory, listDir, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
+import { idsWithSuffix, spoolPaths, SpoolDirs, type SpoolPaths } from './spool-paths.ts';
+import type { AttemptRecord, DeliveredRecord, FailedRecord, SpoolMeta } from './spool-types.ts';
+
+export interface SpoolEntry {
+  meta: SpoolMeta;
+  mime: Buffer;
+}
+
+export class Spool {
+  readonly paths: SpoolPaths;
+
+  private constructor(paths: SpoolPaths) {
+    this.paths = paths;
+  }
+
+  /** Opens (creating, 0700) the spool of a state dir. */
+  static async open(stateDir: string): Promise<Spool> {
+    await ensurePrivateDir(stateDir);
+    const paths = spoolPaths(statePaths(stateDir).spool);
+    await ensurePrivateDir(paths.root);
+    for (const dir of SpoolDirs) await ensurePrivateDir(paths[dir]);
+    return new Spool(paths);
+  }
+
+  /** Returns once the notification is on disk: file fsynced, renamed into pending/, directory fsynced. */
+  async enqueue(meta: SpoolMeta, mime: Readable): Promise<void> {
+    const tmp = this.paths.tmpFile(meta.id, process.pid);
+    try {
+      await writeNewFileDurably(tmp, Buffer.from(JSON.stringify(meta) + '\n', 'utf8'), mime);
+      await rename(tmp, this.paths.pendingFile(meta.id));
+      await fsyncDirectory(this.paths.pending);
+    } catch (err) {
+      await unlinkIfExists(tmp);
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new AgentError(ErrorCodes.DiskFull, 'no space left in the state dir: nothing queued', { cause: err });
+      throw err;
+    }
+  }
+
+  async pendingIds(): Promise<string[]> {
+    return idsWithSuffix(await listDir(this.paths.pending), '.eml');
+  }
+
+  /** The queued entry, or undefined when it is no longer pending. */
+  async read(id: string): Promise<SpoolEntry | undefined> {
+    let raw: Buffer;
+    try {
+      raw = await readFile(this.paths.pendingFile(id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    return parseEntry(raw);
+  }
+
+  async readAttempt(id: string): Promise<AttemptRecord | undefined> {
+    return readJson<AttemptRecord>(this.paths.attemptFile(id));
+  }
+
+  /** Durable before the send starts, so a crash during it leaves "outcome unknown" behind. */
+  async writeAttempt(id: string, record: AttemptRecord): Promise<void> {
+    await atomicWrite(this.paths.attemptFile(id), JSON.stringify(record));
+  }
+
+  /** Record first (the commit point), then drop the body: a crash between is finished by recovery. */
+  async markDelivered(record: DeliveredRecord): Promise<void> {
+    await atomicWrite(this.paths.deliveredFile(record.id), JSON.stringify(record));
+    await unlinkIfExists(this.paths.pendingFile(record.id));
+    await unlinkIfExists(this.paths.attemptFile(record.id));
+  }
+
+  async markFailed(record: FailedRecord): Promise<void> {
+    await atomicWrite(this.paths.failedRecord(record.id), JSON.stringify(record));
+    await this.finishFailed(record.id);
+  }
+
+  /** Moves the body of a failed entry next to its record (also run by recovery). */
+  async finishFailed(id: string): Promise<void> {
+    try {
+      await rename(this.paths.pendingFile(id), this.paths.failedFile(id));
+      await fsyncDirectory(this.paths.failed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await unlinkIfExists(this.paths.attemptFile(id));
+  }
+
+  async readFailed(id: string): Promise<FailedRecord | undefined> {
+    return readJson<FailedRecord>(this.paths.failedRecord(id));
+  }
+
+  async readDelivered(id: string): Promise<DeliveredRecord | undefined> {
+    return readJson<DeliveredRecord>(this.paths.deliveredFile(id));
+  }
+}
+
+export function parseEntry(raw: Buffer): SpoolEntry {
+  const newline = raw.indexOf(0x0a);
+  if (newline < 0) throw new AgentError(ErrorCodes.Internal, 'spool entry has no meta line');
+  const meta = JSON.parse(raw.subarray(0, newline).toString('utf8')) as SpoolMeta;
+  return { meta, mime: raw.subarray(newline + 1) };
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+// Check → compose once → enqueue durably. The one path every sender (CLI `send`, a later API) takes, so
+// nothing reaches the spool without passing the checks of design §4.
+import type { MessageSettings } from '../config/settings.ts';
+import { checkNotification } from '../message/checks.ts';
+import { composeMime } from '../message/compose.ts';
+import { messageIdFor, newNotificationId } from '../message/message-id.ts';
+import type { CheckedNotification, NotificationInput } from '../message/types.ts';
+import type { Spool } from './spool.ts';
+import type { SpoolMeta } from './spool-types.ts';
+
+export interface Submitted {
+  id: string;
+  messageId: string;
+  enqueuedAt: string;
+}
+
+export async function submitNotification(spool: Spool, input: NotificationInput, settings: MessageSettings,
+  options: { cwd: string; now?: Date }): Promise<Submitted> {
+  const checked = await checkNotification(input, settings, { cwd: options.cwd });
+  const now = options.now ?? new Date();
+  const id = newNotificationId(now.getTime());
+  const messageId = messageIdFor(id);
+  const meta = spoolMeta(id, messageId, now, checked);
+  await spool.enqueue(meta, composeMime(checked, { messageId, date: now }));
+  return { id, messageId, enqueuedAt: meta.enqueuedAt };
+}
+
+function spoolMeta(id: string, messageId: string, now: Date, m: CheckedNotification): SpoolMeta {
+  return {
+    id, messageId,
+    enqueuedAt: now.toISOString(),
+    ...(m.from ? { from: m.from.address } : {}),
+    to: m.to.map((a) => a.address),
+    cc: m.cc.map((a) => a.address),
+    bcc: m.bcc.map((a) => a.address),
+    subject: m.subject,
+    charset: m.charset,
+    text: m.text,
+    ...(m.html !== undefined ? { html: m.html } : {}),
+    ...(m.onBehalfOf ? { onBehalfOf: m.onBehalfOf } : {}),
+    attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+  };
+}
