@@ -11,7 +11,11 @@ export const ErrorCodes = {
   SemanticViolation: 'SemanticViolation',
   EncryptedConfigNotDecrypted: 'EncryptedConfigNotDecrypted',
   SecretUnreadable: 'SecretUnreadable',
+  CaFileUnreadable: 'CaFileUnreadable',
+  // settings warnings (valid, but unwise)
   InsecureSecret: 'InsecureSecret',
+  LiteralSecret: 'LiteralSecret',
+  InsecureTransport: 'InsecureTransport',
   // transport
   AuthFailed: 'AuthFailed',
   CertificateRejected: 'CertificateRejected',

@@ -3,6 +3,7 @@ import { commands } from './commands/index.ts';
 import { ExitCodes } from './exit-codes.ts';
 import { writeLine, type CliIo } from './io.ts';
 import { version } from '../version.ts';
+import { ErrorCodes, isAgentError } from '../errors.ts';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -38,5 +39,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     writeLine(io.stdout, command.usage);
     return ExitCodes.Ok;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    // A usage error from any command: say what is wrong, point at --help, exit 64.
+    if (isAgentError(err) && err.code === ErrorCodes.Usage) {
+      writeLine(io.stderr, `mail-agent ${name}: ${err.message}\nRun \`mail-agent ${name} --help\` for its options.`);
+      return ExitCodes.Usage;
+    }
+    throw err;
+  }
 }

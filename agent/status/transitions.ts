@@ -109,11 +109,13 @@ export function applied(doc: StatusDocument, event: AppliedEvent): void {
 }
 
 /** The settings file is gone: the live transport stays, but nothing can progress without a file. */
-export function missing(doc: StatusDocument, at: string): void {
+export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing' | 'ConfigUnreadable' = 'ConfigMissing'): void {
   delete doc.source.revision;
   const revision = doc.observedRevision;
-  const message = 'the settings file does not exist; the live transport stays';
+  const message = reason === 'ConfigMissing'
+    ? 'the settings file does not exist; the live transport stays'
+    : 'the settings file cannot be read; the live transport stays';
   doc.conditions = removeCondition(doc.conditions, 'Reconciling');
-  set(doc, { type: 'Stalled', status: 'True', reason: 'ConfigMissing', message, observedRevision: revision }, at);
-  set(doc, { type: 'Ready', status: 'False', reason: 'ConfigMissing', message, observedRevision: revision }, at);
+  set(doc, { type: 'Stalled', status: 'True', reason, message, observedRevision: revision }, at);
+  set(doc, { type: 'Ready', status: 'False', reason, message, observedRevision: revision }, at);
 }

@@ -9,6 +9,10 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: 'validate', summary: 'check settings files (schema and semantic rules); exit 0 valid, 1 invalid',
+    load: async () => (await import('./validate.ts')).command },
+  { name: 'schema', summary: 'print the JSON Schema of the settings file (--status: of the status file)',
+    load: async () => (await import('./schema.ts')).command },
   { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
   { name: 'status', summary: 'print the status, or wait until a revision converges', load: async () => (await import('./status.ts')).statusCommand },

@@ -1,0 +1,32 @@
+// The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
+// digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
+// secret and of the caFile (so a rotated password or CA is a change of the settings).
+import { createHash } from 'node:crypto';
+import type { Secrets, Settings } from './settings.ts';
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function revisionOf(bytes: Buffer): string {
+  return `sha256:${sha256Hex(bytes)}`;
+}
+
+/** JSON with object keys sorted at every level, so equal settings give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
+  const hashes = {
+    password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
+    token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
+    caFile: caFile === undefined ? undefined : sha256Hex(caFile),
+  };
+  return `sha256:${sha256Hex(canonicalJson({ settings, hashes }))}`;
+}

@@ -1,0 +1,40 @@
+// Settings that are valid but unwise, reported as warnings: a literal secret in the file (worse when
+// the file is readable by other users), plain http, and certificate checks turned off.
+import { stat } from 'node:fs/promises';
+import type { IssueDraft } from './issue.ts';
+import type { Settings } from './settings.ts';
+
+/** Group or others may read the file (POSIX modes; Windows reports none of these bits reliably). */
+async function readableByOthers(file: string): Promise<boolean> {
+  if (process.platform === 'win32') return false;
+  try {
+    return ((await stat(file)).mode & 0o044) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+export async function settingsWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
+  const ews = settings.ews;
+  if (!ews) return [];
+  const warnings: IssueDraft[] = [];
+  const literals = (['password', 'token'] as const).filter((name) => {
+    const ref = name === 'password' ? ews.passwordRef : ews.tokenRef;
+    return ref !== undefined && 'literal' in ref;
+  });
+  const shared = literals.length > 0 && await readableByOthers(file);
+  for (const name of literals) {
+    warnings.push(shared
+      ? { path: `/ews/${name}`, keyword: 'secret', code: 'InsecureSecret',
+        message: `the ${name} is written in the file, which other users can read; use { file: PATH } or { env: NAME }` }
+      : { path: `/ews/${name}`, keyword: 'secret', code: 'LiteralSecret',
+        message: `the ${name} is written in the file; prefer { file: PATH } or { env: NAME }` });
+  }
+  if (ews.url?.startsWith('http:')) {
+    warnings.push({ path: '/ews/url', keyword: 'https', code: 'InsecureTransport', message: 'plain http is allowed by allowInsecureHttp: the password crosses the network readable' });
+  }
+  if (!ews.rejectInvalidCertificates) {
+    warnings.push({ path: '/ews/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the password' });
+  }
+  return warnings;
+}

@@ -1,0 +1,100 @@
+// Each setting's invalid forms: the issue's pointer, keyword, message, and the line and column
+// (marked "§" in the text) where it is reported.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { header, loadText, marked, validEws } from './helpers.ts';
+
+const ews = (lines: string) => `${header}service: ews\news:\n${lines}`;
+const withSection = (section: string) => `${validEws}${section}`;
+
+interface Case { name: string; text: string; path: string; keyword: string; message: RegExp; reason?: string }
+
+const cases: Case[] = [
+  // document
+  { name: 'apiVersion: wrong version', text: `apiVersion: §mail-agent/v2\nkind: MailSettings\nservice: mapi\nmapi: {}\n`,
+    path: '/apiVersion', keyword: 'const', message: /^must be mail-agent\/v1$/ },
+  { name: 'apiVersion: missing (at the mapping)', text: `§kind: MailSettings\nservice: mapi\nmapi: {}\n`,
+    path: '/apiVersion', keyword: 'required', message: /missing required key "apiVersion"/ },
+  { name: 'kind: wrong', text: `apiVersion: mail-agent/v1\nkind: §Settings\nservice: mapi\nmapi: {}\n`,
+    path: '/kind', keyword: 'const', message: /must be MailSettings/ },
+  { name: 'service: unknown', text: `${header}service: §smtp\n`, path: '/service', keyword: 'enum', message: /must be one of: ews, mapi$/ },
+  { name: 'service: wrong case, suggested', text: `${header}service: §EWS\n`, path: '/service', keyword: 'enum', message: /did you mean "ews"\?/ },
+  { name: 'service: ews without ews', text: `§${header}service: ews\n`, path: '/ews', keyword: 'required', message: /missing required key "ews" \(needed with service: ews\)/ },
+  { name: 'service: mapi without mapi', text: `§${header}service: mapi\n`, path: '/mapi', keyword: 'required', message: /needed with service: mapi/ },
+  { name: 'top level: a list', text: `§- apiVersion: mail-agent/v1\n`, path: '', keyword: 'type', message: /must be a mapping/ },
+  { name: 'top level: misspelt key', text: `${validEws}§mesage: {}\n`, path: '/mesage', keyword: 'additionalProperties', message: /unknown key "mesage"; did you mean "message"\?/ },
+  { name: 'top level: unrelated key', text: `${validEws}§smtp: {}\n`, path: '', keyword: 'additionalProperties', message: /unknown key; expected one of: apiVersion, kind, service, message, ews, mapi, test$/ },
+  // message
+  { name: 'message: not a mapping', text: withSection('message: §plain\n'), path: '/message', keyword: 'type', message: /must be a mapping/ },
+  { name: 'message.from: display name', text: withSection('message:\n  from: §Helpdesk <helpdesk@contoso.com>\n'), path: '/message/from', keyword: 'format', message: /must be an e-mail address/ },
+  { name: 'message.from: header injection', text: withSection('message:\n  from: §"helpdesk@contoso.com\\r\\nBcc: x@evil.test"\n'), path: '/message/from', keyword: 'format', message: /e-mail address/ },
+  { name: 'message.charset: unknown', text: withSection('message:\n  charset: §utf-9\n'), path: '/message/charset', keyword: 'charset', message: /not a character set/, reason: 'SemanticViolation' },
+  { name: 'message.charset: a number', text: withSection('message:\n  charset: §8\n'), path: '/message/charset', keyword: 'type', message: /must be a string/ },
+  { name: 'message.charset: empty', text: withSection('message:\n  charset: §""\n'), path: '/message/charset', keyword: 'minLength', message: /must not be empty/ },
+  { name: 'message.plainText: yes', text: withSection('message:\n  plainText: §yes\n'), path: '/message/plainText', keyword: 'type', message: /must be true or false/ },
+  { name: 'message.attachmentLimitMB: zero', text: withSection('message:\n  attachmentLimitMB: §0\n'), path: '/message/attachmentLimitMB', keyword: 'exclusiveMinimum', message: /must be greater than 0/ },
+  { name: 'message.attachmentLimitMB: with unit', text: withSection('message:\n  attachmentLimitMB: §10MB\n'), path: '/message/attachmentLimitMB', keyword: 'type', message: /must be a number/ },
+  { name: 'message.fromDelegation: 1', text: withSection('message:\n  fromDelegation: §1\n'), path: '/message/fromDelegation', keyword: 'type', message: /true or false/ },
+  { name: 'message: misspelt key', text: withSection('message:\n  §charSet: utf-8\n'), path: '/message/charSet', keyword: 'additionalProperties', message: /did you mean "charset"\?/ },
+  // ews endpoint
+  { name: 'ews.url: ftp', text: ews('  url: §ftp://mail.contoso.com/EWS\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'pattern', message: /must be an https URL/ },
+  { name: 'ews.url: not a URL', text: ews('  url: §mail.contoso.com\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'pattern', message: /must be an https URL/ },
+  { name: 'ews.url: http without opt-in', text: ews('  url: §http://mail.contoso.com/EWS/Exchange.asmx\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'https', message: /allowInsecureHttp/, reason: 'SemanticViolation' },
+  { name: 'ews.url: credentials in the URL', text: ews('  url: §https://svc:pw@mail.contoso.com/EWS/Exchange.asmx\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'credentials', message: /must not contain a user name or password/, reason: 'SemanticViolation' },
+  { name: 'ews.server: a URL', text: ews('  server: §https://mail.contoso.com\n  username: u\n  password: p\n'), path: '/ews/server', keyword: 'pattern', message: /must be a host name/ },
+  { name: 'ews.autodiscover: not an address', text: ews('  autodiscover: §contoso.com\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'format', message: /e-mail address/ },
+  { name: 'ews: url and server', text: ews('  §url: https://a.contoso.com/EWS/Exchange.asmx\n  server: b.contoso.com\n  username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
+  { name: 'ews: no endpoint', text: ews('  §username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
+  { name: 'ews: not a mapping', text: `${header}service: ews\news: §mail.contoso.com\n`, path: '/ews', keyword: 'type', message: /must be a mapping/ },
+  // ews account
+  { name: 'ews.username: empty', text: ews('  server: x.contoso.com\n  username: §""\n  password: p\n'), path: '/ews/username', keyword: 'minLength', message: /must not be empty/ },
+  { name: 'ews.username: control character', text: ews('  server: x.contoso.com\n  username: §"a\\tb"\n  password: p\n'), path: '/ews/username', keyword: 'pattern', message: /without control characters/ },
+  { name: 'ews.username: missing with ntlm', text: ews('  §server: x.contoso.com\n  password: p\n'), path: '/ews/username', keyword: 'required', message: /needed with auth: ntlm or basic/ },
+  { name: 'ews.password: missing with basic', text: ews('  §server: x.contoso.com\n  username: u\n  auth: basic\n'), path: '/ews/password', keyword: 'required', message: /missing required key "password"/ },
+  { name: 'ews.password: misspelt reference', text: ews('  server: x.contoso.com\n  username: u\n  password: { §fil: /run/pw }\n'), path: '/ews/password/fil', keyword: 'additionalProperties', message: /did you mean "file"\?/ },
+  { name: 'ews.password: file and env', text: ews('  server: x.contoso.com\n  username: u\n  password: §{ file: /run/pw, env: PW }\n'), path: '/ews/password', keyword: 'maxProperties', message: /exactly one of file or env/ },
+  { name: 'ews.password: empty reference', text: ews('  server: x.contoso.com\n  username: u\n  password: §{}\n'), path: '/ews/password', keyword: 'minProperties', message: /exactly one of file or env/ },
+  { name: 'ews.password: a number', text: ews('  server: x.contoso.com\n  username: u\n  password: §1234\n'), path: '/ews/password', keyword: 'type', message: /must be \{ file: PATH \}, \{ env: NAME \} or a non-empty string/ },
+  { name: 'ews.password: bad variable name', text: ews('  server: x.contoso.com\n  username: u\n  password: { env: §1-PW }\n'), path: '/ews/password/env', keyword: 'pattern', message: /environment variable name/ },
+  { name: 'ews.password: with oauth', text: ews('  server: x.contoso.com\n  auth: oauth\n  token: { env: TOKEN }\n  password: §{ env: PW }\n'), path: '/ews/password', keyword: 'not', message: /not used with auth: oauth/ },
+  { name: 'ews.token: missing with oauth', text: ews('  §server: x.contoso.com\n  auth: oauth\n'), path: '/ews/token', keyword: 'required', message: /missing required key "token" \(needed with auth: oauth\)/ },
+  { name: 'ews.token: with ntlm', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  token: §{ env: TOKEN }\n'), path: '/ews/token', keyword: 'not', message: /only used with auth: oauth/ },
+  { name: 'ews.auth: unknown', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  auth: §kerberos\n'), path: '/ews/auth', keyword: 'enum', message: /must be one of: ntlm, basic, oauth$/ },
+  { name: 'ews.auth: wrong case', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  auth: §NTLM\n'), path: '/ews/auth', keyword: 'enum', message: /did you mean "ntlm"\?/ },
+  { name: 'ews.version: unknown', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  version: §Exchange2019\n'), path: '/ews/version', keyword: 'enum', message: /must be one of: auto, Exchange2007_SP1/ },
+  { name: 'ews.rejectInvalidCertificates: no', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  rejectInvalidCertificates: §"no"\n'), path: '/ews/rejectInvalidCertificates', keyword: 'type', message: /true or false/ },
+  { name: 'ews.caFile: empty', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  caFile: §""\n'), path: '/ews/caFile', keyword: 'minLength', message: /must not be empty/ },
+  { name: 'ews.allowInsecureHttp: string', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  allowInsecureHttp: §"true"\n'), path: '/ews/allowInsecureHttp', keyword: 'type', message: /true or false/ },
+  { name: 'ews.saveCopy: null', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  saveCopy: §null\n'), path: '/ews/saveCopy', keyword: 'type', message: /true or false/ },
+  { name: 'ews: misspelt key', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  §savecopy: true\n'), path: '/ews/savecopy', keyword: 'additionalProperties', message: /did you mean "saveCopy"\?/ },
+  // mapi
+  { name: 'mapi.profile: empty', text: `${header}service: mapi\nmapi:\n  profile: §""\n`, path: '/mapi/profile', keyword: 'minLength', message: /must not be empty/ },
+  { name: 'mapi.profile: a list', text: `${header}service: mapi\nmapi:\n  profile: §[a, b]\n`, path: '/mapi/profile', keyword: 'type', message: /must be a string/ },
+  { name: 'mapi: misspelt key', text: `${header}service: mapi\nmapi:\n  §profil: default\n`, path: '/mapi/profil', keyword: 'additionalProperties', message: /did you mean "profile"\?/ },
+  // test
+  { name: 'test.to: not an address', text: withSection('test:\n  to: §ops\n'), path: '/test/to', keyword: 'format', message: /e-mail address/ },
+  { name: 'test.onChange: always', text: withSection('test:\n  onChange: §always\n'), path: '/test/onChange', keyword: 'type', message: /true or false/ },
+  { name: 'test: unknown key', text: withSection('test:\n  §cc: ops@contoso.com\n'), path: '/test', keyword: 'additionalProperties', message: /unknown key; expected one of: to, onChange/ },
+];
+
+for (const c of cases) {
+  test(c.name, async () => {
+    const { text, line, column } = marked(c.text);
+    const result = await loadText(text);
+    if (result.ok) throw new Error('expected the file to be refused');
+    assert.is(result.reason, c.reason ?? 'SchemaViolation');
+    const issue = result.issues.find((i) => i.path === c.path && i.keyword === c.keyword);
+    if (!issue) throw new Error(`no ${c.keyword} issue at ${c.path}: ${JSON.stringify(result.issues)}`);
+    assert.match(issue.message, c.message);
+    assert.equal([issue.line, issue.column], [line, column], `position of ${c.path}`);
+    assert.ok(issue.file.endsWith('mail-settings.yaml'));
+  });
+}
+
+test('every problem in a file is reported at once, in line order', async () => {
+  const result = await loadText(`${header}service: ews\news:\n  url: ftp://x\n  username: u\n  password: p\n  auth: nope\nmessage:\n  charset: utf-9\ntest:\n  to: ops\n`);
+  if (result.ok) throw new Error('expected the file to be refused');
+  assert.equal(result.issues.map((i) => [i.path, i.line]), [['/ews/url', 5], ['/ews/auth', 8], ['/message/charset', 10], ['/test/to', 12]]);
+});
+
+test.run();
