@@ -1,0 +1,21 @@
+// The credentials an HTTP client presents. Basic and Bearer go on every request; NTLM authenticates a
+// connection once (see ntlm-exchange.ts).
+
+export type HttpAuth =
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'ntlm'; username: string; domain: string; password: string };
+
+/** The Authorization header for per-request schemes; undefined for NTLM. */
+export function authorizationHeader(auth: HttpAuth): string | undefined {
+  if (auth.kind === 'basic') return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+  if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
+  return undefined;
+}
+
+/** `DOMAIN\user` → { domain, username }; `user@domain` is a UPN and stays whole with an empty domain. */
+export function splitAccount(account: string): { domain: string; username: string } {
+  const slash = account.indexOf('\\');
+  if (slash < 0) return { domain: '', username: account };
+  return { domain: account.slice(0, slash), username: account.slice(slash + 1) };
+}

@@ -1,0 +1,93 @@
+// The HTTP client the EWS transport (and its autodiscover) talks through: bounded keep-alive connections per
+// origin, the configured TLS trust, a DNS override for tests, and Basic / Bearer / connection-based NTLM.
+// Every failure is an AgentError; the response status is the caller's to judge.
+import type http from 'node:http';
+import type { Socket } from 'node:net';
+import { AgentError, ErrorCodes } from '../errors.ts';
+import { authorizationHeader, type HttpAuth } from './auth.ts';
+import { exchange, type HttpResponse } from './exchange.ts';
+import { ntlmExchange } from './ntlm-exchange.ts';
+import { ConnectionPool } from './pool.ts';
+
+export interface HttpClientOptions {
+  auth: HttpAuth;
+  rejectUnauthorized: boolean;
+  /** Trust anchors replacing Node's defaults (pass the defaults plus extras to add one). */
+  ca?: string[];
+  lookup?: http.AgentOptions['lookup'];
+  /** Sockets per origin. */
+  maxConnections?: number;
+}
+
+export interface HttpStats {
+  socketsOpened: number;
+  ntlmHandshakes: number;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body: Buffer;
+  signal: AbortSignal;
+}
+
+export class HttpClient {
+  readonly stats: HttpStats = { socketsOpened: 0, ntlmHandshakes: 0 };
+  private readonly pools = new Map<string, ConnectionPool>();
+  private readonly seen = new WeakSet<Socket>();
+  private closed = false;
+
+  private readonly options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) throw new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
+    const pool = this.poolFor(request.url);
+    const connection = await pool.acquire(request.signal);
+    try {
+      const auth = this.options.auth;
+      if (auth.kind === 'ntlm') {
+        return await ntlmExchange(connection, auth, {
+          ...request, onSocket: this.countSocket, onHandshake: () => { this.stats.ntlmHandshakes += 1; },
+        });
+      }
+      const headers = { ...request.headers, Authorization: authorizationHeader(auth) ?? '' };
+      return await exchange({
+        url: request.url, method: request.method, agent: connection.agent, signal: request.signal,
+        onSocket: this.countSocket, prepare: () => ({ headers, body: request.body }),
+      });
+    } finally {
+      pool.release(connection);
+    }
+  }
+
+  /** Destroys every socket; later requests fail. */
+  close(): void {
+    this.closed = true;
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
+
+  private readonly countSocket = (socket: Socket): void => {
+    if (this.seen.has(socket)) return;
+    this.seen.add(socket);
+    this.stats.socketsOpened += 1;
+  };
+
+  private poolFor(url: URL): ConnectionPool {
+    const origin = url.origin;
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new ConnectionPool({
+        https: url.protocol === 'https:', rejectUnauthorized: this.options.rejectUnauthorized,
+        ca: this.options.ca, lookup: this.options.lookup,
+      }, this.options.maxConnections ?? 2, url.host);
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+}

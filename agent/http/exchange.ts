@@ -1,0 +1,92 @@
+// One HTTP request/response on a given connection (an Agent that owns one socket). Headers can be decided
+// once the socket is known (`prepare`), which is what connection-based NTLM needs: an authenticated socket
+// sends no Authorization header, a fresh one starts the handshake.
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { abortError, networkError } from './errors.ts';
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names, as Node gives them. */
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  socket: Socket;
+}
+
+export interface Prepared {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface ExchangeRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  agent: http.Agent;
+  signal: AbortSignal;
+  /** Called with the socket before headers go out. */
+  prepare: (socket: Socket) => Prepared;
+  onSocket?: (socket: Socket) => void;
+}
+
+export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
+  const { url, signal } = request;
+  const host = url.host;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortError(signal.reason, host));
+      return;
+    }
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    const req = send(url, { method: request.method, agent: request.agent });
+    let used: Socket | undefined;
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = (): void => {
+      finish(() => reject(abortError(signal.reason, host)));
+      req.destroy();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.once('error', (err) => finish(() => reject(networkError(err, host))));
+    req.once('socket', (socket: Socket) => {
+      used = socket;
+      request.onSocket?.(socket);
+      let prepared: Prepared;
+      try {
+        prepared = request.prepare(socket);
+      } catch (err) {
+        finish(() => reject(networkError(err, host)));
+        req.destroy();
+        return;
+      }
+      for (const [name, value] of Object.entries(prepared.headers)) req.setHeader(name, value);
+      req.setHeader('Content-Length', String(prepared.body.length));
+      req.end(prepared.body);
+    });
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', (err) => finish(() => reject(networkError(err, host))));
+      res.once('aborted', () => finish(() => reject(networkError(new Error('aborted'), host))));
+      res.once('end', () => finish(() => {
+        try {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decode(Buffer.concat(chunks), res.headers['content-encoding']), socket: used ?? res.socket });
+        } catch (err) {
+          reject(networkError(err, host));
+        }
+      }));
+    });
+  });
+}
+
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'gzip') return gunzipSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  return body;
+}

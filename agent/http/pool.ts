@@ -1,0 +1,81 @@
+// Bounded keep-alive connections to one origin. Each connection is its own Agent with a single socket, so
+// consecutive requests on a connection share one TCP/TLS socket: the unit NTLM authenticates. A request
+// borrows a whole connection and returns it, so at most `size` sockets are ever open.
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { abortError } from './errors.ts';
+
+export interface ConnectionOptions {
+  https: boolean;
+  /** TLS trust (ignored for http). */
+  rejectUnauthorized: boolean;
+  ca?: string[];
+  lookup?: http.AgentOptions['lookup'];
+}
+
+export interface Connection {
+  readonly agent: http.Agent;
+  /** The socket that completed an NTLM handshake, while it stays open. */
+  authenticated?: Socket;
+}
+
+export class ConnectionPool {
+  private readonly idle: Connection[] = [];
+  private readonly all: Connection[] = [];
+  private readonly waiters: ((connection: Connection) => void)[] = [];
+  private closed = false;
+
+  private readonly options: ConnectionOptions;
+  private readonly size: number;
+  private readonly host: string;
+
+  constructor(options: ConnectionOptions, size: number, host: string) {
+    this.options = options;
+    this.size = size;
+    this.host = host;
+  }
+
+  acquire(signal: AbortSignal): Promise<Connection> {
+    if (this.closed) return Promise.reject(new Error('connection pool closed'));
+    const ready = this.idle.pop();
+    if (ready) return Promise.resolve(ready);
+    if (this.all.length < this.size) {
+      const created: Connection = { agent: this.createAgent() };
+      this.all.push(created);
+      return Promise.resolve(created);
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(abortError(signal.reason, this.host));
+      };
+      const waiter = (connection: Connection): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(connection);
+      };
+      this.waiters.push(waiter);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  release(connection: Connection): void {
+    const next = this.waiters.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.all) connection.agent.destroy();
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+
+  private createAgent(): http.Agent {
+    const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, lookup: this.options.lookup };
+    if (!this.options.https) return new http.Agent(common);
+    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ca: this.options.ca });
+  }
+}

@@ -1,0 +1,55 @@
+// One EWS request: parse, check the requested version and the schema, run the operation, wrap the answer.
+import { responseEnvelope } from '../soap/envelope.ts';
+import { faultXml, Faults, type Fault } from '../soap/faults.ts';
+import { acceptsRequestVersion } from '../versions.ts';
+import { NS } from '../xml/namespaces.ts';
+import { child, parseXml, XmlSyntaxError, type XmlNode } from '../xml/parse.ts';
+import type { OperationContext, OperationHandler } from './context.ts';
+import { createItem } from './ops/create-item.ts';
+import { getFolder } from './ops/get-folder.ts';
+import { sendItem } from './ops/send-item.ts';
+import { checkMarkup, SchemaViolation } from './schema-check.ts';
+
+export const OPERATIONS: Record<string, OperationHandler> = {
+  CreateItem: createItem,
+  SendItem: sendItem,
+  GetFolder: getFolder,
+};
+
+export interface EwsAnswer { status: number; xml: string; operation?: string }
+
+function fault(f: Fault): EwsAnswer {
+  return { status: 500, xml: faultXml(f) };
+}
+
+function schemaFault(why: string, node?: XmlNode): EwsAnswer {
+  return fault(Faults.schemaValidation(why, node?.line, node?.column));
+}
+
+export async function handleEws(source: string, base: Omit<OperationContext, 'op'>): Promise<EwsAnswer> {
+  let doc: XmlNode;
+  try {
+    doc = parseXml(source);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) return fault(Faults.schemaValidation(err.message, err.line, err.column));
+    throw err;
+  }
+  if (doc.ns !== NS.soap || doc.local !== 'Envelope') return schemaFault(`The root element must be the SOAP 1.1 Envelope, not '${doc.local}'.`, doc);
+  const header = child(doc, NS.soap, 'Header');
+  const body = child(doc, NS.soap, 'Body');
+  if (!body) return schemaFault('The SOAP envelope has no Body.', doc);
+  const requested = child(header, NS.t, 'RequestServerVersion')?.attrs.get('Version') ?? 'Exchange2007_SP1';
+  if (!acceptsRequestVersion(base.version, requested)) return fault(Faults.invalidServerVersion());
+  const op = body.children[0];
+  try {
+    checkMarkup(doc);
+    if (!op) return fault(Faults.invalidRequest('The SOAP Body is empty.'));
+    const handler = op.ns === NS.m ? OPERATIONS[op.local] : undefined;
+    if (!handler) return fault(Faults.invalidRequest(`The operation '${op.local}' is not supported.`));
+    const inner = await handler({ ...base, op });
+    return { status: 200, xml: responseEnvelope(base.version, op.local, inner), operation: op.local };
+  } catch (err) {
+    if (err instanceof SchemaViolation) return schemaFault(err.message, err.node);
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+// CreateItem with MessageDisposition SaveOnly (a draft with an ItemId), SendOnly or SendAndSaveCopy.
+import { NS } from '../../xml/namespaces.ts';
+import { child, type XmlNode } from '../../xml/parse.ts';
+import type { OperationContext } from '../context.ts';
+import { readMessage } from '../read-message.ts';
+import { failure, itemIdXml, success } from '../responses.ts';
+import { checkEnum, checkMessage, SchemaViolation } from '../schema-check.ts';
+import { submit } from '../submit.ts';
+
+const OP = 'CreateItem';
+
+export async function createItem(ctx: OperationContext): Promise<string> {
+  const disposition = checkEnum(ctx.op, 'MessageDisposition') ?? 'SaveOnly';
+  checkEnum(ctx.op, 'SendMeetingInvitations');
+  const items = child(ctx.op, NS.m, 'Items');
+  if (!items) throw new SchemaViolation(`The element 'CreateItem' in namespace '${NS.m}' has incomplete content. List of possible elements expected: 'Items'.`, ctx.op);
+  const out: string[] = [];
+  for (const node of items.children) {
+    if (node.ns !== NS.t || node.local !== 'Message') {
+      out.push(failure(OP, 'ErrorInvalidOperation', '<m:Items/>'));
+      continue;
+    }
+    checkMessage(node);
+    out.push(await createMessage(ctx, node, disposition));
+  }
+  return out.join('');
+}
+
+async function createMessage(ctx: OperationContext, node: XmlNode, disposition: string): Promise<string> {
+  const message = readMessage(node);
+  if (disposition === 'SaveOnly') {
+    const id = ctx.store.nextId();
+    ctx.store.save({
+      id, changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: 'drafts', subject: message.subject ?? '',
+      internetMessageId: message.internetMessageId ?? '', message,
+    });
+    return success(OP, `<m:Items><t:Message>${itemIdXml(id, 'CQAAABYAAAA')}</t:Message></m:Items>`);
+  }
+  const result = await submit(ctx, message, OP, disposition);
+  if (!result.ok) return failure(OP, result.code, '<m:Items/>');
+  if (disposition === 'SendAndSaveCopy') {
+    ctx.store.save({
+      id: ctx.store.nextId(), changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: 'sentitems',
+      subject: result.delivery.subject, internetMessageId: result.messageId, sentAt: result.delivery.time, message,
+    });
+  }
+  return success(OP, '<m:Items/>');
+}

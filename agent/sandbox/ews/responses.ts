@@ -1,0 +1,26 @@
+// m:<Op>ResponseMessage elements. Error messages carry Exchange's own wording.
+import { esc } from '../xml/escape.ts';
+
+const ERROR_TEXT: Record<string, string> = {
+  ErrorSendAsDenied: 'The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.',
+  ErrorInvalidRecipients: 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.',
+  ErrorItemNotFound: 'The specified object was not found in the store., The process failed to get the correct properties.',
+  ErrorNameResolutionNoResults: 'No results were found.',
+  ErrorInvalidIdMalformed: 'Id is malformed.',
+  ErrorFolderNotFound: 'The specified folder could not be found in the store.',
+  ErrorInvalidOperation: 'The operation is not supported by the sandbox.',
+};
+
+export function success(op: string, inner = ''): string {
+  return `<m:${op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>${inner}</m:${op}ResponseMessage>`;
+}
+
+export function failure(op: string, code: string, after = ''): string {
+  const text = ERROR_TEXT[code] ?? code;
+  return `<m:${op}ResponseMessage ResponseClass="Error"><m:MessageText>${esc(text)}</m:MessageText>` +
+    `<m:ResponseCode>${esc(code)}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>${after}</m:${op}ResponseMessage>`;
+}
+
+export function itemIdXml(id: string, changeKey: string): string {
+  return `<t:ItemId Id="${esc(id)}" ChangeKey="${esc(changeKey)}"/>`;
+}

@@ -1,0 +1,42 @@
+// What an injected fault looks like on the wire.
+import type { ServerResponse } from 'node:http';
+import type { FaultKind } from '../faults.ts';
+import { faultXml, Faults } from '../soap/faults.ts';
+
+const XML = 'text/xml; charset=utf-8';
+
+const HTML_500 = '<!DOCTYPE html><html><head><title>Runtime Error</title></head><body><h1>Server Error in \'/EWS\' Application.</h1>' +
+  '<h2><i>Runtime Error</i></h2><p>An application error occurred on the server.</p></body></html>';
+const HTML_503 = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD>' +
+  '<BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>';
+
+/** Answers (or, for `stall`, deliberately does not answer) with the injected fault. */
+export function sendInjected(res: ServerResponse, kind: FaultKind, backoffMs: number, okXml: () => string): void {
+  switch (kind) {
+    case 'busy': {
+      const body = faultXml(Faults.serverBusy(backoffMs));
+      res.writeHead(500, { 'content-type': XML, 'content-length': Buffer.byteLength(body) }).end(body);
+      return;
+    }
+    case 'unavailable':
+      res.writeHead(503, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(HTML_503) }).end(HTML_503);
+      return;
+    case 'html500':
+      res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(HTML_500) }).end(HTML_500);
+      return;
+    case 'badxml': {
+      const full = okXml();
+      const cut = full.slice(0, Math.floor(full.length / 2));
+      res.writeHead(200, { 'content-type': XML, 'content-length': Buffer.byteLength(cut) }).end(cut);
+      return;
+    }
+    case 'reset': {
+      const full = okXml();
+      res.writeHead(200, { 'content-type': XML, 'content-length': Buffer.byteLength(full) });
+      res.write(full.slice(0, Math.floor(full.length / 3)), () => res.socket?.resetAndDestroy());
+      return;
+    }
+    case 'stall':
+      return;
+  }
+}

@@ -1,0 +1,80 @@
+// The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from '../auth/authenticate.ts';
+import { handleEws } from '../ews/dispatch.ts';
+import { checkFaultRule, type FaultInjector } from '../faults.ts';
+import type { MailboxStore } from '../mailbox/store.ts';
+import type { Directory } from '../users.ts';
+import type { ExchangeVersion } from '../versions.ts';
+import { BodyTooLarge, readBody } from './body.ts';
+import { sendInjected } from './injected.ts';
+import { autodiscoverPox, autodiscoverSoap } from '../autodiscover/handlers.ts';
+
+export interface RouterState {
+  auth: Authenticator;
+  directory: Directory;
+  store: MailboxStore;
+  faults: FaultInjector;
+  version: ExchangeVersion;
+  hostname: string;
+  now: () => Date;
+  /** The EWS URL Autodiscover hands out. */
+  ewsUrl: () => string;
+}
+
+const XML = 'text/xml; charset=utf-8';
+
+function send(res: ServerResponse, status: number, body: string, type = XML, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+async function faultControl(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, 'forbidden\n', 'text/plain');
+  try {
+    const parsed = JSON.parse((await readBody(req, 65536)).toString('utf8')) as unknown;
+    const rules = (Array.isArray(parsed) ? parsed : [parsed]).map(checkFaultRule);
+    state.faults.set(rules);
+    send(res, 200, JSON.stringify({ ok: true, rules }) + '\n', 'application/json');
+  } catch (err) {
+    send(res, 400, JSON.stringify({ ok: false, error: err instanceof Error ? err.message : 'bad request' }) + '\n', 'application/json');
+  }
+}
+
+async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  const outcome = await state.auth.authenticate(req);
+  if (outcome.kind === 'challenge') {
+    return send(res, 401, '', 'text/html', { 'www-authenticate': outcome.wwwAuthenticate });
+  }
+  if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
+  const injected = state.faults.next();
+  if (injected && (injected.kind !== 'reset' && injected.kind !== 'badxml')) {
+    return sendInjected(res, injected.kind, injected.backoffMs, () => '');
+  }
+  const answer = await handleEws(body.toString('utf8'), {
+    account: outcome.account, directory: state.directory, store: state.store, version: state.version,
+    hostname: state.hostname, now: state.now,
+  });
+  // reset and badxml strike after the operation ran: the message went out, the client never learns it.
+  if (injected) return sendInjected(res, injected.kind, injected.backoffMs, () => answer.xml);
+  send(res, answer.status, answer.xml);
+}
+
+export async function route(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]?.toLowerCase() ?? '/';
+  try {
+    if (path === '/ews/exchange.asmx') return await ews(state, req, res);
+    if (path === '/autodiscover/autodiscover.svc') return await autodiscoverSoap(state, req, res);
+    if (path === '/autodiscover/autodiscover.xml') return await autodiscoverPox(state, req, res);
+    if (path === '/sandbox/faults' && req.method === 'POST') return await faultControl(state, req, res);
+    send(res, 404, 'not found\n', 'text/plain');
+  } catch (err) {
+    if (err instanceof BodyTooLarge) return send(res, 413, 'request entity too large\n', 'text/plain');
+    if (!res.headersSent) send(res, 500, 'internal sandbox error\n', 'text/plain');
+    else res.destroy();
+  }
+}

@@ -1,0 +1,114 @@
+// startSandbox(options): the Exchange sandbox as a function, for tests, benchmarks and `mail-agent sandbox`.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Authenticator, type NtlmAcceptor } from './auth/authenticate.ts';
+import { CredentialChecker } from './auth/credentials.ts';
+import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
+import { route, type RouterState } from './http/router.ts';
+import { MailboxStore } from './mailbox/store.ts';
+import { buildDirectory, loadDirectory, type Directory } from './users.ts';
+import type { ExchangeVersion } from './versions.ts';
+
+export type { FaultRule, FaultKind } from './faults.ts';
+export type { ExchangeVersion } from './versions.ts';
+
+export interface SandboxOptions {
+  /** Where ca.pem, the mailboxes and deliveries.jsonl go. */
+  dataDir: string;
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** A users file (YAML); without it (and without `directory`) the one default account exists. */
+  usersFile?: string;
+  /** The accounts, given directly (tests); wins over usersFile. */
+  directory?: Directory;
+  version?: ExchangeVersion;
+  /** Extra names the server certificate covers (localhost and 127.0.0.1 always are). */
+  hostnames?: string[];
+  /** Plain HTTP instead of HTTPS. */
+  http?: boolean;
+  faults?: FaultRule[];
+  /** BackOffMilliseconds of injected ErrorServerBusy faults (default 1000). */
+  backoffMs?: number;
+  now?: () => Date;
+  /** Makes the NTLM server side; injected so the sandbox loads without it when it is not wanted. */
+  ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
+}
+
+export interface Sandbox {
+  /** The EWS endpoint, e.g. https://127.0.0.1:41234/EWS/Exchange.asmx */
+  url: string;
+  /** Origin (scheme://host:port) the Autodiscover endpoints hang off. */
+  origin: string;
+  host: string;
+  port: number;
+  /** The CA certificate (PEM) that signs the server certificate; undefined with `http`. */
+  caPem: string | undefined;
+  caPath: string | undefined;
+  dataDir: string;
+  /** Replaces the fault-injection rules (an empty list clears them). */
+  setFaults(rules: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const host = options.host ?? '127.0.0.1';
+  const hostnames = options.hostnames ?? [];
+  const hostname = hostnames[0] ?? 'sandbox.local';
+  const directory = options.directory ?? (options.usersFile ? await loadDirectory(options.usersFile) : buildDirectory());
+  // Loaded only for HTTPS: certificate generation pulls in @peculiar/x509 and its polyfill.
+  const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, hostnames);
+  const store = new MailboxStore(dataDir);
+  const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
+  let origin = '';
+  const state: RouterState = {
+    auth: new Authenticator(new CredentialChecker(directory), options.ntlm?.(directory, hostname), hostname),
+    directory, store, faults, hostname,
+    version: options.version ?? 'Exchange2016',
+    now: options.now ?? (() => new Date()),
+    ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => { void route(state, req, res); };
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem, keepAlive: true }, handler)
+    : createHttpServer({ keepAlive: true }, handler);
+  server.keepAliveTimeout = 120_000;
+  const sockets = new Set<Socket>();
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: state.ewsUrl(), origin, host, port, dataDir,
+    caPem: tls?.caPem, caPath: tls?.caPath,
+    setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Runs one ews-javascript-api operation under a deadline. The library cannot be trusted to settle (it hangs
+// on a non-XML 500) nor to reject with Errors, so the HTTP adapter reports failures through this context
+// (found via AsyncLocalStorage, which follows the library's promise chain) and the first of: the library's
+// result, a reported failure, or the deadline wins. The losers are silenced, so nothing leaks as an
+// unhandled rejection.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { AgentError } from '../../errors.ts';
+import { abortError } from '../../http/errors.ts';
+import { normalizeLibraryError } from './library-errors.ts';
+
+export interface CallContext {
+  signal: AbortSignal;
+  fail(error: AgentError): void;
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
+
+export function currentCall(): CallContext | undefined {
+  return storage.getStore();
+}
+
+export async function runCall<T>(host: string, timeoutMs: number, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
+  const deadline = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  let reportFailure: (error: AgentError) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => { reportFailure = reject; });
+  let onAbort: () => void = () => undefined;
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(deadline.reason, host));
+    if (deadline.aborted) onAbort();
+    else deadline.addEventListener('abort', onAbort, { once: true });
+  });
+  const context: CallContext = { signal: deadline, fail: (error) => reportFailure(error) };
+  const result = storage.run(context, () => Promise.resolve().then(operation))
+    .catch((error: unknown) => { throw normalizeLibraryError(error, host); });
+  for (const p of [failed, expired, result]) p.catch(() => undefined);
+  try {
+    return await Promise.race([result, failed, expired]);
+  } finally {
+    deadline.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,23 @@
+// Entry point of the EWS transport, imported lazily by ../index.ts: this module loads ews-javascript-api.
+import type { LoadedConfig } from '../../config/settings.ts';
+import { AgentError, ErrorCodes } from '../../errors.ts';
+import { HttpClient } from '../../http/client.ts';
+import type { TransportDeps } from '../factory-contract.ts';
+import { httpAuth } from './credentials.ts';
+import { trustAnchors } from './tls.ts';
+import { EwsTransport } from './transport.ts';
+import { XhrAdapter } from './xhr-adapter.ts';
+
+export const defaultTimeoutMs = 30_000;
+
+export async function createEwsTransport(config: LoadedConfig, deps: TransportDeps = {}): Promise<EwsTransport> {
+  const ews = config.settings.ews;
+  if (!ews) throw new AgentError(ErrorCodes.SemanticViolation, 'service ews needs an ews section');
+  const client = new HttpClient({
+    auth: httpAuth(ews, config.secrets),
+    rejectUnauthorized: ews.rejectInvalidCertificates,
+    ca: await trustAnchors(ews.caFile),
+    lookup: deps.lookup,
+  });
+  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs);
+}

@@ -1,0 +1,24 @@
+// An ExchangeService wired to our HTTP adapter. Credentials are the HTTP client's business, so the
+// library gets a no-op credentials object (it insists on having one).
+import { ExchangeCredentials, ExchangeService, ExchangeVersion, Uri } from 'ews-javascript-api';
+import type { ExchangeVersion as VersionName } from '../../config/settings.ts';
+import type { XhrAdapter } from './xhr-adapter.ts';
+
+class TransportCredentials extends ExchangeCredentials {
+  override PrepareWebRequest(): void {
+    // The HTTP client adds Basic / Bearer / NTLM itself.
+  }
+}
+
+export function createService(endpoint: string, version: VersionName, xhr: XhrAdapter): ExchangeService {
+  const service = new ExchangeService(ExchangeVersion[version]);
+  service.Credentials = new TransportCredentials();
+  service.Url = new Uri(endpoint);
+  service.XHRApi = xhr;
+  return service;
+}
+
+/** Text for ews-javascript-api string properties, which it writes into XML without escaping. */
+export function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}

@@ -1,0 +1,86 @@
+// The EWS transport: endpoint (url, server or autodiscover), version, then sends through one kept-alive,
+// authenticated HTTP client. Every library call runs under runCall's deadline and error normalization.
+import type { ExchangeService } from 'ews-javascript-api';
+import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
+import type { HttpClient, HttpStats } from '../../http/client.ts';
+import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
+import { autodiscover } from './autodiscover.ts';
+import { runCall } from './call-context.ts';
+import { sendMime } from './send.ts';
+import { createService } from './service.ts';
+import { detectVersion, probeSentItems } from './version-probe.ts';
+import { findSent } from './was-sent.ts';
+import type { XhrAdapter } from './xhr-adapter.ts';
+
+interface Ready {
+  service: ExchangeService;
+  info: TransportInfo;
+}
+
+export class EwsTransport implements Transport {
+  private ready: Promise<Ready> | undefined;
+
+  private readonly ews: EwsSettings;
+  private readonly client: HttpClient;
+  private readonly xhr: XhrAdapter;
+  private readonly timeoutMs: number;
+
+  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number) {
+    this.ews = ews;
+    this.client = client;
+    this.xhr = xhr;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async verify(signal?: AbortSignal): Promise<TransportInfo> {
+    this.ready = undefined; // verify always proves the server again
+    return (await this.connect(signal)).info;
+  }
+
+  async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
+    const { service, info } = await this.connect(signal);
+    await runCall(hostOf(info.endpoint), this.timeoutMs, signal, () => sendMime(service, message, this.ews.saveCopy));
+    return { messageId: message.messageId };
+  }
+
+  async wasSent(messageId: string, signal?: AbortSignal): Promise<boolean | undefined> {
+    const { service, info } = await this.connect(signal);
+    return runCall(hostOf(info.endpoint), this.timeoutMs, signal, () => findSent(service, messageId));
+  }
+
+  close(): Promise<void> {
+    this.client.close();
+    return Promise.resolve();
+  }
+
+  /** Sockets opened and NTLM handshakes made so far (for tests and benchmarks). */
+  connectionStats(): HttpStats {
+    return { ...this.client.stats };
+  }
+
+  private connect(signal?: AbortSignal): Promise<Ready> {
+    if (!this.ready) {
+      const attempt = this.establish(signal);
+      this.ready = attempt;
+      attempt.catch(() => { if (this.ready === attempt) this.ready = undefined; });
+    }
+    return this.ready;
+  }
+
+  private async establish(signal?: AbortSignal): Promise<Ready> {
+    const endpoint = this.ews.url ?? await autodiscover(this.client, this.ews.autodiscover ?? '', this.timeoutMs, signal);
+    const host = hostOf(endpoint);
+    const probe = (version: ExchangeVersion): Promise<ExchangeService> =>
+      runCall(host, this.timeoutMs, signal, () => probeSentItems(createService(endpoint, version, this.xhr)));
+    const found = await detectVersion(this.ews.version, probe);
+    const info: TransportInfo = {
+      service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
+      serverVersion: found.version, serverBuild: found.build,
+    };
+    return { service: createService(endpoint, found.version, this.xhr), info };
+  }
+}
+
+function hostOf(endpoint: string): string {
+  return new URL(endpoint).host;
+}

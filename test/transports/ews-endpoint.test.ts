@@ -1,0 +1,88 @@
+// The endpoint forms and TLS trust: `server` and `autodiscover` reach the sandbox through a DNS override;
+// an untrusted certificate is CertificateRejected unless caFile (or rejectInvalidCertificates: false) says otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isAgentError } from '../../agent/errors.ts';
+import { createTransport } from '../../agent/transports/index.ts';
+import type { TransportDeps } from '../../agent/transports/factory-contract.ts';
+import type { EwsSettings, LoadedConfig } from '../../agent/config/settings.ts';
+import { ewsConfig } from './helpers/config.ts';
+import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
+import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
+
+const names = ['mail.contoso.test', 'autodiscover.contoso.test'];
+let sandbox: TestSandbox;
+let forwarder: Forwarder;
+let deps: TransportDeps;
+
+test.before(async () => {
+  sandbox = await startTestSandbox({ hostnames: [...names, 'contoso.test'] });
+  forwarder = await startForwarder(sandbox.port);
+  deps = { timeoutMs: 5000, lookup: lookupFor(names, forwarder.address) };
+});
+test.after(async () => {
+  await forwarder.close();
+  await sandbox.cleanup();
+});
+
+const config = (ews: Partial<EwsSettings>): LoadedConfig => ewsConfig({ auth: 'ntlm', username: account.username, ...ews }, { password: account.password });
+
+async function failure(settings: LoadedConfig, transportDeps: TransportDeps = deps) {
+  const transport = await createTransport(settings, transportDeps);
+  try {
+    const error = await transport.verify().then(() => undefined, (e: unknown) => e);
+    assert.ok(isAgentError(error), `expected an AgentError, got ${String(error)}`);
+    return error;
+  } finally {
+    await transport.close();
+  }
+}
+
+test('server form: the expanded URL on port 443 reaches the sandbox by name, trusted through caFile', async () => {
+  const transport = await createTransport(config({ url: 'https://mail.contoso.test/EWS/Exchange.asmx', endpointSource: 'server', caFile: sandbox.caPath }), deps);
+  try {
+    const info = await transport.verify();
+    assert.is(info.endpoint, 'https://mail.contoso.test/EWS/Exchange.asmx');
+    assert.is(info.serverVersion, 'Exchange2016');
+  } finally {
+    await transport.close();
+  }
+});
+
+test('a certificate from an unknown CA is CertificateRejected (permanent)', async () => {
+  const error = await failure(config({ url: sandbox.url }));
+  assert.is(error.code, 'CertificateRejected');
+  assert.is(error.transient, false);
+});
+
+test('a certificate for another name is CertificateRejected even with the CA trusted', async () => {
+  const other = { ...deps, lookup: lookupFor(['mail.fabrikam.test'], forwarder.address) };
+  const error = await failure(config({ url: 'https://mail.fabrikam.test/EWS/Exchange.asmx', caFile: sandbox.caPath }), other);
+  assert.is(error.code, 'CertificateRejected');
+});
+
+test('rejectInvalidCertificates: false accepts the unknown CA', async () => {
+  const transport = await createTransport(config({ url: sandbox.url, rejectInvalidCertificates: false }), deps);
+  try {
+    assert.is((await transport.verify()).endpoint, sandbox.url);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('an unknown host is HostNotFound; a closed port is ConnectionFailed; both transient', async () => {
+  const missing = await failure(config({ url: 'https://nowhere.contoso.test/EWS/Exchange.asmx', caFile: sandbox.caPath }));
+  assert.equal([missing.code, missing.transient], ['HostNotFound', true]);
+  const refused = await failure(config({ url: 'https://127.0.0.1:9/EWS/Exchange.asmx', caFile: sandbox.caPath }));
+  assert.equal([refused.code, refused.transient], ['ConnectionFailed', true]);
+});
+
+test('autodiscover failure lists every URL tried and why each failed', async () => {
+  const error = await failure(config({ autodiscover: 'svc@fabrikam.test', endpointSource: 'autodiscover', caFile: sandbox.caPath }),
+    { ...deps, lookup: lookupFor(['autodiscover.fabrikam.test'], forwarder.address) });
+  assert.is(error.code, 'AutodiscoverFailed');
+  assert.match(error.message, 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.xml: CertificateRejected');
+  assert.match(error.message, 'https://fabrikam.test/autodiscover/autodiscover.xml: HostNotFound');
+});
+
+test.run();
