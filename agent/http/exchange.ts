@@ -5,7 +5,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError, networkError } from './errors.ts';
+
+/** EWS answers to what the agent asks are small; anything this big is not one. */
+const maxResponseBytes = 16 * 1024 * 1024;
 
 export interface HttpResponse {
   status: number;
@@ -71,7 +75,15 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
     });
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxResponseBytes) chunks.push(chunk);
+        else {
+          finish(() => reject(new AgentError(ErrorCodes.ProtocolError, `${host} sent more than ${maxResponseBytes} bytes`)));
+          req.destroy();
+        }
+      });
       res.once('error', (err) => finish(() => reject(networkError(err, host))));
       res.once('aborted', () => finish(() => reject(networkError(new Error('aborted'), host))));
       res.once('end', () => finish(() => {

@@ -4,7 +4,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
+
+const closedError = (): AgentError => new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
 
 export interface ConnectionOptions {
   https: boolean;
@@ -23,7 +26,7 @@ export interface Connection {
 export class ConnectionPool {
   private readonly idle: Connection[] = [];
   private readonly all: Connection[] = [];
-  private readonly waiters: ((connection: Connection) => void)[] = [];
+  private readonly waiters: { resolve: (connection: Connection) => void; reject: (error: Error) => void }[] = [];
   private closed = false;
 
   private readonly options: ConnectionOptions;
@@ -37,7 +40,7 @@ export class ConnectionPool {
   }
 
   acquire(signal: AbortSignal): Promise<Connection> {
-    if (this.closed) return Promise.reject(new Error('connection pool closed'));
+    if (this.closed) return Promise.reject(closedError());
     const ready = this.idle.pop();
     if (ready) return Promise.resolve(ready);
     if (this.all.length < this.size) {
@@ -51,9 +54,15 @@ export class ConnectionPool {
         if (at >= 0) this.waiters.splice(at, 1);
         reject(abortError(signal.reason, this.host));
       };
-      const waiter = (connection: Connection): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(connection);
+      const waiter = {
+        resolve: (connection: Connection): void => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(connection);
+        },
+        reject: (error: Error): void => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       };
       this.waiters.push(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -62,12 +71,13 @@ export class ConnectionPool {
 
   release(connection: Connection): void {
     const next = this.waiters.shift();
-    if (next) next(connection);
+    if (next) next.resolve(connection);
     else this.idle.push(connection);
   }
 
   close(): void {
     this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(closedError());
     for (const connection of this.all) connection.agent.destroy();
     this.all.length = 0;
     this.idle.length = 0;

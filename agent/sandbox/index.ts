@@ -7,8 +7,9 @@ import path from 'node:path';
 import { Authenticator, type NtlmAcceptor } from './auth/authenticate.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
-import { route, type RouterState } from './http/router.ts';
+import { route, type EwsTap, type RouterState } from './http/router.ts';
 import { MailboxStore } from './mailbox/store.ts';
+import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import type { ExchangeVersion } from './versions.ts';
 
@@ -34,8 +35,10 @@ export interface SandboxOptions {
   /** BackOffMilliseconds of injected ErrorServerBusy faults (default 1000). */
   backoffMs?: number;
   now?: () => Date;
-  /** Makes the NTLM server side; injected so the sandbox loads without it when it is not wanted. */
+  /** Makes the NTLM server side (default: agent/ntlm/server.ts); tests may inject another. */
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
+  /** Sees each EWS request and the sandbox's answer (for conformance tests). */
+  tap?: EwsTap;
 }
 
 export interface Sandbox {
@@ -73,11 +76,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
   let origin = '';
   const state: RouterState = {
-    auth: new Authenticator(new CredentialChecker(directory), options.ntlm?.(directory, hostname), hostname),
+    auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
     directory, store, faults, hostname,
     version: options.version ?? 'Exchange2016',
     now: options.now ?? (() => new Date()),
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
+    tap: options.tap,
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => { void route(state, req, res); };
   const server: Server = tls

@@ -24,7 +24,7 @@ const BUILDS: Record<ExchangeVersion, ServerBuild> = {
 // RequestServerVersion values a client may send, mapped to the release that introduced them.
 const REQUEST_RANK: Record<string, number> = {
   Exchange2007: 0, Exchange2007_SP1: 1, Exchange2010: 2, Exchange2010_SP1: 3, Exchange2010_SP2: 4,
-  Exchange2013: 5, Exchange2013_SP1: 6, Exchange2015: 7, Exchange2016: 7, V2015_10_05: 7, V2016_01_06: 7,
+  Exchange2013: 5, Exchange2013_SP1: 6, Exchange2015: 7, Exchange2015_SP1: 7, Exchange2016: 7, V2015_10_05: 7, V2016_01_06: 7,
   V2016_04_13: 7, V2016_07_13: 7, V2016_10_10: 7, V2017_01_07: 7, V2017_04_14: 7, V2017_07_11: 7,
   Exchange2019: 8,
 };

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExchangeVersion } from '../../agent/config/settings.ts';
-import { isAgentError } from '../../agent/errors.ts';
+import { isAgentError, toAgentError, type AgentError } from '../../agent/errors.ts';
+import type { TransportInfo } from '../../agent/transports/transport.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import type { ExchangeVersion as SandboxVersion } from '../../agent/sandbox/index.ts';
 import { ewsConfig } from './helpers/config.ts';
@@ -17,7 +18,7 @@ async function against(serverVersion: SandboxVersion, version: 'auto' | Exchange
   const config = ewsConfig({ url: sandbox.url, auth: 'basic', username: account.username, caFile: sandbox.caPath, version }, { password: account.password });
   const transport = await createTransport(config, { timeoutMs: 5000, onRequest: (body) => requests.push(body) });
   try {
-    const info = await transport.verify().catch((e: unknown) => e);
+    const info: TransportInfo | AgentError = await transport.verify().catch(toAgentError);
     if (!isAgentError(info)) await transport.send(await outgoing({ from: account.email, to: ['ops@contoso.test'], subject: 'v', text: 'x' }));
     return { info, requests };
   } finally {

@@ -16,4 +16,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
   { name: 'status', summary: 'print the status, or wait until a revision converges', load: async () => (await import('./status.ts')).statusCommand },
+  { name: 'sandbox', summary: 'run the built-in Exchange (EWS) sandbox server', load: async () => (await import('./sandbox.ts')).command },
 ];

@@ -5,15 +5,23 @@ import { acceptsRequestVersion } from '../versions.ts';
 import { NS } from '../xml/namespaces.ts';
 import { child, parseXml, XmlSyntaxError, type XmlNode } from '../xml/parse.ts';
 import type { OperationContext, OperationHandler } from './context.ts';
+import { convertId } from './ops/convert-id.ts';
+import { createAttachment } from './ops/create-attachment.ts';
 import { createItem } from './ops/create-item.ts';
+import { findItem } from './ops/find-item.ts';
 import { getFolder } from './ops/get-folder.ts';
+import { resolveNames } from './ops/resolve-names.ts';
 import { sendItem } from './ops/send-item.ts';
 import { checkMarkup, SchemaViolation } from './schema-check.ts';
 
 export const OPERATIONS: Record<string, OperationHandler> = {
   CreateItem: createItem,
   SendItem: sendItem,
+  CreateAttachment: createAttachment,
   GetFolder: getFolder,
+  FindItem: findItem,
+  ResolveNames: resolveNames,
+  ConvertId: convertId,
 };
 
 export interface EwsAnswer { status: number; xml: string; operation?: string }

@@ -14,14 +14,18 @@ function recipients(message: XmlNode, local: string): Address[] {
   return childrenNamed(child(message, NS.t, local), NS.t, 'Mailbox').map(mailbox).filter((a): a is Address => a !== undefined);
 }
 
-function attachments(message: XmlNode): Attachment[] {
-  return childrenNamed(child(message, NS.t, 'Attachments'), NS.t, 'FileAttachment').map((a) => ({
+export function readAttachment(a: XmlNode): Attachment {
+  return {
     name: textOf(child(a, NS.t, 'Name')) ?? 'attachment',
     contentType: textOf(child(a, NS.t, 'ContentType')) || undefined,
     contentId: textOf(child(a, NS.t, 'ContentId')) || undefined,
     isInline: textOf(child(a, NS.t, 'IsInline')) === 'true',
     content: Buffer.from(textOf(child(a, NS.t, 'Content')) ?? '', 'base64'),
-  }));
+  };
+}
+
+function attachments(message: XmlNode): Attachment[] {
+  return childrenNamed(child(message, NS.t, 'Attachments'), NS.t, 'FileAttachment').map(readAttachment);
 }
 
 export function readMessage(message: XmlNode): RequestedMessage {

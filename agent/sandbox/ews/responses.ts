@@ -8,6 +8,7 @@ const ERROR_TEXT: Record<string, string> = {
   ErrorNameResolutionNoResults: 'No results were found.',
   ErrorInvalidIdMalformed: 'Id is malformed.',
   ErrorFolderNotFound: 'The specified folder could not be found in the store.',
+  ErrorUnsupportedPathForQuery: 'The property path is not supported for this query; the sandbox restricts on message:InternetMessageId or item:Subject.',
   ErrorInvalidOperation: 'The operation is not supported by the sandbox.',
 };
 

@@ -99,6 +99,10 @@ export function checkMessage(message: XmlNode): void {
     if (c.local === 'Importance' && !ENUMS.Importance?.includes(c.text.trim())) throw new SchemaViolation(`The 'Importance' element is invalid - The value '${c.text.trim()}' is invalid.`, c);
     if (/Recipients$|^ReplyTo$/.test(c.local)) c.children.forEach((m) => checkOrder(m, MAILBOX_ORDER));
     if (c.local === 'From' || c.local === 'Sender') c.children.forEach((m) => checkOrder(m, MAILBOX_ORDER));
-    if (c.local === 'Attachments') c.children.filter((a) => a.local === 'FileAttachment').forEach((a) => checkOrder(a, FILE_ATTACHMENT_ORDER));
+    if (c.local === 'Attachments') c.children.filter((a) => a.local === 'FileAttachment').forEach(checkFileAttachment);
   }
+}
+
+export function checkFileAttachment(attachment: XmlNode): void {
+  checkOrder(attachment, FILE_ATTACHMENT_ORDER);
 }

@@ -20,7 +20,11 @@ export interface RouterState {
   now: () => Date;
   /** The EWS URL Autodiscover hands out. */
   ewsUrl: () => string;
+  tap?: EwsTap;
 }
+
+/** Sees every EWS exchange the sandbox answered itself (tests validate the responses against the schema). */
+export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string }) => void;
 
 const XML = 'text/xml; charset=utf-8';
 
@@ -55,10 +59,12 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   if (injected && (injected.kind !== 'reset' && injected.kind !== 'badxml')) {
     return sendInjected(res, injected.kind, injected.backoffMs, () => '');
   }
-  const answer = await handleEws(body.toString('utf8'), {
+  const request = body.toString('utf8');
+  const answer = await handleEws(request, {
     account: outcome.account, directory: state.directory, store: state.store, version: state.version,
     hostname: state.hostname, now: state.now,
   });
+  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml });
   // reset and badxml strike after the operation ran: the message went out, the client never learns it.
   if (injected) return sendInjected(res, injected.kind, injected.backoffMs, () => answer.xml);
   send(res, answer.status, answer.xml);

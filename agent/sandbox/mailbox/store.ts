@@ -23,6 +23,7 @@ export interface Delivery {
 
 export interface SavedItem {
   id: string;
+  /** Changes when the item does (CreateAttachment). */
   changeKey: string;
   owner: string;
   folder: 'drafts' | 'sentitems';

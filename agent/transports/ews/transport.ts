@@ -1,6 +1,7 @@
 // The EWS transport: endpoint (url, server or autodiscover), version, then sends through one kept-alive,
 // authenticated HTTP client. Every library call runs under runCall's deadline and error normalization.
 import type { ExchangeService } from 'ews-javascript-api';
+import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
@@ -69,6 +70,7 @@ export class EwsTransport implements Transport {
 
   private async establish(signal?: AbortSignal): Promise<Ready> {
     const endpoint = this.ews.url ?? await autodiscover(this.client, this.ews.autodiscover ?? '', this.timeoutMs, signal);
+    requireHttps(endpoint, this.ews.allowInsecureHttp);
     const host = hostOf(endpoint);
     const probe = (version: ExchangeVersion): Promise<ExchangeService> =>
       runCall(host, this.timeoutMs, signal, () => probeSentItems(createService(endpoint, version, this.xhr)));
@@ -79,6 +81,13 @@ export class EwsTransport implements Transport {
     };
     return { service: createService(endpoint, found.version, this.xhr), info };
   }
+}
+
+/** Credentials never go over plain HTTP unless the settings allow it (also for an autodiscovered URL). */
+function requireHttps(endpoint: string, allowInsecureHttp: boolean): void {
+  const protocol = new URL(endpoint).protocol;
+  if (protocol === 'https:' || (protocol === 'http:' && allowInsecureHttp)) return;
+  throw new AgentError(ErrorCodes.SemanticViolation, `the EWS URL must use https (${protocol} given; allowInsecureHttp is off)`);
 }
 
 function hostOf(endpoint: string): string {

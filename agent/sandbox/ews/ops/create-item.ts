@@ -1,4 +1,5 @@
 // CreateItem with MessageDisposition SaveOnly (a draft with an ItemId), SendOnly or SendAndSaveCopy.
+import { esc } from '../../xml/escape.ts';
 import { NS } from '../../xml/namespaces.ts';
 import { child, type XmlNode } from '../../xml/parse.ts';
 import type { OperationContext } from '../context.ts';
@@ -34,7 +35,11 @@ async function createMessage(ctx: OperationContext, node: XmlNode, disposition: 
       id, changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: 'drafts', subject: message.subject ?? '',
       internetMessageId: message.internetMessageId ?? '', message,
     });
-    return success(OP, `<m:Items><t:Message>${itemIdXml(id, 'CQAAABYAAAA')}</t:Message></m:Items>`);
+    // Like Exchange, name the attachments it created, so clients do not add them again.
+    const attachments = message.attachments.length === 0 ? '' : '<t:Attachments>' + message.attachments
+      .map((_a, i) => `<t:FileAttachment><t:AttachmentId Id="${esc(`${id}-att${i + 1}`)}" RootItemId="${esc(id)}" RootItemChangeKey="CQAAABYAAAA"/></t:FileAttachment>`)
+      .join('') + '</t:Attachments>';
+    return success(OP, `<m:Items><t:Message>${itemIdXml(id, 'CQAAABYAAAA')}${attachments}</t:Message></m:Items>`);
   }
   const result = await submit(ctx, message, OP, disposition);
   if (!result.ok) return failure(OP, result.code, '<m:Items/>');

@@ -1,0 +1,104 @@
+// `mail-agent sandbox`: the Exchange sandbox in the foreground. One line on stdout when ready (the EWS
+// URL, or JSON with -o json); SIGTERM or SIGINT stop it cleanly.
+import path from 'node:path';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { writeLine, type CliIo } from '../io.ts';
+import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
+
+const usage = `Usage: mail-agent sandbox [options]
+
+A loopback Exchange (EWS) server for tests and CI: HTTPS with its own CA, Basic/NTLM/Bearer auth,
+every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl.
+
+Options:
+  --host ADDR          address to bind (default 127.0.0.1)
+  --port N             port (default 8443; 0 picks a free one)
+  --data-dir DIR       CA, mailboxes and delivery log (default .sandbox)
+  --users FILE         users file (YAML: users: [{username, password, email, sendAs, sendOnBehalf}],
+                       tokens: [{token, email}]); default: SANDBOX\\notify / sandbox / notify@sandbox.test
+  --version V          Exchange version to be (default Exchange2016)
+  --hostname NAME      extra name for the server certificate (repeatable)
+  --http               plain HTTP instead of HTTPS
+  --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
+                       KIND: busy, unavailable, html500, reset, stall, badxml
+  --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
+  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir"}`;
+
+const options = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  users: { type: 'string' },
+  version: { type: 'string' },
+  hostname: { type: 'string', multiple: true },
+  http: { type: 'boolean' },
+  fault: { type: 'string', multiple: true },
+  'backoff-ms': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+function wholeNumber(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new AgentError(ErrorCodes.Usage, `--${name} must be a whole number up to ${max}`);
+  return Number(value);
+}
+
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/** Runs until `stop` settles (the command passes SIGTERM/SIGINT). */
+export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknown>): Promise<number> {
+  try {
+    const { values } = parseCommandArgs(argv, options);
+    const output = values.output ?? 'text';
+    if (output !== 'text' && output !== 'json') throw new AgentError(ErrorCodes.Usage, '-o must be text or json');
+    const { isExchangeVersion, EXCHANGE_VERSIONS } = await import('../../sandbox/versions.ts');
+    const version = values.version ?? 'Exchange2016';
+    if (!isExchangeVersion(version)) throw new AgentError(ErrorCodes.Usage, `--version must be one of ${EXCHANGE_VERSIONS.join(', ')}`);
+    const backoffMs = wholeNumber(values['backoff-ms'], 'backoff-ms', 1000);
+    const { parseFaultSpec } = await import('../../sandbox/faults.ts');
+    const faults = (values.fault ?? []).map((spec) => parseFaultSpec(spec));
+    const { startSandbox } = await import('../../sandbox/index.ts');
+    const sandbox = await startSandbox({
+      dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
+      host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
+      usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
+      version, hostnames: values.hostname, http: values.http, faults, backoffMs,
+    });
+    writeLine(io.stdout, output === 'json'
+      ? JSON.stringify({ url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })
+      : sandbox.url);
+    await stop;
+    await sandbox.close();
+    return ExitCodes.Ok;
+  } catch (err) {
+    if (isAgentError(err)) {
+      writeLine(io.stderr, `mail-agent sandbox: ${err.message}`);
+      return err.code === ErrorCodes.Usage ? ExitCodes.Usage : ExitCodes.Failed;
+    }
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      writeLine(io.stderr, `mail-agent sandbox: cannot listen (${code})`);
+      return ExitCodes.Unavailable;
+    }
+    throw err;
+  }
+}
+
+export const command: Command = {
+  name: 'sandbox',
+  summary: 'run the built-in Exchange (EWS) sandbox server',
+  usage,
+  run: (argv, io) => runSandbox(argv, io, stopSignal()),
+};
