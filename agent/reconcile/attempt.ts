@@ -69,7 +69,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }
   const config = loaded.config;
   step('load', revision, loadStart, { settingsDigest: short(config.settingsDigest) });
-  deps.onReferencedFiles?.(config.referencedFiles);
+  deps.onLoaded?.(config);
 
   const live = input.live;
   if (live && live.config.settingsDigest === config.settingsDigest) return keepLive(deps, live, config, elapsed, iso);

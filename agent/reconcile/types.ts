@@ -38,5 +38,6 @@ export interface AttemptDeps {
   clock: Clock;
   host: string;
   env?: NodeJS.ProcessEnv;
-  onReferencedFiles?(files: readonly string[]): void;
+  /** After every successful load: the watcher adds the referenced files, the logger learns the secrets. */
+  onLoaded?(config: LoadedConfig): void;
 }

@@ -57,9 +57,14 @@ export class StatusWriter {
     return next;
   }
 
-  startHeartbeat(): void {
+  /** Rewrites the file every heartbeatMs; `refresh` may update the document first (queue counts). */
+  startHeartbeat(refresh?: (doc: StatusDocument) => Promise<void>): void {
     if (this.heartbeat !== undefined) return;
-    this.heartbeat = this.timers.setInterval(() => { void this.flush().catch(() => undefined); }, this.heartbeatMs);
+    const beat = async () => {
+      await refresh?.(this.doc).catch((err: unknown) => { this.onError(err); });
+      await this.flush();
+    };
+    this.heartbeat = this.timers.setInterval(() => { beat().catch(() => undefined); }, this.heartbeatMs);
   }
 
   /** Stops the heartbeat and waits for writes in flight. */

@@ -15,6 +15,7 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./schema.ts')).command },
   { name: 'send', summary: 'check a notification and queue it for delivery', load: async () => (await import('./send.ts')).command },
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
+  { name: 'run', summary: 'the agent: watch, reconcile, prove with a test message, report status', load: async () => (await import('./run.ts')).runCommand },
   { name: 'status', summary: 'print the status, or wait until a revision converges', load: async () => (await import('./status.ts')).statusCommand },
   { name: 'sandbox', summary: 'run the built-in Exchange (EWS) sandbox server', load: async () => (await import('./sandbox.ts')).command },
 ];
