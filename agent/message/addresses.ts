@@ -24,8 +24,10 @@ export function parseAddressList(field: string, entries: readonly string[]): Add
     if (entry.trim() === '') continue;
     for (const parsed of addressparser(entry, { flatten: true })) {
       const address = parsed.address.trim();
-      if (!isAddrSpec(address)) {
-        throw new AgentError(ErrorCodes.MessageInvalid, `${field}: '${printable(parsed.address || entry)}' is not a valid e-mail address`);
+      // addressparser reads "a b@c.co" as name "a"; a display name needs the <addr> form.
+      const strayName = parsed.name !== '' && !entry.includes('<');
+      if (strayName || !isAddrSpec(address)) {
+        throw new AgentError(ErrorCodes.MessageInvalid, `${field}: '${printable(strayName ? entry : parsed.address || entry)}' is not a valid e-mail address`);
       }
       out.push(parsed.name ? { name: parsed.name, address } : { address });
     }

@@ -36,7 +36,8 @@ export function encodeStrict(field: string, value: string, charset: string): Buf
  * character boundaries so a multi-byte charset never splits a character.
  */
 export function encodeHeaderWords(value: string, charset: string): string {
-  if (/^[\x20-\x7e]*$/.test(value) && value.length <= 900) return value;
+  // Plain ASCII goes as is, unless its spacing would not survive unfolding (leading, trailing, runs).
+  if (/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value) && value.length <= 900) return value;
   const maxBytes = 45; // 60 base64 chars: each folded line stays under 78 columns
   const words: string[] = [];
   let chunk: Buffer[] = [];

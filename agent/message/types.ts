@@ -9,15 +9,15 @@ export interface AttachmentInput {
 
 export interface NotificationInput {
   /** Address lists as typed: "a@x, Ops <b@y>" or already split. */
-  to: string[];
-  cc?: string[];
-  bcc?: string[];
+  to: readonly string[];
+  cc?: readonly string[];
+  bcc?: readonly string[];
   subject: string;
   body?: string;
   /** true: `body` is HTML. */
   html?: boolean;
   from?: string;
-  attachments?: AttachmentInput[];
+  attachments?: readonly AttachmentInput[];
 }
 
 /** One checked address: what goes into the header, and the bare addr-spec for the envelope. */

@@ -1,6 +1,5 @@
 // A spool entry as the transport's OutgoingMessage. Attachments for `parts` (MAPI) are decoded from the
 // stored MIME only when the entry has any, so the MIME stays the one stored copy.
-import { simpleParser } from 'mailparser';
 import type { OutgoingMessage } from '../transports/transport.ts';
 import type { SpoolEntry } from './spool.ts';
 
@@ -23,6 +22,8 @@ export async function toOutgoing({ meta, mime }: SpoolEntry): Promise<OutgoingMe
 }
 
 async function decodeAttachments(mime: Buffer) {
+  // Loaded on first use: mailparser costs ~0.5 s of startup that most deliveries never need.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(mime, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   return parsed.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, content: a.content }));
 }

@@ -18,14 +18,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
   const p = spool.paths;
   const report: RecoveryReport = { removedPartial: 0, finishedDelivered: 0, finishedFailed: 0, unknownOutcome: [] };
 
-  // tmp/: a writer that died never acknowledged its notification; a live one (a running `send`) is left alone.
-  for (const name of await listDir(p.tmp)) {
-    const pid = Number(/\.(\d+)\.eml$/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || !isAlive(pid)) {
-      await removeQuietly(join(p.tmp, name));
-      report.removedPartial += 1;
-    }
-  }
+  report.removedPartial = await sweepDeadWriters(spool, isAlive);
   const pending = new Set(await spool.pendingIds());
 
   // delivered/ wins over pending/: the record is the commit point.
@@ -58,6 +51,22 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
   }
   await foldCompacted(spool);
   return report;
+}
+
+/**
+ * tmp/: a writer that died never acknowledged its notification; a live one (a running `send`) is left
+ * alone. Also run by the worker's periodic scan, for `send`s that die while the agent runs.
+ */
+export async function sweepDeadWriters(spool: Spool, isAlive: (pid: number) => boolean = processAlive): Promise<number> {
+  let removed = 0;
+  for (const name of await listDir(spool.paths.tmp)) {
+    const pid = Number(/\.(\d+)\.eml$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || !isAlive(pid)) {
+      await removeQuietly(join(spool.paths.tmp, name));
+      removed += 1;
+    }
+  }
+  return removed;
 }
 
 function processAlive(pid: number): boolean {

@@ -1,10 +1,10 @@
 // The durable notification spool in the state dir (layout and states in spool-paths.ts). `send` processes
 // only enqueue (tmp → rename into pending); the single agent moves entries through their states.
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { statePaths } from '../state/layout.ts';
-import { atomicWrite, ensurePrivateDir, fsyncDirectory, listDir, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
+import { atomicWrite, ensurePrivateDir, fsyncDirectory, listDir, replaceFileFast, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
 import { idsWithSuffix, spoolPaths, SpoolDirs, type SpoolPaths } from './spool-paths.ts';
 import type { AttemptRecord, DeliveredRecord, FailedRecord, SpoolMeta } from './spool-types.ts';
 
@@ -47,6 +47,10 @@ export class Spool {
     return idsWithSuffix(await listDir(this.paths.pending), '.eml');
   }
 
+  async attemptIds(): Promise<string[]> {
+    return idsWithSuffix(await listDir(this.paths.attempts), '.json');
+  }
+
   /** The queued entry, or undefined when it is no longer pending. */
   async read(id: string): Promise<SpoolEntry | undefined> {
     let raw: Buffer;
@@ -63,14 +67,24 @@ export class Spool {
     return readJson<AttemptRecord>(this.paths.attemptFile(id));
   }
 
-  /** Durable before the send starts, so a crash during it leaves "outcome unknown" behind. */
+  /**
+   * The in-progress marker is durable (fsynced) before the send starts, so any crash during it, power cut
+   * included, leaves "outcome unknown" behind. A retry-later record need not be: if a power cut loses it,
+   * the durable marker before it still says "unknown", which only costs a wasSent query.
+   */
   async writeAttempt(id: string, record: AttemptRecord): Promise<void> {
-    await atomicWrite(this.paths.attemptFile(id), JSON.stringify(record));
+    const data = JSON.stringify(record);
+    if (record.inProgressSince !== undefined) await atomicWrite(this.paths.attemptFile(id), data);
+    else await replaceFileFast(this.paths.attemptFile(id), data);
   }
 
-  /** Record first (the commit point), then drop the body: a crash between is finished by recovery. */
+  /**
+   * The record is the commit point (its name is what counts: recovery never reads it), then the body goes.
+   * Not fsynced: after a power cut that loses it, the durable in-progress marker makes the entry "outcome
+   * unknown", and wasSent confirms it without sending again.
+   */
   async markDelivered(record: DeliveredRecord): Promise<void> {
-    await atomicWrite(this.paths.deliveredFile(record.id), JSON.stringify(record));
+    await writeFile(this.paths.deliveredFile(record.id), JSON.stringify(record), { mode: 0o600 });
     await unlinkIfExists(this.paths.pendingFile(record.id));
     await unlinkIfExists(this.paths.attemptFile(record.id));
   }

@@ -1,6 +1,7 @@
 // Check → compose once → enqueue durably. The one path every sender (CLI `send`, a later API) takes, so
 // nothing reaches the spool without passing the checks of design §4.
 import type { MessageSettings } from '../config/settings.ts';
+import { AgentError, ErrorCodes } from '../errors.ts';
 import { checkNotification } from '../message/checks.ts';
 import { composeMime } from '../message/compose.ts';
 import { messageIdFor, newNotificationId } from '../message/message-id.ts';
@@ -21,7 +22,15 @@ export async function submitNotification(spool: Spool, input: NotificationInput,
   const id = newNotificationId(now.getTime());
   const messageId = messageIdFor(id);
   const meta = spoolMeta(id, messageId, now, checked);
-  await spool.enqueue(meta, composeMime(checked, { messageId, date: now }));
+  try {
+    await spool.enqueue(meta, composeMime(checked, { messageId, date: now }));
+  } catch (err) {
+    // An attachment removed or made unreadable between the check and composition.
+    const failed = err as NodeJS.ErrnoException;
+    const attachment = checked.attachments.find((a) => a.path === failed.path);
+    if (!attachment) throw err;
+    throw new AgentError(ErrorCodes.MessageInvalid, `attachment '${attachment.filename}' could not be read while composing (${failed.code ?? 'error'}); nothing queued`, { cause: err });
+  }
   return { id, messageId, enqueuedAt: meta.enqueuedAt };
 }
 

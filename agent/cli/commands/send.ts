@@ -1,6 +1,7 @@
 // `mail-agent send`: check a notification against the settings now applied, compose it, queue it durably
 // in the state dir, print its id. Works beside a running agent (which delivers it) or before one starts.
 import type { MessageSettings } from '../../config/settings.ts';
+import { AgentError, ErrorCodes } from '../../errors.ts';
 import { submitNotification } from '../../queue/submit.ts';
 import { Spool } from '../../queue/spool.ts';
 import { readApplied } from '../../state/applied.ts';
@@ -55,7 +56,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     json = values.output === 'json';
     const input = await inputFromFlags(values, io);
     const stateDir = resolveStateDir(values['state-dir'], io);
-    const applied = await readApplied(stateDir);
+    const applied = await readAppliedOrFail(stateDir);
     if (!applied) {
       writeLine(io.stderr, `mail-agent send: warning: no settings applied yet in ${stateDir}; checked against the defaults `
         + '(utf-8, no attachment limit, From delegation off) and queued for when the agent applies its settings');
@@ -71,6 +72,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return ExitCodes.Ok;
   } catch (err) {
     return reportFailure('send', err, io, json);
+  }
+}
+
+async function readAppliedOrFail(stateDir: string) {
+  try {
+    return await readApplied(stateDir);
+  } catch (err) {
+    const why = err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable');
+    throw new AgentError(ErrorCodes.Internal, `the applied settings in ${stateDir}/applied.json cannot be read (${why}); nothing queued`, { cause: err });
   }
 }
 

@@ -13,19 +13,30 @@ export interface DryRunOptions {
   dir?: string;
   /** false: the transport cannot tell whether a message was sent (wasSent absent), like EWS without saveCopy. */
   supportsWasSent?: boolean;
+  /** Awaited at the start of each send: lets a test hold sends in flight (concurrency, stop()). */
+  beforeSend?: (message: OutgoingMessage) => Promise<void>;
 }
 
 export class DryRunTransport implements Transport {
   readonly sent: OutgoingMessage[] = [];
+  /** How often wasSent was asked (tests check that an unknown outcome is looked up before re-sending). */
+  wasSentCalls = 0;
   readonly failures = new FailurePlan();
   readonly wasSent?: (messageId: string) => Promise<boolean | undefined>;
   private readonly dir: string | undefined;
+  private readonly beforeSend: DryRunOptions['beforeSend'];
   private readonly counts = new Map<string, number>();
   private closed = false;
 
   constructor(options: DryRunOptions = {}) {
     this.dir = options.dir;
-    if (options.supportsWasSent !== false) this.wasSent = (id) => this.holds(id);
+    this.beforeSend = options.beforeSend;
+    if (options.supportsWasSent !== false) {
+      this.wasSent = (id) => {
+        this.wasSentCalls += 1;
+        return this.holds(id);
+      };
+    }
   }
 
   failNext(failure: PlannedFailure): this {
@@ -39,6 +50,7 @@ export class DryRunTransport implements Transport {
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (this.closed) throw new Error('dry-run transport is closed');
+    await this.beforeSend?.(message);
     const failure = this.failures.next();
     if (failure && !failure.afterDelivery) throw plannedError(failure);
     await this.store(message);

@@ -1,0 +1,31 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../agent/cli/main.ts';
+import { startNotifications } from '../../agent/queue/notifications.ts';
+import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { captureIo } from '../helpers/io.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+test('send (CLI) → the agent\'s notifications service delivers through the live transport and logs it', async () => {
+  await withTempDir(async (state) => {
+    let live: DryRunTransport | undefined = undefined;
+    const service = await startNotifications({ stateDir: state, getTransport: () => live, describeTransport: () => 'dryrun' });
+    const io = captureIo();
+    assert.is(await main(['send', '--state-dir', state, '--to', 'ops@contoso.com', '--subject', 'hello'], io), 0);
+    const id = io.out().trim();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is((await service.counts()).pending, 1, 'waits while no transport is live');
+    live = new DryRunTransport();
+    service.wake();
+    await waitFor(async () => (await service.counts()).delivered === 1, 'delivery');
+    await service.stop();
+    assert.is(live.sent[0]?.subject, 'hello');
+    const log = captureIo();
+    assert.is(await main(['log', '--state-dir', state, '-o', 'json'], log), 0);
+    const line = JSON.parse(log.out()) as { id: string; result: string; transport: string };
+    assert.equal([line.id, line.result, line.transport], [id, 'delivered', 'dryrun']);
+  });
+});
+
+test.run();

@@ -1,0 +1,271 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdir } from 'node:fs/promises';
+import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
+import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
+import { readLogNewestFirst } from '../../agent/notifications-log/log-reader.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../../agent/queue/worker.ts';
+import { statePaths } from '../../agent/state/layout.ts';
+import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import type { Transport } from '../../agent/transports/transport.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { Spool, submitMany } from './helpers.ts';
+
+interface Harness {
+  spool: Spool;
+  clock: FakeClock;
+  outcomes: NotificationLogEntry[];
+  worker: DeliveryWorker;
+  state: string;
+}
+
+async function harness(state: string, getTransport: () => Transport | undefined, extra: Partial<DeliveryWorkerOptions> = {}): Promise<Harness> {
+  const spool = await Spool.open(state);
+  const clock = new FakeClock();
+  const outcomes: NotificationLogEntry[] = [];
+  const worker = new DeliveryWorker({
+    spool, getTransport, clock, random: () => 0.5, watch: false, scanIntervalMs: 36_000_000,
+    describeTransport: () => 'dryrun',
+    log: new NotificationsLogWriter(statePaths(state).notificationsLog),
+    onOutcome: (e) => outcomes.push(e),
+    onError: (err) => { throw err; },
+    ...extra,
+  });
+  return { spool, clock, outcomes, worker, state };
+}
+
+test('delivers FIFO, each once, with at most `concurrency` sends in flight', async () => {
+  await withTempDir(async (state) => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const transport = new DryRunTransport({
+      beforeSend: async () => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight -= 1;
+      },
+    });
+    const h = await harness(state, () => transport, { concurrency: 3 });
+    const queued = await submitMany(h.spool, 12);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 12, '12 outcomes');
+    await h.worker.stop();
+    assert.is(maxInFlight, 3);
+    assert.equal(transport.sent.map((m) => m.messageId).slice(0, 3).sort(), queued.slice(0, 3).map((q) => q.messageId).sort(), 'the oldest go first');
+    assert.equal(new Set(transport.sent.map((m) => m.messageId)).size, 12, 'none twice');
+    assert.equal(await h.spool.pendingIds(), []);
+    assert.equal(await h.worker.counts(), { pending: 0, delivered: 12, failed: 0 });
+  });
+});
+
+test('transient failures are retried with backoff honouring the server\'s BackOffMilliseconds, then delivered', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport().failNext({ kind: 'transient', times: 2, backoffMs: 60_000 });
+    const h = await harness(state, () => transport);
+    await submitMany(h.spool, 1);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 1, 'first attempt');
+    assert.is(h.outcomes[0]?.result, 'retry');
+    assert.is(h.outcomes[0]?.serverCode, 'ErrorServerBusy');
+    assert.is(h.clock.nextDue(), h.clock.now() + 60_000, 'not sooner than the server asked');
+    h.clock.advance(59_999);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(h.outcomes.length, 1, 'nothing before the backoff ends');
+    h.clock.advance(1);
+    await waitFor(() => h.outcomes.length === 2, 'second attempt');
+    h.clock.advance(60_000);
+    await waitFor(() => h.outcomes.length === 3, 'third attempt');
+    await h.worker.stop();
+    assert.equal(h.outcomes.map((o) => [o.result, o.attempt]), [['retry', 1], ['retry', 2], ['delivered', 3]]);
+    assert.is(transport.sent.length, 1);
+    const log = await readLogNewestFirst(statePaths(state).notificationsLog);
+    assert.equal(log.map((l) => l.result), ['delivered', 'retry', 'retry'], 'the log, newest first');
+  });
+});
+
+test('exponential backoff grows and is capped', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport().failNext({ kind: 'transient', times: 5 });
+    const h = await harness(state, () => transport, { backoff: { baseMs: 1000, maxMs: 4000 } });
+    await submitMany(h.spool, 1);
+    await h.worker.start();
+    const delays: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      await waitFor(() => h.outcomes.length === i, `attempt ${i}`);
+      const due = h.clock.nextDue() ?? 0;
+      delays.push(due - h.clock.now());
+      h.clock.advance(due - h.clock.now());
+    }
+    await waitFor(() => h.outcomes.length === 6, 'delivery');
+    await h.worker.stop();
+    assert.equal(delays, [750, 1500, 3000, 3000, 3000], 'random 0.5 with equal jitter: 3/4 of 1 s, 2 s, 4 s, then capped at 4 s');
+  });
+});
+
+test('a permanent failure ends as failed with the server\'s reason, kept in failed/', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport().failNext({ kind: 'permanent', code: 'SendAsDenied', serverCode: 'ErrorSendAsDenied', message: 'The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.' });
+    const h = await harness(state, () => transport, { concurrency: 1 });
+    const [q] = await submitMany(h.spool, 2);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 2, 'two outcomes');
+    await h.worker.stop();
+    const failed = h.outcomes.find((o) => o.result === 'failed');
+    assert.is(failed?.id, q?.id);
+    assert.is(failed?.serverCode, 'ErrorSendAsDenied');
+    assert.match(failed?.reason ?? '', /right to send mail on behalf/);
+    assert.is((await h.spool.readFailed(q?.id ?? ''))?.error.code, 'SendAsDenied');
+    assert.ok((await readdir(h.spool.paths.failed)).includes(`${q?.id}.eml`));
+    assert.equal(await h.worker.counts(), { pending: 0, delivered: 1, failed: 1 });
+  });
+});
+
+test('with no live transport notifications wait; once one is live they go out; a switch is used at the next attempt', async () => {
+  await withTempDir(async (state) => {
+    let live: Transport | undefined;
+    const first = new DryRunTransport().failNext({ kind: 'transient', times: 1, backoffMs: 1000 });
+    const second = new DryRunTransport();
+    const h = await harness(state, () => live);
+    await submitMany(h.spool, 2);
+    await h.worker.start();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.is(h.outcomes.length, 0, 'nothing attempted without a transport');
+    assert.is((await h.worker.counts()).pending, 2);
+    live = first;
+    h.worker.wake();
+    await waitFor(() => h.outcomes.length === 2, 'first round');
+    live = second; // settings changed
+    h.clock.advance(1000);
+    await waitFor(() => h.outcomes.length === 3, 'the retry');
+    await h.worker.stop();
+    assert.is(first.sent.length, 1);
+    assert.is(second.sent.length, 1, 'the retry went through the new transport');
+  });
+});
+
+test('an attempt of unknown outcome is not re-sent when wasSent finds it; re-sent when it does not', async () => {
+  await withTempDir(async (state) => {
+    const dir = state + '/outbox';
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(dir);
+    const server = new DryRunTransport({ dir });
+    const h = await harness(state, () => server);
+    const [a, b] = await submitMany(h.spool, 2);
+    // As after a crash mid-send: both markers in progress; `a` reached the server, `b` did not.
+    for (const q of [a, b]) await h.spool.writeAttempt(q?.id ?? '', { attempts: 1, firstAttemptAt: 'x', inProgressSince: 'x' });
+    const entryA = await h.spool.read(a?.id ?? '');
+    await new DryRunTransport({ dir }).send({ messageId: a?.messageId ?? '', to: [], cc: [], bcc: [], subject: '', mime: entryA?.mime ?? Buffer.alloc(0) });
+    const report = await h.worker.start();
+    assert.equal(report.unknownOutcome, [a?.id, b?.id]);
+    await waitFor(() => h.outcomes.length === 2, 'two outcomes');
+    await h.worker.stop();
+    const byId = new Map(h.outcomes.map((o) => [o.id, o]));
+    assert.is(byId.get(a?.id ?? '')?.confirmedBy, 'wasSent');
+    assert.is(byId.get(b?.id ?? '')?.confirmedBy, undefined);
+    assert.equal(server.sent.map((m) => m.messageId), [b?.messageId], 'only b was sent');
+    assert.equal((await readdir(dir)).filter((n) => n.endsWith('.eml')).length, 2, 'no duplicate file');
+  });
+});
+
+test('a reset after the server took the message: the retry asks wasSent and does not send twice', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport().failNext({ kind: 'transient', code: 'ConnectionFailed', serverCode: 'ECONNRESET', afterDelivery: true });
+    const h = await harness(state, () => transport);
+    await submitMany(h.spool, 1);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 1, 'reset');
+    h.clock.advance(h.clock.nextDue()! - h.clock.now());
+    await waitFor(() => h.outcomes.length === 2, 'retry');
+    await h.worker.stop();
+    assert.is(h.outcomes[1]?.confirmedBy, 'wasSent');
+    assert.is(transport.sent.length, 1);
+  });
+});
+
+test('stop() lets the in-flight sends finish and be recorded, and starts no new one', async () => {
+  await withTempDir(async (state) => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let started = 0;
+    const transport = new DryRunTransport({ beforeSend: async () => { started += 1; await gate; } });
+    const h = await harness(state, () => transport, { concurrency: 2 });
+    await submitMany(h.spool, 5);
+    await h.worker.start();
+    await waitFor(() => started === 2, 'two in flight');
+    const stopped = h.worker.stop();
+    release();
+    await stopped;
+    assert.is(h.outcomes.length, 2);
+    assert.is(transport.sent.length, 2);
+    assert.is((await h.worker.counts()).pending, 3);
+  });
+});
+
+test('wakes promptly when another writer enqueues (fs.watch on pending/), without wake()', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport();
+    const h = await harness(state, () => transport, { watch: true, scanIntervalMs: 3_600_000 });
+    await h.worker.start();
+    const other = await Spool.open(state); // as `mail-agent send` would
+    await submitMany(other, 3);
+    await waitFor(() => h.outcomes.length === 3, 'deliveries after a watched enqueue', 5000);
+    await h.worker.stop();
+    assert.is(transport.sent.length, 3);
+  });
+});
+
+test('a notification still failing transiently past maxAge ends as failed', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport().failNext({ kind: 'transient', times: 10 });
+    const h = await harness(state, () => transport, { maxAgeMs: 1 });
+    await submitMany(h.spool, 1);
+    await new Promise((r) => setTimeout(r, 5));
+    h.clock.advance(Date.now() - h.clock.now());
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 1, 'outcome');
+    await h.worker.stop();
+    assert.is(h.outcomes[0]?.result, 'failed');
+    assert.match(h.outcomes[0]?.reason ?? '', /^gave up after 1 attempts/);
+  });
+});
+
+test('a send that hangs is abandoned at the deadline as a Timeout of unknown outcome, then checked and re-sent', async () => {
+  await withTempDir(async (state) => {
+    let calls = 0;
+    const transport = new DryRunTransport({ beforeSend: () => (++calls === 1 ? new Promise<void>(() => undefined) : Promise.resolve()) });
+    const h = await harness(state, () => transport, { sendTimeoutMs: 60_000 });
+    await submitMany(h.spool, 1);
+    await h.worker.start();
+    await waitFor(() => calls === 1, 'the hung send');
+    h.clock.advance(60_000);
+    await waitFor(() => h.outcomes.length === 1, 'the timeout');
+    assert.equal([h.outcomes[0]?.result, h.outcomes[0]?.code], ['retry', 'Timeout']);
+    h.clock.advance(h.clock.nextDue()! - h.clock.now());
+    await waitFor(() => h.outcomes.length === 2, 'the retry');
+    await h.worker.stop();
+    assert.is(h.outcomes[1]?.result, 'delivered');
+    assert.is(transport.wasSentCalls, 1, 'asked before re-sending');
+  });
+});
+
+test('a corrupt spool entry is moved to failed/, not retried in a loop; the others go out', async () => {
+  await withTempDir(async (state) => {
+    const transport = new DryRunTransport();
+    const errors: unknown[] = [];
+    const h = await harness(state, () => transport, { onError: (err) => errors.push(err) });
+    await submitMany(h.spool, 1);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(h.spool.paths.pendingFile('000000001-000-0000000000'), 'not json\n');
+    await h.worker.start();
+    await waitFor(async () => (await h.worker.counts()).pending === 0, 'the spool drained');
+    await h.worker.stop();
+    assert.equal(await h.worker.counts(), { pending: 0, delivered: 1, failed: 1 });
+    assert.is((await h.spool.readFailed('000000001-000-0000000000'))?.error.code, 'Internal');
+    assert.is(errors.length, 1);
+  });
+});
+
+test.run();
