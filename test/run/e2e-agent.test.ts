@@ -112,8 +112,10 @@ test('SIGTERM: exit 0, status written, lock released; then the status goes stale
   assert.ok((await status()).sequence > before);
   const lock = await readFile(`${r.stateDir}/agent.lock`).catch(() => undefined);
   assert.is(lock, undefined);
-  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--timeout', '2s']);
+  // Heartbeat 500 ms: three missed beats later nobody vouches for the file any more.
+  const res = await wait('a revision nobody applies\n', '2500ms');
   assert.is(res.code, 69, res.out + res.err);
+  assert.match(res.err, 'stale');
 });
 
 test('no password in any log line, status or state file', async () => {
