@@ -17,7 +17,10 @@ function realish(path: string): string {
 
 function within(dir: string, candidate: string): boolean {
   const rel = relative(dir, candidate);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+  if (rel === '') return true;
+  // Below a settings file kept at the filesystem root would be everywhere: only its own folder counts then.
+  if (dirname(dir) === dir) return false;
+  return !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../agent/cli/main.ts';
+import type { StatusDocument } from '../../../agent/status/model.ts';
 import { captureIo } from '../../helpers/io.ts';
 import { spawnTs, type Child } from '../../helpers/child.ts';
 import { tempDir } from '../../helpers/tmp.ts';
@@ -29,6 +30,8 @@ export interface Rig {
   write(o?: SettingsOptions): Promise<string>;
   startAgent(extra?: string[]): Child;
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** Polls the status file until `pred` holds (or throws after timeoutMs). */
+  untilStatus(pred: (doc: StatusDocument) => boolean, what: string, timeoutMs?: number): Promise<StatusDocument>;
   testMessages(): Promise<number>;
   deliveredWithSubject(subject: string): Promise<number>;
   /** Every file under the rig's folders, for the secret scan. */
@@ -80,6 +83,15 @@ ${o.extra ?? ''}`;
       const io = captureIo({ env: {}, cwd: root });
       const code = await main(args, io);
       return { code, out: io.out(), err: io.err() };
+    },
+    async untilStatus(pred, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const doc = await readJson<StatusDocument>(join(stateDir, 'status.json')).catch(() => undefined);
+        if (doc && pred(doc)) return doc;
+        if (Date.now() > deadline) throw new Error(`status never showed ${what}: ${JSON.stringify(doc?.conditions)}`);
+        await new Promise((res) => setTimeout(res, 50));
+      }
     },
     async testMessages() {
       return (await deliveries()).filter((d) => d.subject.startsWith('mail-agent test from')).length;
