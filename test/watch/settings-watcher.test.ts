@@ -75,6 +75,18 @@ test('Kubernetes AtomicWriter: ..data swap as the kubelet does it', async () => 
   assert.equal(r.contents(), [v(1), v(2), v(3)]);
 });
 
+test('removing a symlinked settings file is noticed (not only its target\'s changes)', async () => {
+  await writeFile(join(dir.path, 'target.yaml'), v(1));
+  const link = join(dir.path, 'settings.yaml');
+  await symlink('target.yaml', link);
+  const r = await start(link, null);
+  await unlink(link);
+  await r.until((s) => s.kind === 'missing', 'missing');
+  await symlink('target.yaml', link);
+  await r.until(hasContent(v(1)), 'v1 again');
+  assert.equal(r.contents(), [v(1), '<missing>', v(1)]);
+});
+
 test('delete then recreate: reports missing, then the new content', async () => {
   const file = join(dir.path, 'settings.yaml');
   const r = await start(file);

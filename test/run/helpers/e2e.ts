@@ -28,7 +28,7 @@ export interface Rig {
   sandbox: TestSandbox;
   settingsText(o?: SettingsOptions): string;
   write(o?: SettingsOptions): Promise<string>;
-  startAgent(extra?: string[]): Child;
+  startAgent(extra?: string[], where?: { config: string; stateDir: string }): Child;
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** Polls the status file until `pred` holds (or throws after timeoutMs). */
   untilStatus(pred: (doc: StatusDocument) => boolean, what: string, timeoutMs?: number): Promise<StatusDocument>;
@@ -74,8 +74,8 @@ ${o.extra ?? ''}`;
       await rename(settings + '.tmp', settings);
       return text;
     },
-    startAgent(extra = []) {
-      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra]);
+    startAgent(extra = [], where = { config: settings, stateDir }) {
+      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra]);
       agents.push(child);
       return child;
     },
