@@ -24,7 +24,7 @@ export async function record(path: string, options: Partial<SettingsWatcherOptio
   return {
     watcher, snapshots,
     contents: () => snapshots.map(contentOf),
-    async until(pred, what, timeoutMs = 5000, settleMs = 250) {
+    async until(pred, what, timeoutMs = 5000, settleMs = 200) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const last = snapshots.at(-1);
