@@ -13,7 +13,8 @@ export interface SettingsWatcherOptions {
   path: string;
   onSnapshot: (snapshot: SourceSnapshot, cause: string) => void;
   onError?: (err: unknown) => void;
-  /** Quiet period after the last event before reading (default 100 ms, above chokidar's 50 ms throttle). */
+  /** Quiet period after the last event before reading (default 40 ms: longer than the 10–30 ms between
+   *  a truncate and the write that follows, so the empty intermediate is never read). */
   debounceMs?: number;
   /** Periodic digest check (default 30 s; 0 disables). */
   pollMs?: number;
@@ -70,8 +71,9 @@ export class SettingsWatcher {
     const given = [this.options.path, ...this.referenced];
     const files = new Set(given);
     for (const file of given) files.add(await realpath(file).catch(() => file));
-    const folders = new Set(given.map((f) => dirname(f)));
-    this.names = new Set(given.map((f) => basename(f)));
+    // The folders see every write at once (chokidar throttles `change`), so the debounce can stay short.
+    const folders = new Set([...files].map((f) => dirname(f)));
+    this.names = new Set([...files].map((f) => basename(f)));
     sync(this.watcher!, this.files, files);
     this.files = files;
     for (const [folder, w] of this.folders) if (!folders.has(folder)) { w.close(); this.folders.delete(folder); }
@@ -115,7 +117,7 @@ export class SettingsWatcher {
   private schedule(cause: string): void {
     if (this.closed) return;
     this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => { this.check(false, cause); }, this.options.debounceMs ?? 100);
+    this.debounce = this.timers.setTimeout(() => { this.check(false, cause); }, this.options.debounceMs ?? 40);
   }
 
   private async checkNow(force: boolean, cause: string): Promise<void> {
