@@ -14,15 +14,15 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, script), ...args], {
-    cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
   });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => { output += chunk.toString('utf8'); for (const l of listeners) l(); };
-  proc.stdout.on('data', onData);
-  proc.stderr.on('data', onData);
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
   const exit = once(proc, 'exit').then(([code]) => code as number | null);
   return {
     proc,

@@ -1,7 +1,7 @@
 // `mail-agent status --wait` against a real status-writing process and real files: every exit code.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
@@ -12,18 +12,31 @@ import { tempDir } from '../helpers/tmp.ts';
 const A = revisionOf('apiVersion: mail-agent/v1 # A\n');
 const B = revisionOf('apiVersion: mail-agent/v1 # B\n');
 let dir: Awaited<ReturnType<typeof tempDir>>;
+/** One real writer process serves every scenario of this file (a process start costs ~0.5 s). */
+let shared: Child;
 let writer: Child | undefined;
 
+test.before(async () => {
+  shared = spawnTs('test/status/fixtures/status-writer.ts', [], {}, 'pipe');
+  await shared.waitFor('writer ready');
+});
+test.after(async () => { await shared.kill(); });
 test.before.each(async () => { dir = await tempDir('status'); });
 test.after.each(async () => {
   await writer?.kill();
   writer = undefined;
+  // Park the shared writer on a file outside the test's folder before removing it.
+  const parked = `${dir.path}.parked.json`;
+  startWriter(parked, []);
+  await shared.waitFor(`started ${parked}`);
   await dir.cleanup();
+  await rm(parked, { force: true });
 });
 
+/** Plays a scenario in the shared writer process: a fresh status file, then the script. */
 function startWriter(statusPath: string, script: unknown[], heartbeatMs = 100): Child {
-  writer = spawnTs('test/status/fixtures/status-writer.ts', [statusPath, String(heartbeatMs), JSON.stringify(script)]);
-  return writer;
+  shared.proc.stdin!.write(JSON.stringify({ path: statusPath, heartbeatMs, steps: script }) + '\n');
+  return shared;
 }
 
 async function status(args: string[]) {
@@ -40,7 +53,7 @@ test('0: waits for the pushed file (--for-file) to become Ready', async () => {
   const r = await status(['--status', statusPath, '--wait', '--for-file', file, '--timeout', '20s']);
   assert.is(r.code, 0, r.out + r.err);
   assert.match(r.out, `Ready: ${A} is live`);
-  assert.match(writer!.output(), 'wrote applied');
+  assert.match(shared.output(), `wrote applied ${statusPath}`);
 });
 
 test('1: a rejected revision returns at once with line and column', async () => {
@@ -70,7 +83,7 @@ test('a transient failure keeps the waiter waiting until Ready', async () => {
   ]);
   const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
   assert.is(r.code, 0, r.out + r.err);
-  assert.match(writer!.output(), 'wrote failed');
+  assert.match(shared.output(), `wrote failed ${statusPath}`);
 });
 
 test('2: observed, then superseded by a newer file before Ready', async () => {
@@ -88,7 +101,7 @@ test('2: observed, then superseded by a newer file before Ready', async () => {
 test('124: a revision never observed times out while the file stays fresh', async () => {
   const statusPath = join(dir.path, 'status.json');
   startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
-  await writer!.waitFor('wrote applied');
+  await shared.waitFor(`wrote applied ${statusPath}`);
   const r = await status(['--status', statusPath, '--wait', '--for-revision', B, '--timeout', '600ms']);
   assert.is(r.code, 124, r.out + r.err);
   assert.match(r.out, 'Timeout');
@@ -110,7 +123,8 @@ test('a status file that appears during the wait is used', async () => {
 
 test('69: a stale status file (writer killed, heartbeat overdue)', async () => {
   const statusPath = join(dir.path, 'status.json');
-  const w = startWriter(statusPath, [{ afterMs: 0, event: { type: 'observed', revision: A } }], 50);
+  const w = spawnTs('test/status/fixtures/status-writer.ts', [statusPath, '50', JSON.stringify([{ afterMs: 0, event: { type: 'observed', revision: A } }])]);
+  writer = w;
   await w.waitFor('wrote observed');
   await w.kill('SIGKILL');
   const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '500ms']);
@@ -139,7 +153,7 @@ test('64: usage errors', async () => {
 test('without --wait: prints the status; -o json prints the document', async () => {
   const statusPath = join(dir.path, 'status.json');
   startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
-  await writer!.waitFor('wrote applied');
+  await shared.waitFor(`wrote applied ${statusPath}`);
   const text = await status(['--status', statusPath]);
   assert.is(text.code, 0, text.out + text.err);
   assert.match(text.out, /Ready\s+True/);
