@@ -83,8 +83,11 @@ export interface ConfigIssue {
   /** JSON pointer of the offending node ('' = the document). */
   path: string;
   keyword: string;
+  /** 1-based; 0 (with column 0) when the problem is the file as a whole: missing, unreadable, too large. */
   line: number;
   column: number;
   message: string;
+  /** An ErrorCode: the stage's reason (SchemaViolation, SecretUnreadable, …) or, for a warning,
+   *  InsecureSecret / LiteralSecret / InsecureTransport. */
   code: string;
 }

@@ -7,10 +7,12 @@ const message = 'the file is SOPS-encrypted; decrypt it (e.g. `sops --decrypt`) 
 
 function encryptedValuePath(data: unknown): string | undefined {
   const stack: { node: unknown; path: (string | number)[] }[] = [{ node: data, path: [] }];
+  const seen = new Set<object>(); // an alias can make the tree a graph, even a cycle (`&a [*a]`)
   while (stack.length > 0) {
     const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
     if (typeof node === 'string' && node.startsWith('ENC[')) return pointer(path);
-    if (node !== null && typeof node === 'object') {
+    if (node !== null && typeof node === 'object' && !seen.has(node)) {
+      seen.add(node);
       for (const [key, child] of Object.entries(node)) stack.push({ node: child, path: [...path, key] });
     }
   }

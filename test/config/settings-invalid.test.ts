@@ -45,6 +45,8 @@ const cases: Case[] = [
   { name: 'ews.autodiscover: not an address', text: ews('  autodiscover: §contoso.com\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'format', message: /e-mail address/ },
   { name: 'ews: url and server', text: ews('  §url: https://a.contoso.com/EWS/Exchange.asmx\n  server: b.contoso.com\n  username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
   { name: 'ews: no endpoint', text: ews('  §username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
+  { name: 'ews.url: no value (at the key)', text: ews('  §url:\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'type', message: /^has no value; must be an https URL/ },
+  { name: 'ews: no value (at the key)', text: `${header}service: ews\n§ews:\n`, path: '/ews', keyword: 'type', message: /^has no value; must be a mapping$/ },
   { name: 'ews: not a mapping', text: `${header}service: ews\news: §mail.contoso.com\n`, path: '/ews', keyword: 'type', message: /must be a mapping/ },
   // ews account
   { name: 'ews.username: empty', text: ews('  server: x.contoso.com\n  username: §""\n  password: p\n'), path: '/ews/username', keyword: 'minLength', message: /must not be empty/ },

@@ -3,7 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LoadResult } from '../../agent/config/load-contract.ts';
-import { header, loadText, marked, validEws } from './helpers.ts';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { header, loadText, marked, tempDir, validEws } from './helpers.ts';
 
 function refused(result: LoadResult) {
   if (result.ok) throw new Error('expected the file to be refused');
@@ -133,12 +135,26 @@ test('a missing file and a directory are ConfigMissing and ConfigUnreadable', as
   assert.equal([missing.reason, missing.revision, missing.line], ['ConfigMissing', undefined, 0]);
   const dir = firstIssue(await loadConfig('/tmp'));
   assert.is(dir.reason, 'ConfigUnreadable');
+  const tmp = await tempDir();
+  try {
+    execFileSync('mkfifo', [join(tmp.dir, 'fifo')]); // no writer: opening must not wait for one
+    const fifo = firstIssue(await loadConfig(join(tmp.dir, 'fifo')));
+    assert.equal([fifo.reason, fifo.message], ['ConfigUnreadable', 'the settings path is not a regular file']);
+  } finally {
+    await tmp.remove();
+  }
 });
 
 test('bytes handed in by the caller are used instead of reading the file', async () => {
   const { loadConfig } = await import('../../agent/config/load.ts');
   const result = await loadConfig('/nonexistent/mail-settings.yaml', { bytes: Buffer.from(validEws), resolveSecrets: false });
   assert.ok(result.ok);
+});
+
+test('a self-referencing alias is judged like any wrong value, without looping', async () => {
+  const { text, line, column } = marked(`${validEws}message: &m\n  from: §*m\n`);
+  const issue = firstIssue(await loadText(text));
+  assert.equal([issue.path, issue.keyword, issue.line, issue.column], ['/message/from', 'type', line, column]);
 });
 
 test.run();

@@ -7,19 +7,16 @@ import { isNameableKey, pointer, pointerSegments, type IssueDraft } from '../iss
 
 type SchemaNode = Record<string, unknown>;
 
-/** The schema node at an ajv schemaPath such as `#/properties/ews/allOf/0`. */
-function schemaAt(root: SchemaNode, schemaPath: string): SchemaNode {
-  let node: unknown = root;
-  for (const segment of pointerSegments(schemaPath.replace(/^#/, ''))) {
-    node = node !== null && typeof node === 'object' ? (node as SchemaNode)[segment] : undefined;
-  }
-  return node !== null && typeof node === 'object' ? node as SchemaNode : {};
-}
-
-function dataAt(data: unknown, path: string): unknown {
-  let node = data;
+/** The value at a JSON pointer in data, or in the schema (ajv's schemaPath, after its `#`). */
+function valueAt(root: unknown, path: string): unknown {
+  let node = root;
   for (const segment of pointerSegments(path)) node = node !== null && typeof node === 'object' ? (node as SchemaNode)[segment] : undefined;
   return node;
+}
+
+function schemaAt(root: SchemaNode, schemaPath: string): SchemaNode {
+  const node = valueAt(root, schemaPath.replace(/^#/, ''));
+  return node !== null && typeof node === 'object' ? node as SchemaNode : {};
 }
 
 const typeNames: Record<string, string> = {
@@ -40,9 +37,12 @@ function describe(error: ErrorObject, node: SchemaNode, data: unknown): string {
   const custom = typeof node.errorMessage === 'string' ? node.errorMessage : undefined;
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'type': return custom ?? `must be ${typeNames[String(p.type)] ?? String(p.type)}`;
+    case 'type': {
+      const expected = custom ?? `must be ${typeNames[String(p.type)] ?? String(p.type)}`;
+      return valueAt(data, error.instancePath) === null ? `has no value; ${expected}` : expected;
+    }
     case 'enum': {
-      const value = dataAt(data, error.instancePath);
+      const value = valueAt(data, error.instancePath);
       const guess = typeof value === 'string' ? closest(value, (p.allowedValues as unknown[]).map(String)) : undefined;
       return `must be one of: ${list(p.allowedValues)}${guess ? `; did you mean "${guess}"?` : ''}`;
     }

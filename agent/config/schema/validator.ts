@@ -12,18 +12,23 @@ function isAbsoluteUrl(value: string): boolean {
   return URL.canParse(value);
 }
 
-export function settingsValidator(): ValidateFunction {
-  if (compiled) return compiled;
-  // strict: the schema itself must be exact; no coercion, no removal: what is in the file is judged
-  // as written; never verbose, so errors carry no data. Defaults fill the caller's own copy.
+/** An ajv set up as the loader's: strict, never coercing or removing, never verbose, with our formats.
+ *  strict: the schema itself must be exact; no coercion, no removal: what is in the file is judged as
+ *  written; never verbose, so errors carry no data; no messages, since we write our own. */
+export function createSettingsAjv(useDefaults = true): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true, strict: true, coerceTypes: false, removeAdditional: false, verbose: false,
-    useDefaults: true, messages: false,
+    useDefaults, messages: false,
   });
   // Editors (VS Code, yaml-language-server) show `errorMessage`; we use it for our own messages too.
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   ajv.addFormat('email', isAddrSpec);
   ajv.addFormat('uri', isAbsoluteUrl);
-  compiled = ajv.compile(schema);
+  return ajv;
+}
+
+/** Defaults are filled into the data validated: callers pass their own copy. */
+export function settingsValidator(): ValidateFunction {
+  compiled ??= createSettingsAjv().compile(schema);
   return compiled;
 }

@@ -1,7 +1,7 @@
 // A nesting-depth cap, checked on the text before parsing: the yaml package composes nodes
 // recursively, so a deeply nested file (`[[[[…`, `- - - …`, or ever deeper indentation) costs seconds
-// and overflows its stack. This scan is linear and conservative: it over-counts nothing that a
-// real settings file (three levels deep) would contain.
+// and overflows its stack. This scan is linear and approximate (it may over-count odd multi-line
+// scalars), which is fine: a real settings file is three levels deep, far below the cap.
 import type { IssueDraft } from '../issue.ts';
 
 export const maxNestingDepth = 32;
@@ -22,9 +22,9 @@ export function checkNestingDepth(text: string, limit = maxNestingDepth): IssueD
         i += 2; col += 2;
         while (text[i] === ' ') { i++; col++; }
         indents.push(col);
-        if (indents.length > limit) return tooDeep(i);
+        if (indents.length > limit) return tooDeep(i, limit);
       }
-      if (indents.length > limit) return tooDeep(lineStart);
+      if (indents.length > limit) return tooDeep(lineStart, limit);
     }
     // Rest of the line: flow brackets outside quotes and comments.
     let quote = '';
@@ -37,7 +37,7 @@ export function checkNestingDepth(text: string, limit = maxNestingDepth): IssueD
       }
       if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
       if ((c === '"' || c === "'") && (i === lineStart || ' \t[{,:'.includes(text[i - 1] ?? ''))) quote = c;
-      else if (c === '[' || c === '{') { if (++flow + indents.length > limit) return tooDeep(i); }
+      else if (c === '[' || c === '{') { if (++flow + indents.length > limit) return tooDeep(i, limit); }
       else if ((c === ']' || c === '}') && flow > 0) flow--;
     }
     while (i < text.length && text[i] !== '\n') i++;
@@ -46,7 +46,7 @@ export function checkNestingDepth(text: string, limit = maxNestingDepth): IssueD
   return undefined;
 }
 
-function tooDeep(offset: number): IssueDraft {
+function tooDeep(offset: number, limit: number): IssueDraft {
   return { path: '', keyword: 'maxDepth', code: 'YamlSyntax', offset,
-    message: `the file is nested more than ${maxNestingDepth} levels deep` };
+    message: `the file is nested more than ${limit} levels deep` };
 }

@@ -30,11 +30,13 @@ function find(source: ParsedSource, path: string): Found {
 function offsetOf(source: ParsedSource, draft: IssueDraft): number {
   if (draft.offset !== undefined) return draft.offset;
   const found = find(source, draft.locatePath ?? draft.path);
-  const node = draft.target === 'key' ? found.key ?? found.value
+  // A key with no value (`url:`) has an empty value node at the end of the line: point at the key.
+  const range = found.value?.range;
+  const empty = range !== undefined && range !== null && range[0] === range[1];
+  const node = draft.target === 'key' || empty ? found.key ?? found.value
     : draft.target === 'mapping' ? found.value
     : found.value ?? found.key;
-  // A key with no value (`url:`) has a null value node; point at the key then.
-  return node?.range?.[0] ?? found.key?.range?.[0] ?? 0;
+  return node?.range?.[0] ?? 0;
 }
 
 /** `source` is the parsed document, or only the text when the problem was found before parsing. */

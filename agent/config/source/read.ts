@@ -1,6 +1,7 @@
 // Reading the settings file, capped: a file over the cap is refused without being held in memory
 // (its revision is still computed, streaming, so a pipeline waiting for it sees it was rejected).
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { revisionOf } from '../digest.ts';
 
@@ -22,7 +23,8 @@ export function checkBytes(bytes: Buffer): SettingsBytes {
 export async function readSettingsBytes(path: string): Promise<SettingsBytes> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO with no writer must not hang the open; it is refused below as not a file.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as { code?: string }).code;
     return code === 'ENOENT' || code === 'ENOTDIR'
@@ -37,7 +39,10 @@ export async function readSettingsBytes(path: string): Promise<SettingsBytes> {
       for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
       return tooLarge(`sha256:${hash.digest('hex')}`);
     }
-    return checkBytes(await handle.readFile());
+    // One read of the size fstat gave, plus a byte to notice a file that grew meanwhile.
+    const buffer = Buffer.allocUnsafe(stat.size + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return checkBytes(bytesRead <= stat.size ? buffer.subarray(0, bytesRead) : await handle.readFile());
   } catch (err) {
     return { ok: false, reason: 'ConfigUnreadable', revision: undefined, message: `the settings file cannot be read (${(err as { code?: string }).code ?? 'error'})` };
   } finally {

@@ -1,0 +1,80 @@
+// The schema as a document for editors and people: every property explained, closed everywhere,
+// defaults and examples that pass their own rules; the example config follows it, commented.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import schema from '../../schemas/mail-settings.schema.json' with { type: 'json' };
+import { createSettingsAjv } from '../../agent/config/schema/validator.ts';
+import { withReference } from './settings-reference.ts';
+
+type Node = Record<string, unknown>;
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** Every documented property: the properties tree, and the secret reference's own keys. */
+function documented(): [string, Node][] {
+  const walk = (properties: Node, prefix: string): [string, Node][] => Object.entries(properties).flatMap(([name, node]) => [
+    [`${prefix}${name}`, node as Node] as [string, Node],
+    ...((node as Node).properties ? walk((node as Node).properties as Node, `${prefix}${name}/properties/`) : []),
+  ]);
+  return [...walk(schema.properties, 'properties/'), ...walk(schema.$defs.secret.then.properties, '$defs/secret/then/properties/')];
+}
+
+function objects(node: unknown, path = '#'): [string, Node][] {
+  if (node === null || typeof node !== 'object') return [];
+  const here: [string, Node][] = (node as Node).type === 'object' && !path.endsWith('/if') ? [[path, node as Node]] : [];
+  return [...here, ...Object.entries(node).flatMap(([k, v]) => objects(v, `${path}/${k}`))];
+}
+
+test('2020-12, with an $id', () => {
+  assert.is(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.match(schema.$id, /^urn:mail-settings-agent:/);
+});
+
+test('every property has a title and a description', () => {
+  const list = documented();
+  assert.ok(list.length >= 28);
+  for (const [path, node] of list) {
+    assert.type(node.title, 'string', `${path} title`);
+    assert.type(node.description, 'string', `${path} description`);
+  }
+});
+
+test('every object is closed (additionalProperties: false)', () => {
+  const list = objects(schema);
+  assert.ok(list.length >= 6);
+  for (const [path, node] of list) assert.is(node.additionalProperties, false, path);
+});
+
+test('defaults and examples pass their own property schema', () => {
+  const ajv = createSettingsAjv(false).addSchema(schema); // a default at a sub-schema's root is no default there
+  for (const [path, node] of documented()) {
+    const validate = ajv.getSchema(`${schema.$id}#/${path}`);
+    if (!validate) throw new Error(`no schema at ${path}`);
+    const samples = [...('default' in node ? [node.default] : []), ...((node.examples as unknown[] | undefined) ?? [])];
+    for (const sample of samples) assert.ok(validate(structuredClone(sample)), `${path}: ${JSON.stringify(sample)}`);
+  }
+});
+
+test('config.example.yaml: the modeline, the sandbox defaults, and a comment on every setting', () => {
+  const text = readFileSync(resolve(repoRoot, 'config.example.yaml'), 'utf8');
+  assert.ok(text.startsWith('# yaml-language-server: $schema=./schemas/mail-settings.schema.json\n'));
+  for (const expected of ['service: ews', 'url: https://localhost:8443/EWS/Exchange.asmx', 'username: SANDBOX\\notify',
+    'password: { env: MAIL_AGENT_PASSWORD }', 'auth: ntlm', 'caFile: .sandbox/ca.pem', 'to: ops@sandbox.test']) {
+    assert.ok(text.includes(`  ${expected} `) || text.includes(`${expected} `), expected);
+  }
+  const settingLines = text.split('\n').filter((line) => /^\s*[A-Za-z]+:/.test(line));
+  assert.ok(settingLines.length >= 20);
+  for (const line of settingLines) assert.match(line, / # \S/, line);
+});
+
+test('docs/settings.md holds the reference table generated from the schema', () => {
+  const document = readFileSync(resolve(repoRoot, 'docs/settings.md'), 'utf8');
+  assert.is(document, withReference(document),
+    'out of step: run `node --import tsx test/config/settings-reference.ts --write docs/settings.md`');
+  for (const [path] of documented().filter(([p]) => p.startsWith('properties/'))) {
+    assert.ok(document.includes(`| \`${path.replace(/^properties\//, '').replace(/\/properties\//g, '.')}\` |`), path);
+  }
+});
+
+test.run();
