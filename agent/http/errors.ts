@@ -25,7 +25,7 @@ export function networkError(err: unknown, host: string): AgentError {
   if (connectionCodes.has(code)) {
     return new AgentError(ErrorCodes.ConnectionFailed, `connection to ${host} failed (${code})`, { transient: true, cause: err });
   }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_')) {
+  if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.startsWith('HPE_')) {
     return new AgentError(ErrorCodes.ProtocolError, `${host} did not speak the expected protocol (${code})`, { cause: err });
   }
   const text = err instanceof Error ? err.message : 'unknown failure';

@@ -57,15 +57,19 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
       req.destroy();
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    req.once('error', (err) => finish(() => reject(networkError(err, host))));
+    // `on`, not `once`: a destroyed request can emit a second error, which with no listener would crash.
+    req.on('error', (err) => finish(() => reject(networkError(err, host))));
     req.once('socket', (socket: Socket) => {
+      if (settled) return;
       used = socket;
       request.onSocket?.(socket);
       let prepared: Prepared;
       try {
         prepared = request.prepare(socket);
       } catch (err) {
-        finish(() => reject(networkError(err, host)));
+        // e.g. an NTLM challenge that cannot be answered: the server's fault, not the network's.
+        finish(() => reject(err instanceof AgentError ? err
+          : new AgentError(ErrorCodes.ProtocolError, `cannot answer ${host}'s authentication challenge`, { cause: err })));
         req.destroy();
         return;
       }
@@ -84,7 +88,7 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
           req.destroy();
         }
       });
-      res.once('error', (err) => finish(() => reject(networkError(err, host))));
+      res.on('error', (err) => finish(() => reject(networkError(err, host))));
       res.once('aborted', () => finish(() => reject(networkError(new Error('aborted'), host))));
       res.once('end', () => finish(() => {
         try {

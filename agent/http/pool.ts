@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
 
+const idleSocketMs = 55_000;
 const closedError = (): AgentError => new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
 
 export interface ConnectionOptions {
@@ -84,7 +85,9 @@ export class ConnectionPool {
   }
 
   private createAgent(): http.Agent {
-    const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, lookup: this.options.lookup };
+    // timeout: an idle socket is closed by us before IIS's 120 s idle limit closes it under a request
+    // (Node also honours a shorter Keep-Alive: timeout= from the server).
+    const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: idleSocketMs, lookup: this.options.lookup };
     if (!this.options.https) return new http.Agent(common);
     return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ca: this.options.ca });
   }

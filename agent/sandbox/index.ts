@@ -71,7 +71,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const hostname = hostnames[0] ?? 'sandbox.local';
   const directory = options.directory ?? (options.usersFile ? await loadDirectory(options.usersFile) : buildDirectory());
   // Loaded only for HTTPS: certificate generation pulls in @peculiar/x509 and its polyfill.
-  const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, hostnames);
+  // The certificate also names the address the sandbox binds, when that is one address.
+  const certNames = host === '0.0.0.0' || host === '::' ? hostnames : [...hostnames, host];
+  const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, certNames);
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
   let origin = '';
@@ -93,10 +95,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   origin = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
   let closing: Promise<void> | undefined;
@@ -110,7 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
         await closed;
-        await store.close();
+        store.close();
       })();
       return closing;
     },

@@ -58,10 +58,17 @@ test('unescaped markup in a text element is a schema-validation fault', async ()
   assert.match(r.body, /ErrorSchemaValidation/);
 });
 
-test('a body that is not well-formed XML is a schema-validation fault', async () => {
-  const r = await post(sb, '<soap:Envelope><broken');
+test('a body that is not well-formed XML is a schema-validation fault, with where', async () => {
+  const r = await post(sb, '<a>\n<b>\n</a>');
   assert.is(r.status, 500);
   assert.match(r.body, /ErrorSchemaValidation/);
+  assert.match(r.body, /<e:Line[^>]*>3<\/e:Line>/);
+});
+
+test('a schema fault points at the offending element', async () => {
+  const r = await post(sb, soap(createItem('<t:Subject>x</t:Subject>\n\n<t:Bogus/>')));
+  assert.match(r.body, /invalid child element &apos;Bogus&apos;/);
+  assert.match(r.body, /<e:Line[^>]*>3<\/e:Line>/);
 });
 
 test('GetFolder answers for the distinguished folders', async () => {

@@ -1,10 +1,12 @@
 // The sandbox driven by the real ews-javascript-api client: Basic, NTLM (its own @ewsjs/xhr), Bearer;
 // Send, SendAndSaveCopy, attachments, MimeContent in ISO-8859-1, send-as rights, AutodiscoverUrl.
 // Every EWS response it got is then validated against Microsoft's schema.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { XhrApi } from '@ewsjs/xhr';
 import {
   BodyType, ConfigurationApi, EmailAddress, EmailMessage, EmailMessageSchema, ExchangeService, ExchangeVersion,
@@ -15,9 +17,10 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
-import { tempSandbox, type TestSandbox } from './helpers.ts';
+import { repoRoot, tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from './schema.ts';
 
+const run = promisify(execFile);
 const ACCOUNT = { username: 'CONTOSO\\svc-notify', password: 'T3st-Pass!', email: 'svc-notify@contoso.test' };
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzYW5kYm94In0.c2ln'; // ews-javascript-api insists on a JWT's shape
 const directory = buildDirectory({
@@ -172,6 +175,19 @@ test('NTLM with a wrong password is refused (401)', async () => {
   const svc = service(plain.url, new XhrApi({}).useNtlmAuthentication(ACCOUNT.username, 'wrong'));
   const err = await message(svc, 'nope').Send().then(() => undefined, (e: unknown) => e as { HttpStatusCode?: number });
   assert.is(err?.HttpStatusCode, 401);
+});
+
+test('NTLM with @ewsjs/xhr over HTTPS too (a child process trusting the CA via NODE_EXTRA_CA_CERTS)', async () => {
+  const script = path.join(repoRoot, 'test/sandbox/fixtures/ewsjs-ntlm-send.ts');
+  const send = (password: string): Promise<{ ok: boolean; build?: number; status?: number }> =>
+    run(process.execPath, ['--import', 'tsx', script, sb.url, ACCOUNT.username, password, 'ntlm over tls'], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: sb.caPath }, timeout: 30_000,
+    }).then(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ok: boolean });
+  const [good, bad] = await Promise.all([send(ACCOUNT.password), send('wrong')]);
+  assert.equal(good, { ok: true, build: 2507 });
+  assert.is(bad.ok, false);
+  const { mail } = await lastDelivery(sb);
+  assert.is(mail.subject, 'ntlm over tls');
 });
 
 test('Bearer (OAuthCredentials) with a token from the users file', async () => {

@@ -99,6 +99,17 @@ test('NTLM handshake on one connection, which then stays authenticated', async (
   agent.destroy();
 });
 
+test('raw NTLM inside the Negotiate scheme is answered in that scheme', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const first = await send(agent, `Negotiate ${createType1()}`, MESSAGE);
+  assert.is(first.status, 401);
+  const type2 = /^Negotiate ([A-Za-z0-9+/=]+)$/.exec(first.header)?.[1];
+  assert.ok(type2, first.header);
+  const second = await send(agent, `Negotiate ${createType3(type2, { username: 'SANDBOX\\notify', password: 'sandbox' })}`, MESSAGE);
+  assert.is(second.status, 200);
+  agent.destroy();
+});
+
 test('NTLM with user@domain (a UPN) works too', async () => {
   const { agent, status } = await handshake('sandbox', 'notify@sandbox.test');
   assert.is(status, 200);

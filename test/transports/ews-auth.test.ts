@@ -6,14 +6,19 @@ import type { EwsAuth, Secrets } from '../../agent/config/settings.ts';
 import { isAgentError } from '../../agent/errors.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, token, type TestSandbox } from './helpers/sandbox.ts';
 import { validateRequests } from './helpers/schema.ts';
 
 let sandbox: TestSandbox;
+let unhandled: UnhandledWatch;
 const captured: string[] = [];
 
-test.before(async () => { sandbox = await startTestSandbox(); });
+test.before(async () => {
+  unhandled = watchUnhandled();
+  sandbox = await startTestSandbox();
+});
 test.after(async () => { await sandbox.cleanup(); });
 
 const secretsFor = (auth: EwsAuth): Secrets => (auth === 'oauth' ? { token } : { password: account.password });
@@ -58,6 +63,16 @@ for (const auth of ['basic', 'ntlm'] as const) {
   });
 }
 
+test('ntlm with a UPN (user@domain) account name', async () => {
+  const config = ewsConfig({ url: sandbox.url, auth: 'ntlm', username: account.email, caFile: sandbox.caPath }, { password: account.password });
+  const transport = await createTransport(config, { timeoutMs: 5000 });
+  try {
+    assert.is((await transport.verify()).account, account.email);
+  } finally {
+    await transport.close();
+  }
+});
+
 test('oauth: a wrong token is AuthFailed', async () => {
   const config = ewsConfig({ url: sandbox.url, auth: 'oauth', caFile: sandbox.caPath }, { token: 'not-the-token' });
   const transport = await createTransport(config, { timeoutMs: 5000 });
@@ -73,6 +88,12 @@ test('every request sent validates against the EWS schema', async () => {
   assert.ok(captured.length >= 6, 'requests were captured');
   assert.ok(captured.some((body) => body.includes('MessageDisposition="SendAndSaveCopy"')));
   await validateRequests(captured);
+});
+
+test('no unhandled rejection escaped', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  unhandled.stop();
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();

@@ -7,15 +7,18 @@ import { createTransport } from '../../agent/transports/index.ts';
 import type { TransportDeps } from '../../agent/transports/factory-contract.ts';
 import type { EwsSettings, LoadedConfig } from '../../agent/config/settings.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 
 const names = ['mail.contoso.test', 'autodiscover.contoso.test'];
 let sandbox: TestSandbox;
+let unhandled: UnhandledWatch;
 let forwarder: Forwarder;
 let deps: TransportDeps;
 
 test.before(async () => {
+  unhandled = watchUnhandled();
   sandbox = await startTestSandbox({ hostnames: [...names, 'contoso.test'] });
   forwarder = await startForwarder(sandbox.port);
   deps = { timeoutMs: 5000, lookup: lookupFor(names, forwarder.address) };
@@ -49,6 +52,34 @@ test('server form: the expanded URL on port 443 reaches the sandbox by name, tru
   }
 });
 
+test('autodiscover form: autodiscover.<domain> answers with the EWS URL', async () => {
+  const transport = await createTransport(config({ autodiscover: account.email, endpointSource: 'autodiscover', caFile: sandbox.caPath }), deps);
+  try {
+    const info = await transport.verify();
+    assert.is(info.endpoint, sandbox.url);
+    assert.is(info.account, account.username);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('autodiscover form: falls back to <domain> when autodiscover.<domain> does not resolve', async () => {
+  const onlyDomain = { ...deps, lookup: lookupFor(['contoso.test'], forwarder.address) };
+  const transport = await createTransport(config({ autodiscover: account.email, endpointSource: 'autodiscover', caFile: sandbox.caPath }), onlyDomain);
+  try {
+    assert.is((await transport.verify()).endpoint, sandbox.url);
+  } finally {
+    await transport.close();
+  }
+});
+
+test('autodiscover for a mailbox the server does not know: the server\'s reason, permanent', async () => {
+  const error = await failure(config({ autodiscover: 'nobody@contoso.test', endpointSource: 'autodiscover', caFile: sandbox.caPath }));
+  assert.is(error.code, 'AutodiscoverFailed');
+  assert.is(error.transient, false);
+  assert.match(error.message, 'https://autodiscover.contoso.test/autodiscover/autodiscover.xml: server error: The e-mail address cannot be found.');
+});
+
 test('a certificate from an unknown CA is CertificateRejected (permanent)', async () => {
   const error = await failure(config({ url: sandbox.url }));
   assert.is(error.code, 'CertificateRejected');
@@ -77,12 +108,36 @@ test('an unknown host is HostNotFound; a closed port is ConnectionFailed; both t
   assert.equal([refused.code, refused.transient], ['ConnectionFailed', true]);
 });
 
+test('plain HTTP: refused unless allowInsecureHttp; an https URL on an http port is a ProtocolError', async () => {
+  const plain = await startTestSandbox({ http: true });
+  try {
+    const refused = await failure(config({ url: plain.url }));
+    assert.equal([refused.code, refused.transient], ['SemanticViolation', false]);
+    const transport = await createTransport(config({ url: plain.url, allowInsecureHttp: true }), deps);
+    try {
+      assert.is((await transport.verify()).endpoint, plain.url);
+    } finally {
+      await transport.close();
+    }
+    const wrong = await failure(config({ url: plain.url.replace('http:', 'https:') }));
+    assert.is(wrong.code, 'ProtocolError');
+  } finally {
+    await plain.cleanup();
+  }
+});
+
 test('autodiscover failure lists every URL tried and why each failed', async () => {
   const error = await failure(config({ autodiscover: 'svc@fabrikam.test', endpointSource: 'autodiscover', caFile: sandbox.caPath }),
     { ...deps, lookup: lookupFor(['autodiscover.fabrikam.test'], forwarder.address) });
   assert.is(error.code, 'AutodiscoverFailed');
   assert.match(error.message, 'https://autodiscover.fabrikam.test/autodiscover/autodiscover.xml: CertificateRejected');
   assert.match(error.message, 'https://fabrikam.test/autodiscover/autodiscover.xml: HostNotFound');
+});
+
+test('no unhandled rejection escaped', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  unhandled.stop();
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();

@@ -5,18 +5,19 @@ import * as assert from 'uvu/assert';
 import { isAgentError, type AgentError } from '../../agent/errors.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
+import type { EwsTransport } from '../../agent/transports/ews/transport.ts';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { ewsConfig } from './helpers/config.ts';
+import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 
 let sandbox: TestSandbox;
 let transport: Transport;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+let unhandled: UnhandledWatch;
 
 test.before(async () => {
-  process.on('unhandledRejection', onUnhandled);
+  unhandled = watchUnhandled();
   sandbox = await startTestSandbox();
   const config = ewsConfig({ url: sandbox.url, auth: 'ntlm', username: account.username, caFile: sandbox.caPath }, { password: account.password });
   transport = await createTransport(config, { timeoutMs: 1500 });
@@ -25,7 +26,7 @@ test.before(async () => {
 test.after(async () => {
   await transport.close();
   await sandbox.cleanup();
-  process.off('unhandledRejection', onUnhandled);
+  unhandled.stop();
 });
 
 const message = (subject: string) => outgoing({ from: account.email, to: ['ops@contoso.test'], subject, text: 'x' });
@@ -43,7 +44,6 @@ const cases: [FaultKind, string, boolean][] = [
   ['unavailable', 'ServerUnavailable', true],
   ['html500', 'ServerError', true],
   ['stall', 'Timeout', true],
-  // ['reset', 'ConnectionFailed', true], — the sandbox's reset throws on TLS sockets (ERR_INVALID_HANDLE_TYPE) for now
   ['badxml', 'ProtocolError', true],
 ];
 
@@ -55,6 +55,36 @@ for (const [kind, code, transient] of cases) {
     assert.is((await transport.send(after)).messageId, after.messageId);
   });
 }
+
+// Over plain HTTP: the sandbox's reset (resetAndDestroy) throws on TLS sockets for now.
+test('reset (TCP RST mid-answer) → ConnectionFailed (transient), then the next send succeeds', async () => {
+  const plain = await startTestSandbox({ http: true });
+  const config = ewsConfig({ url: plain.url, auth: 'ntlm', username: account.username, allowInsecureHttp: true }, { password: account.password });
+  const overHttp = await createTransport(config, { timeoutMs: 1500 });
+  try {
+    plain.setFaults([{ kind: 'reset', count: 1 }]);
+    const error = await overHttp.send(await message('fault reset')).then(() => undefined, (e: unknown) => e);
+    assert.ok(isAgentError(error));
+    assert.equal([error.code, error.transient], ['ConnectionFailed', true]);
+    const after = await message('after reset');
+    assert.is((await overHttp.send(after)).messageId, after.messageId);
+  } finally {
+    await overHttp.close();
+    await plain.cleanup();
+  }
+});
+
+test('the caller\'s signal cancels a stalled send before the deadline', async () => {
+  sandbox.setFaults([{ kind: 'stall', count: 1 }]);
+  const controller = new AbortController();
+  const sending = transport.send(await message('cancelled'), controller.signal).then(() => undefined, (e: unknown) => e);
+  setTimeout(() => controller.abort(), 100);
+  const error = await sending;
+  sandbox.setFaults([]);
+  assert.ok(isAgentError(error));
+  assert.is(error.code, 'Timeout');
+  assert.match(error.message, 'cancelled');
+});
 
 test('ErrorServerBusy → ServerBusy with the server\'s BackOffMilliseconds', async () => {
   const { error } = await sendWithFault('busy', 4321);
@@ -75,9 +105,41 @@ test('From another mailbox without a grant → SendAsDenied with the server code
   assert.equal([error.code, error.transient, error.serverCode], ['SendAsDenied', false, 'ErrorSendAsDenied']);
 });
 
+test('mixed random faults under parallel sends: every failure is a coded AgentError', async () => {
+  sandbox.setFaults([
+    { kind: 'busy', probability: 0.15 }, { kind: 'html500', probability: 0.15 },
+    { kind: 'unavailable', probability: 0.15 }, { kind: 'badxml', probability: 0.15 },
+  ]);
+  const outcomes = await Promise.all(Array.from({ length: 30 }, async (_, i) =>
+    transport.send(await message(`mixed ${i}`)).then(() => 'sent', (e: unknown) => (isAgentError(e) ? e.code : `not an AgentError: ${String(e)}`))));
+  sandbox.setFaults([]);
+  const allowed = new Set(['sent', 'ServerBusy', 'ServerError', 'ServerUnavailable', 'ProtocolError']);
+  assert.equal(outcomes.filter((o) => !allowed.has(o)), []);
+});
+
+test('after the server restarts, the next send re-authenticates NTLM on a new connection', async () => {
+  const first = await startTestSandbox();
+  const config = ewsConfig({ url: first.url, auth: 'ntlm', username: account.username, rejectInvalidCertificates: false }, { password: account.password });
+  const restarted = await createTransport(config, { timeoutMs: 3000 }) as EwsTransport;
+  let second: TestSandbox | undefined;
+  try {
+    await restarted.send(await message('before restart'));
+    await first.close();
+    second = await startTestSandbox({ port: first.port });
+    const after = await message('after restart');
+    await restarted.send(after);
+    assert.ok((await second.deliveries()).some((d) => d.messageId === after.messageId));
+    assert.equal(restarted.connectionStats(), { socketsOpened: 2, ntlmHandshakes: 2 });
+  } finally {
+    await restarted.close();
+    await second?.cleanup();
+    await first.cleanup();
+  }
+});
+
 test('no unhandled rejection escaped', async () => {
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(unhandled, []);
+  assert.equal(unhandled.seen, []);
 });
 
 test.run();

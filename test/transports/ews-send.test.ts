@@ -95,9 +95,12 @@ test('NTLM: one handshake per connection, reused for many sends', async () => {
     assert.ok(stats.socketsOpened <= 2, `sockets opened: ${stats.socketsOpened}`);
     assert.is(stats.ntlmHandshakes, stats.socketsOpened);
     assert.is(forwarder.connections - before, stats.socketsOpened, 'the network saw the same connections');
+    assert.ok(forwarder.open > 0, 'connections are kept alive between sends');
   } finally {
     await transport.close();
   }
+  for (let i = 0; i < 100 && forwarder.open > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.is(forwarder.open, 0, 'close() ended every connection');
 });
 
 test('every request sent validates against the EWS schema', async () => {

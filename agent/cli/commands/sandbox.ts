@@ -45,16 +45,22 @@ function wholeNumber(value: string | undefined, name: string, fallback: number, 
   return Number(value);
 }
 
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
+/** Resolves on SIGTERM or SIGINT; dispose() removes the handlers (also when the sandbox never started). */
+function stopSignal(): { stopped: Promise<string>; dispose(): void } {
+  let dispose = (): void => undefined;
+  const stopped = new Promise<string>((resolve) => {
     const stop = (signal: string): void => {
+      dispose();
+      resolve(signal);
+    };
+    dispose = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      resolve(signal);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  return { stopped, dispose };
 }
 
 /** Runs until `stop` settles (the command passes SIGTERM/SIGINT). */
@@ -100,5 +106,12 @@ export const command: Command = {
   name: 'sandbox',
   summary: 'run the built-in Exchange (EWS) sandbox server',
   usage,
-  run: (argv, io) => runSandbox(argv, io, stopSignal()),
+  run: async (argv, io) => {
+    const signal = stopSignal();
+    try {
+      return await runSandbox(argv, io, signal.stopped);
+    } finally {
+      signal.dispose();
+    }
+  },
 };

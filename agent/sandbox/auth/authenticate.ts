@@ -52,7 +52,9 @@ export class Authenticator {
       const type = message.length >= 12 ? message.readUInt32LE(8) : 0;
       if (type === 1) {
         try {
-          return { kind: 'challenge', wwwAuthenticate: [`NTLM ${this.ntlm.negotiate(socket, message).toString('base64')}`] };
+          // Answer in the scheme asked in (raw NTLM inside Negotiate, as Windows clients may send it).
+          const name = scheme === 'negotiate' ? 'Negotiate' : 'NTLM';
+          return { kind: 'challenge', wwwAuthenticate: [`${name} ${this.ntlm.negotiate(socket, message).toString('base64')}`] };
         } catch {
           return { kind: 'challenge', wwwAuthenticate: this.schemes() };
         }

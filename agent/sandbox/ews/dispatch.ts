@@ -3,7 +3,7 @@ import { responseEnvelope } from '../soap/envelope.ts';
 import { faultXml, Faults, type Fault } from '../soap/faults.ts';
 import { acceptsRequestVersion } from '../versions.ts';
 import { NS } from '../xml/namespaces.ts';
-import { child, parseXml, XmlSyntaxError, type XmlNode } from '../xml/parse.ts';
+import { child, parseXml, positionOf, XmlSyntaxError, type XmlNode } from '../xml/parse.ts';
 import type { OperationContext, OperationHandler } from './context.ts';
 import { convertId } from './ops/convert-id.ts';
 import { createAttachment } from './ops/create-attachment.ts';
@@ -30,8 +30,9 @@ function fault(f: Fault): EwsAnswer {
   return { status: 500, xml: faultXml(f) };
 }
 
-function schemaFault(why: string, node?: XmlNode): EwsAnswer {
-  return fault(Faults.schemaValidation(why, node?.line, node?.column));
+function schemaFault(source: string, why: string, node?: XmlNode): EwsAnswer {
+  const at = node ? positionOf(source, node.index) : undefined;
+  return fault(Faults.schemaValidation(why, at?.line, at?.column));
 }
 
 export async function handleEws(source: string, base: Omit<OperationContext, 'op'>): Promise<EwsAnswer> {
@@ -42,10 +43,10 @@ export async function handleEws(source: string, base: Omit<OperationContext, 'op
     if (err instanceof XmlSyntaxError) return fault(Faults.schemaValidation(err.message, err.line, err.column));
     throw err;
   }
-  if (doc.ns !== NS.soap || doc.local !== 'Envelope') return schemaFault(`The root element must be the SOAP 1.1 Envelope, not '${doc.local}'.`, doc);
+  if (doc.ns !== NS.soap || doc.local !== 'Envelope') return schemaFault(source, `The root element must be the SOAP 1.1 Envelope, not '${doc.local}'.`, doc);
   const header = child(doc, NS.soap, 'Header');
   const body = child(doc, NS.soap, 'Body');
-  if (!body) return schemaFault('The SOAP envelope has no Body.', doc);
+  if (!body) return schemaFault(source, 'The SOAP envelope has no Body.', doc);
   const requested = child(header, NS.t, 'RequestServerVersion')?.attrs.get('Version') ?? 'Exchange2007_SP1';
   if (!acceptsRequestVersion(base.version, requested)) return fault(Faults.invalidServerVersion());
   const op = body.children[0];
@@ -57,7 +58,7 @@ export async function handleEws(source: string, base: Omit<OperationContext, 'op
     const inner = await handler({ ...base, op });
     return { status: 200, xml: responseEnvelope(base.version, op.local, inner), operation: op.local };
   } catch (err) {
-    if (err instanceof SchemaViolation) return schemaFault(err.message, err.node);
+    if (err instanceof SchemaViolation) return schemaFault(source, err.message, err.node);
     throw err;
   }
 }

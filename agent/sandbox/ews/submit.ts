@@ -1,6 +1,5 @@
 // Sending a message: decide its author (send-as / on-behalf rights), build the MIME Exchange would deliver,
 // write it to each recipient's mailbox, and return what was delivered.
-import { randomBytes } from 'node:crypto';
 import { composeMime } from '../mailbox/compose.ts';
 import type { Address, RequestedMessage } from '../mailbox/message.ts';
 import { decodeWords, headerFields, headerValue, parseAddresses, splitMime, stampMime } from '../mailbox/mime-headers.ts';
@@ -41,10 +40,10 @@ export async function submit(ctx: SubmitContext, msg: RequestedMessage, operatio
   const recipients = [...env.to, ...env.cc, ...env.bcc];
   if (recipients.length === 0) return { ok: false, code: 'ErrorInvalidRecipients' };
   const date = ctx.now();
-  const messageId = env.messageId ?? `<${randomBytes(12).toString('hex')}@${ctx.hostname}>`;
+  const messageId = env.messageId ?? `<${ctx.store.nextMessageToken()}@${ctx.hostname}>`;
   const stamp = { from: author.from, sender: author.sender, messageId, date };
   const mime = msg.mime ? stampMime(msg.mime, stamp) : await composeMime(msg, stamp);
-  const delivery = await ctx.store.deliver(mime, recipients, {
+  const delivery = ctx.store.deliver(mime, recipients, {
     time: date.toISOString(), account: ctx.account.username, from: author.from.email, sender: author.sender?.email ?? null,
     to: env.to.map((a) => a.email), cc: env.cc.map((a) => a.email), bcc: env.bcc.map((a) => a.email),
     subject: env.subject, messageId, operation, disposition,

@@ -1,5 +1,7 @@
 // What an injected fault looks like on the wire.
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { FaultKind } from '../faults.ts';
 import { faultXml, Faults } from '../soap/faults.ts';
 
@@ -9,6 +11,18 @@ const HTML_500 = '<!DOCTYPE html><html><head><title>Runtime Error</title></head>
   '<h2><i>Runtime Error</i></h2><p>An application error occurred on the server.</p></body></html>';
 const HTML_503 = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd"><HTML><HEAD><TITLE>Service Unavailable</TITLE></HEAD>' +
   '<BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>';
+
+/** A TCP RST where the socket is plain TCP; TLS sockets cannot reset, so they are cut off instead. */
+function reset(socket: Socket | null): void {
+  if (!socket) return;
+  const raw = socket instanceof TLSSocket ? (socket as TLSSocket & { _parent?: Socket })._parent : socket;
+  try {
+    (raw ?? socket).resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+  socket.destroy();
+}
 
 /** Answers (or, for `stall`, deliberately does not answer) with the injected fault. */
 export function sendInjected(res: ServerResponse, kind: FaultKind, backoffMs: number, okXml: () => string): void {
@@ -33,7 +47,7 @@ export function sendInjected(res: ServerResponse, kind: FaultKind, backoffMs: nu
     case 'reset': {
       const full = okXml();
       res.writeHead(200, { 'content-type': XML, 'content-length': Buffer.byteLength(full) });
-      res.write(full.slice(0, Math.floor(full.length / 3)), () => res.socket?.resetAndDestroy());
+      res.write(full.slice(0, Math.floor(full.length / 3)), () => reset(res.socket));
       return;
     }
     case 'stall':

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticate.ts';
 import { handleEws } from '../ews/dispatch.ts';
-import { checkFaultRule, type FaultInjector } from '../faults.ts';
+import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
 import type { MailboxStore } from '../mailbox/store.ts';
 import type { Directory } from '../users.ts';
 import type { ExchangeVersion } from '../versions.ts';
@@ -24,7 +24,7 @@ export interface RouterState {
 }
 
 /** Sees every EWS exchange the sandbox answered itself (tests validate the responses against the schema). */
-export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string }) => void;
+export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string; injected?: FaultKind }) => void;
 
 const XML = 'text/xml; charset=utf-8';
 
@@ -56,15 +56,16 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   }
   if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
   const injected = state.faults.next();
+  const request = body.toString('utf8');
   if (injected && (injected.kind !== 'reset' && injected.kind !== 'badxml')) {
+    state.tap?.({ operation: undefined, status: 0, request, response: '', injected: injected.kind });
     return sendInjected(res, injected.kind, injected.backoffMs, () => '');
   }
-  const request = body.toString('utf8');
   const answer = await handleEws(request, {
     account: outcome.account, directory: state.directory, store: state.store, version: state.version,
     hostname: state.hostname, now: state.now,
   });
-  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml });
+  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind });
   // reset and badxml strike after the operation ran: the message went out, the client never learns it.
   if (injected) return sendInjected(res, injected.kind, injected.backoffMs, () => answer.xml);
   send(res, answer.status, answer.xml);

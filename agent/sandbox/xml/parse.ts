@@ -1,5 +1,6 @@
 // A strict, namespace-aware XML parse into a small tree (saxes: well-formedness and namespace errors are
-// fatal, as in Exchange's own parser). Each node keeps its line/column so faults can point at it.
+// fatal, as in Exchange's own parser). Tracking positions doubles saxes' cost, so the fast parse numbers
+// the elements instead, and positionOf() re-parses with positions only when a fault needs one.
 import { SaxesParser } from 'saxes';
 
 export interface XmlNode {
@@ -8,8 +9,8 @@ export interface XmlNode {
   attrs: Map<string, string>;
   children: XmlNode[];
   text: string;
-  line: number;
-  column: number;
+  /** Document order of the element (0 = root). */
+  index: number;
 }
 
 export class XmlSyntaxError extends Error {
@@ -25,9 +26,11 @@ export class XmlSyntaxError extends Error {
 }
 
 /** Parses a whole document; throws XmlSyntaxError when it is not well-formed. */
-export function parseXml(source: string): XmlNode {
-  const parser = new SaxesParser({ xmlns: true, position: true });
+export function parseXml(source: string, onElement?: (node: XmlNode, line: number, column: number) => void): XmlNode {
+  const positions = onElement !== undefined;
+  const parser = new SaxesParser({ xmlns: true, position: positions });
   const stack: XmlNode[] = [];
+  let count = 0;
   let root: XmlNode | undefined;
   let failure: XmlSyntaxError | undefined;
   parser.on('error', (err) => {
@@ -39,7 +42,8 @@ export function parseXml(source: string): XmlNode {
       if (attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
       attrs.set(attr.uri ? `{${attr.uri}}${attr.local}` : attr.local, attr.value);
     }
-    const node: XmlNode = { ns: tag.uri, local: tag.local, attrs, children: [], text: '', line: parser.line, column: parser.column };
+    const node: XmlNode = { ns: tag.uri, local: tag.local, attrs, children: [], text: '', index: count++ };
+    onElement?.(node, parser.line, parser.column);
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(node);
     else root = node;
@@ -59,9 +63,22 @@ export function parseXml(source: string): XmlNode {
   } catch (err) {
     failure ??= new XmlSyntaxError(err instanceof Error ? err.message : 'malformed XML', parser.line, parser.column);
   }
-  if (failure) throw failure;
+  if (failure) {
+    // Without position tracking saxes cannot say where: parse again with it for the fault's sake.
+    if (!positions) parseXml(source, () => undefined);
+    throw failure;
+  }
   if (!root) throw new XmlSyntaxError('no root element', 1, 0);
   return root;
+}
+
+/** Line and column of the element with this document index (a second, position-tracking parse). */
+export function positionOf(source: string, index: number): { line: number; column: number } | undefined {
+  let found: { line: number; column: number } | undefined;
+  parseXml(source, (node, line, column) => {
+    if (node.index === index) found = { line, column };
+  });
+  return found;
 }
 
 export function child(node: XmlNode | undefined, ns: string, local: string): XmlNode | undefined {

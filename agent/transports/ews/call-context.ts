@@ -5,6 +5,7 @@
 // unhandled rejection.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AgentError } from '../../errors.ts';
+import { deadline } from '../../http/deadline.ts';
 import { abortError } from '../../http/errors.ts';
 import { normalizeLibraryError } from './library-errors.ts';
 
@@ -20,22 +21,24 @@ export function currentCall(): CallContext | undefined {
 }
 
 export async function runCall<T>(host: string, timeoutMs: number, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
-  const deadline = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const bound = deadline(timeoutMs, signal);
+  const limit = bound.signal;
   let reportFailure: (error: AgentError) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => { reportFailure = reject; });
   let onAbort: () => void = () => undefined;
   const expired = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(deadline.reason, host));
-    if (deadline.aborted) onAbort();
-    else deadline.addEventListener('abort', onAbort, { once: true });
+    onAbort = () => reject(abortError(limit.reason, host));
+    if (limit.aborted) onAbort();
+    else limit.addEventListener('abort', onAbort, { once: true });
   });
-  const context: CallContext = { signal: deadline, fail: (error) => reportFailure(error) };
+  const context: CallContext = { signal: limit, fail: (error) => reportFailure(error) };
   const result = storage.run(context, () => Promise.resolve().then(operation))
     .catch((error: unknown) => { throw normalizeLibraryError(error, host); });
   for (const p of [failed, expired, result]) p.catch(() => undefined);
   try {
     return await Promise.race([result, failed, expired]);
   } finally {
-    deadline.removeEventListener('abort', onAbort);
+    limit.removeEventListener('abort', onAbort);
+    bound.dispose();
   }
 }

@@ -3,6 +3,7 @@
 // and the library's promise is left pending, so its fragile error paths never run.
 import type { IXHRApi, IXHROptions } from 'ews-javascript-api';
 import { AgentError, ErrorCodes } from '../../errors.ts';
+import { version } from '../../version.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { HttpResponse } from '../../http/exchange.ts';
 import { currentCall, type CallContext } from './call-context.ts';
@@ -20,6 +21,8 @@ interface XhrLike {
   getResponseHeader(name: string): string | null;
   getAllResponseHeaders(): string;
 }
+
+const userAgent = `mail-settings-agent/${version}`;
 
 /** Headers the library sets that our client owns. */
 const dropped = new Set(['authorization', 'content-length', 'connection', 'host']);
@@ -45,7 +48,7 @@ export class XhrAdapter implements IXHRApi {
     for (const [name, value] of Object.entries((options.headers ?? {}) as Record<string, unknown>)) {
       if (!dropped.has(name.toLowerCase()) && typeof value === 'string') headers[name] = value;
     }
-    headers['User-Agent'] = 'mail-settings-agent';
+    headers['User-Agent'] = userAgent;
     let response: HttpResponse;
     try {
       response = await this.client.request({ method: options.type === 'GET' ? 'GET' : 'POST', url, headers, body: Buffer.from(body, 'utf8'), signal: call.signal });

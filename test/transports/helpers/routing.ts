@@ -8,6 +8,8 @@ export interface Forwarder {
   address: string;
   /** TCP connections accepted so far: what the network saw, independent of the client's own counts. */
   readonly connections: number;
+  /** Client connections still open. */
+  readonly open: number;
   close(): Promise<void>;
 }
 
@@ -16,8 +18,11 @@ export async function startForwarder(targetPort: number): Promise<Forwarder> {
     const address = `127.0.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
     const sockets = new Set<net.Socket>();
     let connections = 0;
+    let open = 0;
     const server = net.createServer((client) => {
       connections += 1;
+      open += 1;
+      client.once('close', () => { open -= 1; });
       const upstream = net.connect(targetPort, '127.0.0.1');
       for (const s of [client, upstream]) {
         sockets.add(s);
@@ -26,14 +31,16 @@ export async function startForwarder(targetPort: number): Promise<Forwarder> {
       }
       client.pipe(upstream).pipe(client);
     });
-    const ok = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(443, address, () => resolve(true));
+    const failure = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(443, address, () => resolve(undefined));
     });
-    if (!ok) continue;
+    if (failure?.code === 'EACCES') throw new Error('binding port 443 needs root (or CAP_NET_BIND_SERVICE) for these tests');
+    if (failure) continue;
     return {
       address,
       get connections() { return connections; },
+      get open() { return open; },
       close: () => new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());

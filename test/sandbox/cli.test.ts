@@ -1,0 +1,92 @@
+// `mail-agent sandbox` as a real process: one ready line, working EWS, SIGTERM stops it cleanly.
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../agent/cli/main.ts';
+import { captureIo } from '../helpers/io.ts';
+import { createItem, post, repoRoot, soap } from './helpers.ts';
+
+function startCli(args: string[]): { lines: AsyncIterator<string>; exit: Promise<{ code: number | null; signal: string | null }>; stop(): void; stderr(): string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'agent/cli/bin.ts'), 'sandbox', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { lines: createInterface({ input: child.stdout })[Symbol.asyncIterator](), exit, stop: () => child.kill('SIGTERM'), stderr: () => stderr };
+}
+
+test('-o json: one ready line with url, ca and dataDir; it serves EWS; SIGTERM exits 0', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-'));
+  const cli = startCli(['--port', '0', '--data-dir', dataDir, '-o', 'json', '--version', 'Exchange2013_SP1', '--fault', 'busy:1', '--backoff-ms', '77']);
+  try {
+    const first = await cli.lines.next();
+    const ready = JSON.parse(String(first.value)) as { url: string; ca: string; dataDir: string };
+    assert.match(ready.url, /^https:\/\/127\.0\.0\.1:\d+\/EWS\/Exchange\.asmx$/);
+    assert.is(ready.ca, path.join(dataDir, 'ca.pem'));
+    assert.is(ready.dataDir, dataDir);
+    const sandbox = { url: ready.url, caPem: await readFile(ready.ca, 'utf8') } as Parameters<typeof post>[0];
+    const busy = await post(sandbox, soap(createItem('<t:Subject>x</t:Subject>')));
+    assert.match(busy.body, /<t:Value Name="BackOffMilliseconds">77<\/t:Value>/);
+    const ok = await post(sandbox, soap(createItem('<t:Subject>x</t:Subject><t:ToRecipients><t:Mailbox><t:EmailAddress>a@b.test</t:EmailAddress></t:Mailbox></t:ToRecipients>')));
+    assert.match(ok.body, /MajorBuildNumber="1497"/);
+    cli.stop();
+    assert.equal(await cli.exit, { code: 0, signal: null });
+    assert.is((await cli.lines.next()).done, true, 'nothing printed after the ready line');
+    assert.is(cli.stderr(), '');
+  } finally {
+    cli.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('text output is the URL alone; --http serves plain HTTP and writes no CA', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-'));
+  const cli = startCli(['--port', '0', '--data-dir', dataDir, '--http']);
+  try {
+    const url = String((await cli.lines.next()).value);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/EWS\/Exchange\.asmx$/);
+    const r = await post({ url } as Parameters<typeof post>[0], soap(createItem('<t:Subject>x</t:Subject>')), {});
+    assert.is(r.status, 401);
+    assert.not.ok(await readFile(path.join(dataDir, 'ca.pem')).then(() => true, () => false));
+    cli.stop();
+    assert.is((await cli.exit).code, 0);
+  } finally {
+    cli.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('usage errors exit 64 without starting', async () => {
+  for (const args of [['--port', 'x'], ['--version', 'Exchange2003'], ['--fault', 'meltdown:1'], ['-o', 'yaml'], ['--bogus']]) {
+    const io = captureIo();
+    assert.is(await main(['sandbox', ...args], io), 64, args.join(' '));
+    assert.match(io.err(), /mail-agent sandbox: /);
+  }
+});
+
+test('a port already taken exits 69 and says why', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-'));
+  try {
+    const io = captureIo();
+    assert.is(await main(['sandbox', '--port', String((taken.address() as AddressInfo).port), '--data-dir', dataDir, '--http'], io), 69);
+    assert.match(io.err(), /cannot listen \(EADDRINUSE\)/);
+    assert.is(process.listenerCount('SIGTERM'), 0, 'no signal handler left behind');
+  } finally {
+    taken.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('--help describes the options', async () => {
+  const io = captureIo();
+  assert.is(await main(['sandbox', '--help'], io), 0);
+  for (const option of ['--port', '--data-dir', '--users', '--version', '--hostname', '--http', '--fault', '--backoff-ms', '-o']) assert.ok(io.out().includes(option), option);
+});
+
+test.run();
