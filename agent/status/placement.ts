@@ -1,7 +1,7 @@
 // The agent must never write into a directory it watches: its own writes would look like settings
 // changes (and a status file next to the settings ends up in Git or a ConfigMap). Refused at startup.
 import { realpathSync } from 'node:fs';
-import { dirname, relative, resolve, isAbsolute, sep } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { AgentError, ErrorCodes } from '../errors.ts';
 
 /** The real path of `path`, resolving symlinks of its nearest existing ancestor. */
@@ -15,23 +15,21 @@ function realish(path: string): string {
   }
 }
 
-function within(dir: string, candidate: string): boolean {
-  const rel = relative(dir, candidate);
-  if (rel === '') return true;
-  // Below a settings file kept at the filesystem root would be everywhere: only its own folder counts then.
-  if (dirname(dir) === dir) return false;
-  return !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
+function same(dir: string, candidate: string): boolean {
+  return relative(dir, candidate) === '';
 }
 
 /**
  * Throws a Usage error when `output` (a file the agent writes) lies in the directory of a watched file,
  * either as given or after resolving symlinks (a Kubernetes volume's `..data` target, for instance).
+ * Subfolders are allowed: the agent watches that folder one level deep only (`npm start` keeps its
+ * state in ./.state beside config.example.yaml).
  */
 export function assertOutsideWatched(output: string, what: string, watchedFiles: readonly string[]): void {
   const outDirs = [dirname(resolve(output)), dirname(realish(output))];
   for (const watched of watchedFiles) {
     const watchedDirs = [dirname(resolve(watched)), dirname(realish(watched))];
-    if (watchedDirs.some((w) => outDirs.some((o) => within(w, o)))) {
+    if (watchedDirs.some((w) => outDirs.some((o) => same(w, o)))) {
       throw new AgentError(ErrorCodes.Usage,
         `${what} ${output} is inside the watched directory ${dirname(resolve(watched))}: the agent would trigger itself. Put it elsewhere (see --status / --state-dir).`);
     }

@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'log', summary: 'show the outgoing-notifications log, newest first', load: async () => (await import('./log.ts')).command },
   { name: 'run', summary: 'the agent: watch, reconcile, prove with a test message, report status', load: async () => (await import('./run.ts')).runCommand },
   { name: 'test', summary: 'one-shot "Test Settings": connect, send a test message, print each step', load: async () => (await import('./test-settings.ts')).testCommand },
+  { name: 'start-demo', summary: 'npm start: the sandbox and the agent on config.example.yaml', load: async () => (await import('./start-demo.ts')).startDemoCommand },
   { name: 'status', summary: 'print the status, or wait until a revision converges', load: async () => (await import('./status.ts')).statusCommand },
   { name: 'sandbox', summary: 'run the built-in Exchange (EWS) sandbox server', load: async () => (await import('./sandbox.ts')).command },
 ];
