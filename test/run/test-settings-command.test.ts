@@ -35,4 +35,16 @@ test('an invalid file fails at load with line and column; missing flags are a us
   assert.is((await r.cli(['test', '--config', r.settings])).code, 64);
 });
 
+test('version: auto against an Exchange 2010 SP2 server detects Exchange2010_SP2', async () => {
+  const old = await rig({ version: 'Exchange2010_SP2' });
+  try {
+    await old.write();
+    const res = await old.cli(['test', '--config', old.settings, '--to', 'desk@contoso.test']);
+    assert.is(res.code, 0, res.out + res.err);
+    assert.match(res.out, /^verify: ok .*Exchange2010_SP2 \(build 14\.3\./m);
+  } finally {
+    await old.cleanup();
+  }
+});
+
 test.run();

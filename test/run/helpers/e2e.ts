@@ -39,7 +39,7 @@ export interface Rig {
   cleanup(): Promise<void>;
 }
 
-export async function rig(): Promise<Rig> {
+export async function rig(sandboxOptions: Parameters<typeof startTestSandbox>[0] = {}): Promise<Rig> {
   const dir = await tempDir('e2e');
   const root = dir.path;
   const conf = join(root, 'conf');
@@ -47,7 +47,7 @@ export async function rig(): Promise<Rig> {
   await mkdir(conf);
   await writeFile(join(conf, 'password'), account.password, { mode: 0o600 });
   await writeFile(join(conf, 'wrong-password'), 'not-the-password', { mode: 0o600 });
-  const sandbox = await startTestSandbox();
+  const sandbox = await startTestSandbox(sandboxOptions);
   const settings = join(conf, 'mail-settings.yaml');
   const agents: Child[] = [];
   const settingsText = (o: SettingsOptions = {}) => `${o.comment ? `# ${o.comment}\n` : ''}apiVersion: mail-agent/v1
