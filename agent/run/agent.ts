@@ -49,6 +49,7 @@ export class Agent {
   private readonly options: AgentOptions;
   private readonly parts: Parts;
   private stopping: Promise<void> | undefined;
+  private queueRefresh: unknown;
 
   private constructor(options: AgentOptions, parts: Parts) {
     this.options = options;
@@ -109,8 +110,10 @@ export class Agent {
       describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
       log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
       onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },
+      onOutcome: () => { this.queueChanged(); },
     });
     await this.parts.worker.start();
+    this.queueChanged();
     this.parts.watcher = new SettingsWatcher({
       path: this.options.configPath,
       onSnapshot: (snapshot, cause) => {
@@ -140,6 +143,7 @@ export class Agent {
 
   private async shutdown(): Promise<void> {
     const { watcher, reconciler, worker, status, lock } = this.parts;
+    (this.options.timers ?? systemTimers).clearTimeout(this.queueRefresh);
     await watcher?.close();
     await reconciler.stop();
     await worker?.stop();
@@ -152,6 +156,17 @@ export class Agent {
   private loaded(config: LoadedConfig): void {
     this.options.log.secrets.add(config.secrets.password, config.secrets.token);
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
+  }
+
+  /** Queue counts go to the status soon after deliveries, at most once a second (and on every heartbeat). */
+  private queueChanged(): void {
+    if (this.queueRefresh !== undefined) return;
+    this.queueRefresh = (this.options.timers ?? systemTimers).setTimeout(() => {
+      this.queueRefresh = undefined;
+      void this.queueCounts()
+        .then((queue) => (queue ? this.parts.status.update((d) => { d.queue = queue; }) : undefined))
+        .catch(() => undefined);
+    }, 1000);
   }
 
   private async queueCounts(): Promise<StatusDocument['queue'] | undefined> {

@@ -60,6 +60,8 @@ test('an invalid file: Rejected with line and column; the old transport still li
   assert.is(send.code, 0, send.out + send.err);
   for (let i = 0; i < 100 && (await r.deliveredWithSubject('still sending')) === 0; i++) await sleep(100);
   assert.is(await r.deliveredWithSubject('still sending'), 1);
+  const doc = await r.untilStatus((d) => d.queue.delivered >= 1, 'the delivery counted in the status');
+  assert.is(doc.queue.pending, 0);
 });
 
 test('a wrong password: Stalled (AuthFailed), old transport kept', async () => {
