@@ -1,0 +1,70 @@
+// `mail-agent run`: the agent (design §3). Runs until SIGTERM/SIGINT (exit 0); `--once` reconciles once
+// and exits 0 when Ready, else 1.
+import type { Command } from '../command.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { writeLine, type CliIo } from '../io.ts';
+import { ErrorCodes, isAgentError } from '../../errors.ts';
+import { createLogger } from '../../log/logger.ts';
+import { Agent } from '../../run/agent.ts';
+import { parseRunOptions } from '../../run/options.ts';
+import { installProcessGuards } from '../../run/process-guards.ts';
+import { createTransport } from '../../transports/index.ts';
+
+const usage = `Usage: mail-agent run --config F [--status S] [--state-dir D] [--once] [--log-format json|text] [--log-level L]
+
+Watches the settings file, reconciles the mail transport to it, sends a test message on change,
+writes the status file and delivers queued notifications.
+
+Options:
+  -c, --config F       the settings file (YAML) to watch
+  --status S           the status file (default: <state-dir>/status.json); never inside the watched folder
+  --state-dir D        state: lock, spool, applied settings, test-message record (default:
+                       $MAIL_AGENT_STATE_DIR, /var/lib/mail-agent as root, else ~/.local/state/mail-agent)
+  --once               reconcile once, write the status, exit 0 if Ready else 1
+  --log-format F       json or text (default: text on a terminal, json otherwise)
+  --log-level L        error, warn, info (default) or debug
+  --heartbeat D        status rewrite interval (default 30s)
+  --poll D             periodic check of the settings file's digest (default 30s)
+
+Signals: SIGHUP re-reads the file (and retries a Stalled revision); SIGTERM/SIGINT finish the step
+in progress, write the status and exit 0. One agent per state dir: a second exits 1 at once.`;
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const options = parseRunOptions(argv, io);
+  const log = createLogger({ stream: io.stderr, level: options.logLevel, ...(options.logFormat ? { format: options.logFormat } : {}) });
+  let agent: Agent;
+  try {
+    agent = await Agent.prepare({ ...options, log, createTransport, env: io.env });
+  } catch (err) {
+    await log.close();
+    if (isAgentError(err) && err.code === ErrorCodes.StateDirLocked) {
+      writeLine(io.stderr, `mail-agent run: ${err.message}`);
+      return ExitCodes.Failed;
+    }
+    throw err;
+  }
+  let stopped!: () => void;
+  const stopping = new Promise<void>((resolve) => { stopped = resolve; });
+  const removeGuards = installProcessGuards(log, {
+    stop: (signal) => { log.info('stopping', { signal }); stopped(); },
+    reread: () => { agent.reread(); },
+  });
+  try {
+    if (options.once) {
+      const result = await agent.once();
+      log.info('reconciled once', { result: result ?? 'none' });
+      return result === 'ready' || result === 'unchanged' || result === 'current' ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+    log.info('agent started', { config: options.configPath, status: options.statusPath, stateDir: options.stateDir, pid: process.pid });
+    await agent.start();
+    await stopping;
+    return ExitCodes.Ok;
+  } finally {
+    await agent.stop();
+    log.info('agent stopped');
+    removeGuards();
+    await log.close();
+  }
+}
+
+export const runCommand: Command = { name: 'run', summary: 'the agent: watch, reconcile, prove with a test message, report status', usage, run };

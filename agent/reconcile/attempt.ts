@@ -1,0 +1,144 @@
+// One reconcile attempt for one snapshot: load (validate) → verify a candidate transport → deliver the
+// test message → make it live. Until the last step the previous transport stays live; a step that
+// fails leaves the candidate closed and says whether a retry may help.
+import { writeApplied } from '../state/applied.ts';
+import * as t from '../status/transitions.ts';
+import type { SourceSnapshot } from '../watch/snapshot.ts';
+import type { LoadedConfig } from '../config/settings.ts';
+import type { Transport, TransportInfo } from '../transports/transport.ts';
+import { stepFailure, type StepFailure } from './failure.ts';
+import { toStatusIssues } from './issues.ts';
+import { testStep } from './test-step.ts';
+import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
+import { short } from '../status/format.ts';
+
+export interface AttemptInput {
+  snapshot: SourceSnapshot;
+  live: LiveSettings | undefined;
+  /** The attempt stops at the next step boundary when this turns true. */
+  abandoned(): boolean;
+  /** A forced re-read (SIGHUP): re-attempt even what failed permanently before. */
+  force: boolean;
+  /** The last final outcome, to recognise an unchanged state. */
+  lastFinal: FinalMark | undefined;
+}
+
+export interface FinalMark {
+  revision: string;
+  digest: string;
+}
+
+export interface AttemptOutput {
+  /** 'failed': a step failed; the reconciler decides between retrying and stalled. */
+  result: AttemptResult | 'failed';
+  live?: LiveSettings;
+  failure?: StepFailure;
+  /** Set on final outcomes (rejected, stalled): the same state is not attempted again without force. */
+  final?: FinalMark;
+  revision?: string;
+  durationMs?: number;
+}
+
+export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutput> {
+  const { snapshot } = input;
+  const startedAt = deps.clock.now();
+  const iso = () => deps.clock.now().toISOString();
+  const elapsed = () => deps.clock.now().getTime() - startedAt.getTime();
+  const step = (name: string, revision: string, since: number, extra: Record<string, unknown> = {}) =>
+    deps.log.info('reconcile step', { revision: short(revision), step: name, durationMs: deps.clock.now().getTime() - since, ...extra });
+
+  if (snapshot.kind !== 'present') {
+    const reason = snapshot.kind === 'missing' ? 'ConfigMissing' : 'ConfigUnreadable';
+    await deps.status.update((d) => t.missing(d, iso(), reason));
+    deps.log.warn('settings file unavailable; the live transport stays', { reason });
+    return { result: 'missing' };
+  }
+
+  const revision = snapshot.revision;
+  const loadStart = deps.clock.now().getTime();
+  const loaded = await deps.loadConfig(deps.configPath, { bytes: snapshot.bytes, ...(deps.env ? { env: deps.env } : {}) });
+  if (!loaded.ok) {
+    step('load', revision, loadStart, { outcome: 'Rejected', reason: loaded.reason });
+    const mark = { revision, digest: `rejected:${loaded.reason}:${snapshot.digest}` };
+    if (!input.force && input.lastFinal?.digest === mark.digest) return { result: 'current' };
+    await deps.status.update((d) => {
+      if (d.observedRevision !== revision) t.observed(d, revision, iso());
+      t.rejected(d, { revision, reason: loaded.reason, errors: toStatusIssues(loaded.issues), at: iso(), durationMs: elapsed() });
+    });
+    return { result: 'rejected', final: mark, revision };
+  }
+  const config = loaded.config;
+  step('load', revision, loadStart, { settingsDigest: short(config.settingsDigest) });
+  deps.onLoaded?.(config);
+
+  const live = input.live;
+  if (live && live.config.settingsDigest === config.settingsDigest) return keepLive(deps, live, config, elapsed, iso);
+  const mark = { revision, digest: config.settingsDigest };
+  if (!input.force && input.lastFinal?.revision === mark.revision && input.lastFinal.digest === mark.digest) return { result: 'current' };
+
+  await deps.status.update((d) => {
+    t.observed(d, revision, iso());
+    t.stepPassed(d, 'ConfigValid', 'Valid', 'the settings file is valid', revision, iso());
+  });
+  if (input.abandoned()) return { result: 'abandoned' };
+
+  const verifyStart = deps.clock.now().getTime();
+  let candidate: Transport | undefined;
+  let info: TransportInfo;
+  try {
+    candidate = await deps.createTransport(config, deps.transportDeps);
+    info = await candidate.verify();
+  } catch (err) {
+    await candidate?.close().catch(() => undefined);
+    step('verify', revision, verifyStart, { outcome: 'Failed' });
+    return { result: 'failed', failure: stepFailure('TransportReady', err), final: mark, revision, durationMs: elapsed() };
+  }
+  step('verify', revision, verifyStart, { endpoint: info.endpoint, serverVersion: info.serverVersion });
+  await deps.status.update((d) => t.stepPassed(d, 'TransportReady', 'Verified', `${info.service} ${info.endpoint} verified`, revision, iso()));
+  if (input.abandoned()) return closeAndAbandon(candidate);
+
+  const testStart = deps.clock.now().getTime();
+  let tested;
+  try {
+    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: deps.clock.now() });
+  } catch (err) {
+    await candidate.close().catch(() => undefined);
+    step('test-message', revision, testStart, { outcome: 'Failed' });
+    return { result: 'failed', failure: stepFailure('TestMessageDelivered', err), final: mark, revision, durationMs: elapsed() };
+  }
+  step('test-message', revision, testStart, { outcome: tested.reason });
+
+  const applyStart = deps.clock.now().getTime();
+  const at = iso();
+  const next: LiveSettings = { config, transport: candidate, info, since: at };
+  await writeApplied(deps.stateDir, { revision, settingsDigest: config.settingsDigest, appliedAt: at, settings: config.settings, transport: info });
+  await deps.status.update((d) => {
+    t.stepPassed(d, 'TestMessageDelivered', tested.reason, tested.message, revision, at);
+    t.applied(d, { revision, settingsDigest: config.settingsDigest, transport: info, unchanged: false, at, durationMs: elapsed(), ...(tested.sent ? { testMessage: tested.sent } : {}) });
+  });
+  step('apply', revision, applyStart, { outcome: 'Applied' });
+  return { result: 'ready', live: next };
+}
+
+async function closeAndAbandon(candidate: Transport): Promise<AttemptOutput> {
+  await candidate.close().catch(() => undefined);
+  return { result: 'abandoned' };
+}
+
+/** Same settings digest as live: a comment-only change, or a return to the live file. No reconnect, no test message. */
+async function keepLive(deps: AttemptDeps, live: LiveSettings, config: LoadedConfig, elapsed: () => number, iso: () => string): Promise<AttemptOutput> {
+  const revision = config.revision;
+  const doc = deps.status.current();
+  const ready = doc.conditions.find((c) => c.type === 'Ready');
+  if (live.config.revision === revision && ready?.status === 'True' && ready.observedRevision === revision) return { result: 'current' };
+  const at = iso();
+  const next: LiveSettings = { ...live, config };
+  await writeApplied(deps.stateDir, { revision, settingsDigest: config.settingsDigest, appliedAt: at, settings: config.settings, transport: live.info });
+  await deps.status.update((d) => {
+    t.observed(d, revision, at);
+    t.stepPassed(d, 'TestMessageDelivered', 'SettingsUnchanged', 'no test message: the settings did not change', revision, at);
+    t.applied(d, { revision, settingsDigest: config.settingsDigest, transport: live.info, unchanged: true, at, durationMs: elapsed() });
+  });
+  deps.log.info('reconcile step', { revision: short(revision), step: 'apply', durationMs: elapsed(), outcome: 'SettingsUnchanged' });
+  return { result: 'unchanged', live: next };
+}

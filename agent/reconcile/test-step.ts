@@ -1,0 +1,33 @@
+// The reconcile step that proves a new transport: one test message per settings digest, through the
+// candidate transport before it goes live.
+import type { LoadedConfig } from '../config/settings.ts';
+import type { Transport, TransportInfo } from '../transports/transport.ts';
+import { buildTestMessage, type TestMessageContext } from './test-message.ts';
+import type { TestMessageRegistry } from './test-registry.ts';
+
+export interface TestStepResult {
+  reason: 'Delivered' | 'AlreadyDelivered' | 'NotConfigured' | 'NotRequested';
+  message: string;
+  sent?: { to: string; sentAt: string; messageId: string };
+}
+
+export async function testStep(candidate: Transport, config: LoadedConfig, info: TransportInfo,
+  registry: TestMessageRegistry, ctx: TestMessageContext, signal?: AbortSignal): Promise<TestStepResult> {
+  const { to, onChange } = config.settings.test;
+  if (to === undefined) return { reason: 'NotConfigured', message: 'no test.to: no test message is sent' };
+  if (!onChange) return { reason: 'NotRequested', message: 'test.onChange is false' };
+  const digest = config.settingsDigest;
+  const prior = registry.get(digest);
+  if (prior?.sentAt) return { reason: 'AlreadyDelivered', message: `the test message for these settings was delivered at ${prior.sentAt}` };
+  if (prior && (await candidate.wasSent?.(prior.messageId, signal)) === true) {
+    // Sent before a crash, recorded only as pending: the server has it, do not send again.
+    await registry.put(digest, { ...prior, sentAt: ctx.now.toISOString() });
+    return { reason: 'AlreadyDelivered', message: 'the test message sent before a restart is in Sent Items' };
+  }
+  const message = await buildTestMessage(config, info, ctx);
+  await registry.put(digest, { to, messageId: message.messageId });
+  await candidate.send(message, signal);
+  const sent = { to, sentAt: new Date().toISOString(), messageId: message.messageId };
+  await registry.put(digest, sent);
+  return { reason: 'Delivered', message: `test message ${message.messageId} delivered to the server`, sent };
+}

@@ -1,0 +1,182 @@
+// The running agent: state-dir lock, status writer with heartbeat, reconciler, watcher and delivery
+// worker, wired together. `stop()` finishes the step in progress, writes the status and releases the lock.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
+import { loadConfig } from '../config/load.ts';
+import type { LoadedConfig } from '../config/settings.ts';
+import type { AgentLogger } from '../log/logger.ts';
+import { NotificationsLogWriter } from '../notifications-log/log-writer.ts';
+import { Spool } from '../queue/spool.ts';
+import { DeliveryWorker } from '../queue/worker.ts';
+import { Reconciler } from '../reconcile/reconciler.ts';
+import { TestMessageRegistry } from '../reconcile/test-registry.ts';
+import type { AttemptResult } from '../reconcile/types.ts';
+import { statePaths } from '../state/layout.ts';
+import { initialStatus } from '../status/initial.ts';
+import type { StatusDocument } from '../status/model.ts';
+import { assertOutsideWatched } from '../status/placement.ts';
+import { StatusWriter } from '../status/writer.ts';
+import type { CreateTransport, TransportDeps } from '../transports/factory-contract.ts';
+import { SettingsWatcher } from '../watch/settings-watcher.ts';
+import { takeSnapshot } from '../watch/snapshot.ts';
+import { acquireStateLock, type StateLock } from './lock.ts';
+
+export interface AgentOptions {
+  configPath: string;
+  statusPath: string;
+  stateDir: string;
+  log: AgentLogger;
+  createTransport: CreateTransport;
+  transportDeps?: TransportDeps;
+  heartbeatMs?: number;
+  pollMs?: number;
+  debounceMs?: number;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  timers?: Timers;
+}
+
+interface Parts {
+  lock: StateLock;
+  status: StatusWriter;
+  reconciler: Reconciler;
+  watcher?: SettingsWatcher;
+  worker?: DeliveryWorker;
+}
+
+export class Agent {
+  private readonly options: AgentOptions;
+  private readonly parts: Parts;
+  private stopping: Promise<void> | undefined;
+  private queueRefresh: unknown;
+
+  private constructor(options: AgentOptions, parts: Parts) {
+    this.options = options;
+    this.parts = parts;
+  }
+
+  /** Prepares the state dir and status file (refusing unsafe places) and takes the lock. */
+  static async prepare(options: AgentOptions): Promise<Agent> {
+    assertOutsideWatched(options.statusPath, 'the status file', [options.configPath]);
+    assertOutsideWatched(join(options.stateDir, 'status.json'), 'the state dir', [options.configPath]);
+    await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+    const lock = await acquireStateLock(options.stateDir);
+    try {
+      const clock = options.clock ?? systemClock;
+      const status = new StatusWriter({
+        path: options.statusPath, initial: initialStatus(options.configPath, clock.now()), clock,
+        timers: options.timers ?? systemTimers, ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+        onError: (err) => { options.log.error('writing the status file failed', { error: messageOf(err) }); },
+      });
+      await status.flush();
+      const registry = new TestMessageRegistry(options.stateDir);
+      await registry.load();
+      // The reconciler's callbacks reach the agent built right after it.
+      const ref: { agent?: Agent } = {};
+      const reconciler = new Reconciler({
+        configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
+        createTransport: options.createTransport, log: options.log, clock,
+        ...(options.transportDeps ? { transportDeps: options.transportDeps } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+        ...(options.env ? { env: options.env } : {}),
+        onLoaded: (config) => { ref.agent?.loaded(config); },
+        onLive: (live) => {
+          options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion });
+          ref.agent?.parts.worker?.wake();
+        },
+      });
+      ref.agent = new Agent(options, { lock, status, reconciler });
+      return ref.agent;
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  /** `--once`: one reconcile of the file as it is now. */
+  async once(): Promise<AttemptResult | undefined> {
+    this.parts.reconciler.offer(await takeSnapshot(this.options.configPath, []));
+    return this.parts.reconciler.settled();
+  }
+
+  /** Watches, reconciles and delivers until stop(). */
+  async start(): Promise<void> {
+    const { log } = this.options;
+    const spool = await Spool.open(this.options.stateDir);
+    this.parts.worker = new DeliveryWorker({
+      spool,
+      getTransport: () => this.parts.reconciler.liveTransport(),
+      describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
+      log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
+      onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },
+      onOutcome: () => { this.queueChanged(); },
+    });
+    await this.parts.worker.start();
+    this.queueChanged();
+    this.parts.watcher = new SettingsWatcher({
+      path: this.options.configPath,
+      onSnapshot: (snapshot, cause) => {
+        log.debug('settings file read', { cause, kind: snapshot.kind });
+        this.parts.reconciler.offer(snapshot, cause === 'SIGHUP');
+      },
+      onError: (err) => { log.warn('watch error', { error: messageOf(err) }); },
+      ...(this.options.pollMs !== undefined ? { pollMs: this.options.pollMs } : {}),
+      ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
+    });
+    await this.parts.watcher.start();
+    this.parts.status.startHeartbeat(async (doc) => {
+      const queue = await this.queueCounts();
+      if (queue) doc.queue = queue;
+    });
+  }
+
+  /** SIGHUP: read the file again and re-attempt it even if it failed for good before. */
+  reread(): void {
+    this.parts.watcher?.check(true, 'SIGHUP');
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const { watcher, reconciler, worker, status, lock } = this.parts;
+    (this.options.timers ?? systemTimers).clearTimeout(this.queueRefresh);
+    await watcher?.close();
+    await reconciler.stop();
+    await worker?.stop();
+    const queue = await this.queueCounts().catch(() => undefined);
+    await status.update((d) => { if (queue) d.queue = queue; }).catch(() => undefined);
+    await status.close();
+    await lock.release();
+  }
+
+  private loaded(config: LoadedConfig): void {
+    this.options.log.secrets.add(config.secrets.password, config.secrets.token);
+    this.parts.watcher?.setReferencedFiles(config.referencedFiles);
+  }
+
+  /** Queue counts go to the status soon after deliveries, at most once a second (and on every heartbeat). */
+  private queueChanged(): void {
+    if (this.queueRefresh !== undefined) return;
+    this.queueRefresh = (this.options.timers ?? systemTimers).setTimeout(() => {
+      this.queueRefresh = undefined;
+      void this.queueCounts()
+        .then((queue) => (queue ? this.parts.status.update((d) => { d.queue = queue; }) : undefined))
+        .catch(() => undefined);
+    }, 1000);
+  }
+
+  private async queueCounts(): Promise<StatusDocument['queue'] | undefined> {
+    if (!this.parts.worker) return undefined;
+    const c = await this.parts.worker.counts();
+    const age = c.oldestPendingAgeMs === undefined ? null : Math.round(c.oldestPendingAgeMs / 1000);
+    return { pending: c.pending, delivered: c.delivered, failed: c.failed, oldestPendingAgeSeconds: age };
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : 'unknown failure';
+}

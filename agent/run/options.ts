@@ -1,0 +1,51 @@
+// `mail-agent run` flags, resolved to paths and settings with their defaults.
+import { resolve } from 'node:path';
+import { parseCommandArgs } from '../cli/args.ts';
+import { parseDuration } from '../cli/duration.ts';
+import type { CliIo } from '../cli/io.ts';
+import { AgentError, ErrorCodes } from '../errors.ts';
+import { LogLevels, type LogFormat, type LogLevel } from '../log/logger.ts';
+import { resolveStateDir } from '../state/default-dir.ts';
+import { resolveStatusPath } from './default-paths.ts';
+
+export const runFlags = {
+  config: { type: 'string', short: 'c' },
+  status: { type: 'string' },
+  'state-dir': { type: 'string' },
+  once: { type: 'boolean' },
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string' },
+  heartbeat: { type: 'string' },
+  poll: { type: 'string' },
+} as const;
+
+export interface RunOptions {
+  configPath: string;
+  statusPath: string;
+  stateDir: string;
+  once: boolean;
+  logFormat?: LogFormat;
+  logLevel: LogLevel;
+  heartbeatMs?: number;
+  pollMs?: number;
+}
+
+export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
+  const { values } = parseCommandArgs(argv, runFlags);
+  if (!values.config) throw new AgentError(ErrorCodes.Usage, '--config FILE is required');
+  const format = values['log-format'];
+  if (format !== undefined && format !== 'json' && format !== 'text') throw new AgentError(ErrorCodes.Usage, '--log-format: expected json or text');
+  const level = values['log-level'] ?? 'info';
+  if (!(LogLevels as readonly string[]).includes(level)) throw new AgentError(ErrorCodes.Usage, `--log-level: expected one of ${LogLevels.join(', ')}`);
+  const stateDir = resolveStateDir(values['state-dir'], io);
+  return {
+    configPath: resolve(io.cwd, values.config),
+    statusPath: resolveStatusPath(values.status, stateDir, io.cwd),
+    stateDir,
+    once: values.once ?? false,
+    ...(format ? { logFormat: format } : {}),
+    logLevel: level as LogLevel,
+    ...(values.heartbeat ? { heartbeatMs: parseDuration(values.heartbeat, '--heartbeat') } : {}),
+    ...(values.poll ? { pollMs: parseDuration(values.poll, '--poll') } : {}),
+  };
+}

@@ -1,0 +1,82 @@
+// Writes the status file: atomically (agent/state/atomic-write.ts), one write at a time, and again on a
+// heartbeat so that a dead agent shows as a stale file.
+import { atomicWrite } from '../state/atomic-write.ts';
+import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
+import type { StatusDocument } from './model.ts';
+
+export const DefaultHeartbeatMs = 30_000;
+
+export interface StatusWriterOptions {
+  path: string;
+  initial: StatusDocument;
+  heartbeatMs?: number;
+  clock?: Clock;
+  timers?: Timers;
+  write?: (path: string, data: string) => Promise<void>;
+  /** Called when a write fails (the next write retries; the agent keeps running). */
+  onError?: (err: unknown) => void;
+}
+
+export class StatusWriter {
+  readonly path: string;
+  readonly heartbeatMs: number;
+  private doc: StatusDocument;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly write: (path: string, data: string) => Promise<void>;
+  private readonly onError: (err: unknown) => void;
+  private chain: Promise<void> = Promise.resolve();
+  private heartbeat: unknown;
+
+  constructor(options: StatusWriterOptions) {
+    this.path = options.path;
+    this.heartbeatMs = options.heartbeatMs ?? DefaultHeartbeatMs;
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? systemTimers;
+    this.write = options.write ?? ((path, data) => atomicWrite(path, data, 0o644));
+    this.onError = options.onError ?? (() => undefined);
+    this.doc = structuredClone(options.initial);
+    this.doc.agent.heartbeatSeconds = this.heartbeatMs / 1000;
+  }
+
+  /** A copy of the document as last updated. */
+  current(): StatusDocument {
+    return structuredClone(this.doc);
+  }
+
+  /** Applies `mutate` to the document and writes it; resolves once this state is on disk. */
+  update(mutate: (doc: StatusDocument) => void): Promise<void> {
+    mutate(this.doc);
+    return this.flush();
+  }
+
+  /** Writes the current document (sequence and writtenAt advance). Writes never overlap. */
+  flush(): Promise<void> {
+    const next = this.chain.then(() => this.writeNow());
+    this.chain = next.catch((err: unknown) => { this.onError(err); });
+    return next;
+  }
+
+  /** Rewrites the file every heartbeatMs; `refresh` may update the document first (queue counts). */
+  startHeartbeat(refresh?: (doc: StatusDocument) => Promise<void>): void {
+    if (this.heartbeat !== undefined) return;
+    const beat = async () => {
+      await refresh?.(this.doc).catch((err: unknown) => { this.onError(err); });
+      await this.flush();
+    };
+    this.heartbeat = this.timers.setInterval(() => { beat().catch(() => undefined); }, this.heartbeatMs);
+  }
+
+  /** Stops the heartbeat and waits for writes in flight. */
+  async close(): Promise<void> {
+    if (this.heartbeat !== undefined) this.timers.clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    await this.chain;
+  }
+
+  private async writeNow(): Promise<void> {
+    this.doc.sequence += 1;
+    this.doc.writtenAt = this.clock.now().toISOString();
+    await this.write(this.path, JSON.stringify(this.doc, null, 2) + '\n');
+  }
+}

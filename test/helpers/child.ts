@@ -1,0 +1,45 @@
+// Real child processes running TypeScript through tsx, killed by pid when a test ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  /** Resolves when `text` appears on stdout or stderr. */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  exited(): Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, script), ...args], {
+    cwd: repoRoot, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => { output += chunk.toString('utf8'); for (const l of listeners) l(); };
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
+  const exit = once(proc, 'exit').then(([code]) => code as number | null);
+  return {
+    proc,
+    output: () => output,
+    waitFor(text, timeoutMs = 10_000) {
+      const matches = () => (typeof text === 'string' ? output.includes(text) : text.test(output));
+      if (matches()) return Promise.resolve();
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(() => { listeners.delete(check); reject(new Error(`timed out waiting for ${String(text)}; output:\n${output}`)); }, timeoutMs);
+        const check = () => { if (matches()) { clearTimeout(timer); listeners.delete(check); resolvePromise(); } };
+        listeners.add(check);
+      });
+    },
+    exited: () => exit,
+    async kill(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exit;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// The agent end to end: the real `mail-agent run` process against the real sandbox, driven by editing
+// its settings file and observed through `mail-agent status --wait` — one agent through a whole story.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
+import { revisionOf } from '../../agent/watch/digest.ts';
+import type { Child } from '../helpers/child.ts';
+import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
+
+let r: Rig;
+let agent: Child;
+
+const wait = (text: string, timeout = '30s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]);
+const status = () => readJson<StatusDocument>(r.statusPath);
+
+test.before(async () => { r = await rig(); });
+test.after(async () => {
+  await r.cleanup();
+});
+
+test('self-signed certificate with rejectInvalidCertificates: Stalled (CertificateRejected)', async () => {
+  const text = await r.write({ caFile: false });
+  agent = r.startAgent();
+  const res = await wait(text);
+  assert.is(res.code, 1, res.out + res.err + agent.output());
+  assert.match(res.out, 'Stalled');
+  assert.match(res.out, 'CertificateRejected');
+  assert.is(await r.testMessages(), 0);
+});
+
+test('with caFile: Ready and exactly one test message', async () => {
+  const text = await r.write();
+  const res = await wait(text);
+  assert.is(res.code, 0, res.out + res.err + agent.output());
+  assert.is(await r.testMessages(), 1);
+  const doc = await status();
+  assert.is(doc.lastApplied?.transport.serverVersion, 'Exchange2016');
+  assert.is(findCondition(doc, 'TestMessageDelivered')?.reason, 'Delivered');
+});
+
+test('a settings change: exactly one more test message; a comment-only change: none', async () => {
+  const changed = await r.write({ charset: 'iso-8859-1' });
+  assert.is((await wait(changed)).code, 0);
+  assert.is(await r.testMessages(), 2);
+  const comment = await r.write({ charset: 'iso-8859-1', comment: 'only a comment' });
+  assert.is((await wait(comment)).code, 0);
+  assert.is(findCondition(await status(), 'Ready')?.reason, 'SettingsUnchanged');
+  assert.is(await r.testMessages(), 2);
+});
+
+test('an invalid file: Rejected with line and column; the old transport still live and sending', async () => {
+  const invalid = await r.write({ charset: 'iso-8859-1', extra: 'colour: blue\n' });
+  const res = await wait(invalid);
+  assert.is(res.code, 1, res.out + res.err);
+  assert.match(res.out, 'Rejected');
+  assert.match(res.out, /mail-settings\.yaml:\d+:\d+: /);
+  const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-']);
+  assert.is(send.code, 0, send.out + send.err);
+  for (let i = 0; i < 100 && (await r.deliveredWithSubject('still sending')) === 0; i++) await sleep(100);
+  assert.is(await r.deliveredWithSubject('still sending'), 1);
+  const doc = await r.untilStatus((d) => d.queue.delivered >= 1, 'the delivery counted in the status');
+  assert.is(doc.queue.pending, 0);
+});
+
+test('a wrong password: Stalled (AuthFailed), old transport kept', async () => {
+  const text = await r.write({ charset: 'iso-8859-1', passwordFile: 'wrong-password' });
+  const res = await wait(text);
+  assert.is(res.code, 1, res.out + res.err);
+  assert.match(res.out, 'AuthFailed');
+  const doc = await status();
+  assert.is(findCondition(doc, 'Stalled')?.reason, 'AuthFailed');
+  assert.ok(doc.lastApplied, 'the previous revision is still the live one');
+});
+
+test('ServerBusy during an apply: retried, then Ready', async () => {
+  r.sandbox.setFaults([{ kind: 'busy', count: 2, backoffMs: 200 }]);
+  const text = await r.write({ charset: 'windows-1252' });
+  const res = await wait(text);
+  assert.is(res.code, 0, res.out + res.err + agent.output());
+  const doc = await status();
+  assert.ok(doc.history.some((h) => h.reason === 'ServerBusy' && h.outcome === 'Failed'), JSON.stringify(doc.history));
+  assert.is(doc.failures.consecutive, 0);
+  assert.is(await r.testMessages(), 3);
+});
+
+test('superseded (2): a revision observed, then replaced before Ready; the newer one converges', async () => {
+  r.sandbox.setFaults([{ kind: 'busy', count: 1, backoffMs: 1500 }]);
+  const first = await r.write({ charset: 'iso-8859-2' });
+  for (let i = 0; i < 100 && (await status()).observedRevision !== revisionOf(first); i++) await sleep(50);
+  const pending = wait(first);
+  await sleep(300);
+  const second = await r.write({ charset: 'iso-8859-15' });
+  const res = await pending;
+  assert.is(res.code, 2, res.out + res.err);
+  assert.is((await wait(second)).code, 0);
+});
+
+test('124: a revision never observed times out', async () => {
+  const res = await wait('never written\n', '600ms');
+  assert.is(res.code, 124);
+});
+
+test('a second agent on the same state dir exits 1 at once', async () => {
+  const second = r.startAgent();
+  assert.is(await second.exited(), 1);
+  assert.match(second.output(), 'another mail-agent');
+});
+
+test('SIGTERM: exit 0, status written, lock released; then the status goes stale (69)', async () => {
+  const before = (await status()).sequence;
+  assert.is(await agent.kill('SIGTERM'), 0, agent.output());
+  assert.ok((await status()).sequence > before);
+  const lock = await readFile(`${r.stateDir}/agent.lock`).catch(() => undefined);
+  assert.is(lock, undefined);
+  // Heartbeat 500 ms: three missed beats later nobody vouches for the file any more.
+  const res = await wait('a revision nobody applies\n', '2500ms');
+  assert.is(res.code, 69, res.out + res.err);
+  assert.match(res.err, 'stale');
+});
+
+test('no password in any log line, status or state file', async () => {
+  assert.not.match(agent.output(), account.password);
+  for (const file of await r.allFiles()) {
+    if (file.endsWith('/password') || file.includes('/sandbox') || file.includes('ews-transport-')) continue;
+    assert.not.match(await readFile(file, 'utf8'), account.password, file);
+  }
+});
+
+test.run();

@@ -1,0 +1,166 @@
+// `mail-agent status --wait` against a real status-writing process and real files: every exit code.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { main } from '../../agent/cli/main.ts';
+import { revisionOf } from '../../agent/watch/digest.ts';
+import { captureIo } from '../helpers/io.ts';
+import { spawnTs, type Child } from '../helpers/child.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const A = revisionOf('apiVersion: mail-agent/v1 # A\n');
+const B = revisionOf('apiVersion: mail-agent/v1 # B\n');
+let dir: Awaited<ReturnType<typeof tempDir>>;
+/** One real writer process serves every scenario of this file (a process start costs ~0.5 s). */
+let shared: Child;
+let writer: Child | undefined;
+
+test.before(async () => {
+  shared = spawnTs('test/status/fixtures/status-writer.ts', [], {}, 'pipe');
+  await shared.waitFor('writer ready');
+});
+test.after(async () => { await shared.kill(); });
+test.before.each(async () => { dir = await tempDir('status'); });
+test.after.each(async () => {
+  await writer?.kill();
+  writer = undefined;
+  // Park the shared writer on a file outside the test's folder before removing it.
+  const parked = `${dir.path}.parked.json`;
+  startWriter(parked, []);
+  await shared.waitFor(`started ${parked}`);
+  await dir.cleanup();
+  await rm(parked, { force: true });
+});
+
+/** Plays a scenario in the shared writer process: a fresh status file, then the script. */
+function startWriter(statusPath: string, script: unknown[], heartbeatMs = 100): Child {
+  shared.proc.stdin!.write(JSON.stringify({ path: statusPath, heartbeatMs, steps: script }) + '\n');
+  return shared;
+}
+
+async function status(args: string[]) {
+  const io = captureIo({ env: {}, cwd: dir.path });
+  const code = await main(['status', ...args], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('0: waits for the pushed file (--for-file) to become Ready', async () => {
+  const file = join(dir.path, 'pushed.yaml');
+  await writeFile(file, 'apiVersion: mail-agent/v1 # A\n');
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [{ afterMs: 300, event: { type: 'observed', revision: A } }, { afterMs: 300, event: { type: 'applied', revision: A } }]);
+  const r = await status(['--status', statusPath, '--wait', '--for-file', file, '--timeout', '20s']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(r.out, `Ready: ${A} is live`);
+  assert.match(shared.output(), `wrote applied ${statusPath}`);
+});
+
+test('1: a rejected revision returns at once with line and column', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [{ afterMs: 0, event: { type: 'observed', revision: A } }, { afterMs: 100, event: { type: 'rejected', revision: A } }]);
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  assert.is(r.code, 1, r.out + r.err);
+  assert.match(r.out, 'Rejected');
+  assert.match(r.out, ':7:8: /ews/url: must be an https URL');
+});
+
+test('1: Stalled on a permanent transport failure', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [{ afterMs: 0, event: { type: 'observed', revision: A } }, { afterMs: 100, event: { type: 'failed', revision: A, permanent: true } }]);
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  assert.is(r.code, 1, r.out + r.err);
+  assert.match(r.out, 'Stalled');
+  assert.match(r.out, 'AuthFailed');
+});
+
+test('a transient failure keeps the waiter waiting until Ready', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [
+    { afterMs: 0, event: { type: 'observed', revision: A } },
+    { afterMs: 100, event: { type: 'failed', revision: A, permanent: false } },
+    { afterMs: 400, event: { type: 'applied', revision: A } },
+  ]);
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.match(shared.output(), `wrote failed ${statusPath}`);
+});
+
+test('2: observed, then superseded by a newer file before Ready', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [
+    { afterMs: 0, event: { type: 'observed', revision: A } },
+    { afterMs: 500, event: { type: 'observed', revision: B } },
+    { afterMs: 100, event: { type: 'applied', revision: B } },
+  ]);
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  assert.is(r.code, 2, r.out + r.err);
+  assert.match(r.out, `Superseded: ${A}`);
+});
+
+test('124: a revision never observed times out while the file stays fresh', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
+  await shared.waitFor(`wrote applied ${statusPath}`);
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', B, '--timeout', '600ms']);
+  assert.is(r.code, 124, r.out + r.err);
+  assert.match(r.out, 'Timeout');
+});
+
+test('69: a missing status file is waited for, then reported', async () => {
+  const r = await status(['--status', join(dir.path, 'nope.json'), '--wait', '--timeout', '400ms']);
+  assert.is(r.code, 69);
+  assert.match(r.err, 'does not exist');
+});
+
+test('a status file that appears during the wait is used', async () => {
+  const statusPath = join(dir.path, 'late.json');
+  const pending = status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
+  const r = await pending;
+  assert.is(r.code, 0, r.out + r.err);
+});
+
+test('69: a stale status file (writer killed, heartbeat overdue)', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  const w = spawnTs('test/status/fixtures/status-writer.ts', [statusPath, '50', JSON.stringify([{ afterMs: 0, event: { type: 'observed', revision: A } }])]);
+  writer = w;
+  await w.waitFor('wrote observed');
+  await w.kill('SIGKILL');
+  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '500ms']);
+  assert.is(r.code, 69, r.out + r.err);
+  assert.match(r.err, 'stale');
+});
+
+test('69: an unreadable status file', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  await writeFile(statusPath, '{ half written');
+  const r = await status(['--status', statusPath, '--wait', '--timeout', '300ms']);
+  assert.is(r.code, 69);
+  assert.match(r.err, 'unreadable');
+});
+
+test('64: usage errors', async () => {
+  assert.is((await status(['--bogus'])).code, 64);
+  assert.is((await status(['--for-revision', A, '--for-file', 'x'])).code, 64);
+  assert.is((await status(['--for-revision', 'abc'])).code, 64);
+  assert.is((await status(['--wait', '--timeout', 'soon'])).code, 64);
+  const r = await status(['--for-file', join(dir.path, 'absent.yaml')]);
+  assert.is(r.code, 64);
+  assert.match(r.err, 'cannot read');
+});
+
+test('without --wait: prints the status; -o json prints the document', async () => {
+  const statusPath = join(dir.path, 'status.json');
+  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
+  await shared.waitFor(`wrote applied ${statusPath}`);
+  const text = await status(['--status', statusPath]);
+  assert.is(text.code, 0, text.out + text.err);
+  assert.match(text.out, /Ready\s+True/);
+  const json = await status(['--status', statusPath, '-o', 'json', '--for-revision', B]);
+  assert.is(json.code, 1);
+  const doc = JSON.parse(json.out) as { observedRevision: string };
+  assert.is(doc.observedRevision, A);
+});
+
+test.run();
