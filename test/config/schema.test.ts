@@ -68,10 +68,10 @@ test('config.example.yaml: the modeline, the sandbox defaults, and a comment on 
   for (const line of settingLines) assert.match(line, / # \S/, line);
 });
 
-test('docs/settings.md holds the reference table generated from the schema', () => {
-  const document = readFileSync(resolve(repoRoot, 'docs/settings.md'), 'utf8');
+test('the README holds the settings reference table generated from the schema', () => {
+  const document = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
   assert.is(document, withReference(document),
-    'out of step: run `node --import tsx test/config/settings-reference.ts --write docs/settings.md`');
+    'out of step: run `node --import tsx test/config/settings-reference.ts --write README.md`');
   for (const [path] of documented().filter(([p]) => p.startsWith('properties/'))) {
     assert.ok(document.includes(`| \`${path.replace(/^properties\//, '').replace(/\/properties\//g, '.')}\` |`), path);
   }

@@ -1,6 +1,6 @@
-// The settings reference table of the README (docs/settings.md until it is merged), generated from
+// The settings reference table of the README (in README.md), generated from
 // the schema so the two cannot drift: settings-doc.test.ts checks the document holds this exact table.
-// Regenerate: node --import tsx test/config/settings-reference.ts --write docs/settings.md
+// Regenerate: node --import tsx test/config/settings-reference.ts --write README.md
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import schema from '../../schemas/mail-settings.schema.json' with { type: 'json' };
