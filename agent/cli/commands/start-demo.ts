@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../args.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { runCommand } from './run.ts';
+import { ExitCodes } from '../exit-codes.ts';
 
 const usage = `Usage: mail-agent start-demo [--config config.example.yaml] [--port 8443] [--data-dir .sandbox] [--state-dir .state]
 
@@ -28,7 +29,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const config = path.resolve(io.cwd, values.config ?? 'config.example.yaml');
   const stateDir = path.resolve(io.cwd, values['state-dir'] ?? '.state');
   const { startSandbox } = await import('../../sandbox/index.ts');
-  const sandbox = await startSandbox({ dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'), port });
+  const sandbox = await startSandbox({ dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'), port }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    writeLine(io.stderr, `mail-agent start-demo: port ${port} is in use — is another \`npm start\` or \`mail-agent sandbox\` running? (--port chooses another)`);
+    return undefined;
+  });
+  if (!sandbox) return ExitCodes.Unavailable;
   writeLine(io.stdout, [
     `sandbox:  ${sandbox.url} (mailboxes in ${path.join(sandbox.dataDir, 'mailboxes')})`,
     `settings: ${config}  — edit it and the agent reconciles`,
@@ -36,7 +42,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   ].join('\n'));
   try {
     // The example settings read the password from MAIL_AGENT_PASSWORD: the sandbox's default account.
-    const env = { ...io.env, MAIL_AGENT_PASSWORD: io.env.MAIL_AGENT_PASSWORD ?? 'sandbox' };
+    const env = { ...io.env, MAIL_AGENT_PASSWORD: io.env.MAIL_AGENT_PASSWORD || 'sandbox' };
     return await runCommand.run(['--config', config, '--state-dir', stateDir], { ...io, env });
   } finally {
     await sandbox.close();
