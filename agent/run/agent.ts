@@ -82,7 +82,7 @@ export class Agent {
         ...(options.env ? { env: options.env } : {}),
         onLoaded: (config) => { ref.agent?.loaded(config); },
         onLive: (live) => {
-          options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion });
+          options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion, client: live.info.client });
           ref.agent?.parts.worker?.wake();
         },
       });

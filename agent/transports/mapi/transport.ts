@@ -29,6 +29,21 @@ export interface MapiTransportOptions {
   onHelperSpawn?: (pid: number | undefined) => void;
 }
 
+/**
+ * What the status file shows: the endpoint is the profile logged on to (the default's real name when
+ * `profile: default`); MAPI does not tell the Exchange version, so serverVersion/serverBuild stay empty
+ * rather than carrying something else; the client and helper say what sends and through what.
+ */
+function describeMapi(profile: string, hello: HelloResult): TransportInfo {
+  const { client, bits } = hello.provider;
+  return {
+    service: 'mapi',
+    endpoint: profile,
+    ...(client ? { client: bits ? `${client}, ${bits}-bit` : client } : {}),
+    helper: `${hello.helper} ${hello.version}, ${hello.bits}-bit`,
+  };
+}
+
 /** Lost before these events: nothing reached the store, a retry cannot duplicate. */
 const submitEvent = 'submitting';
 const maxAttempts = 3;
@@ -53,12 +68,7 @@ export class MapiTransport implements Transport {
     return this.serialize(async () => {
       const hello = (await this.call({ cmd: 'hello' }, signal)) as unknown as HelloResult;
       const profile = await this.logon(signal, true);
-      return {
-        service: 'mapi' as const,
-        endpoint: profile,
-        serverVersion: `${hello.helper} ${hello.version} (${hello.bits}-bit)`,
-        ...(hello.provider.client ? { serverBuild: hello.provider.client } : {}),
-      };
+      return describeMapi(profile, hello);
     });
   }
 
