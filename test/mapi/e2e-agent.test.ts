@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import iconv from 'iconv-lite';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import schema from '../../schemas/status.schema.json' with { type: 'json' };
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
@@ -19,6 +20,27 @@ const MAPI_USE_DEFAULT = 0x40, MAPI_EXPLICIT_PROFILE = 0x10, MAPI_LOGON_UI = 0x1
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 const validStatus = ajv.compile(schema);
+
+// Runs everywhere: Linux without a configured helper is the common case this test documents.
+test('no helper configured off Windows → TransportReady False, Stalled PlatformUnsupported saying how to run it', async () => {
+  if (process.platform === 'win32') return;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mapi-e2e-nohelper-'));
+  const rig = new AgentRig(dir);
+  try {
+    const text = await rig.write({ testTo: 'ops@contoso.test' });
+    rig.start({ MAIL_AGENT_MAPI_HELPER: '' });
+    assert.is((await rig.wait(text)).code, 1, rig.output());
+    const doc = await rig.status();
+    const transportReady = findCondition(doc, 'TransportReady');
+    assert.equal([transportReady?.status, transportReady?.reason], ['False', 'PlatformUnsupported']);
+    assert.match(transportReady?.message ?? '', /MAIL_AGENT_MAPI_HELPER/);
+    assert.is(findCondition(doc, 'Stalled')?.reason, 'PlatformUnsupported');
+    assert.ok(validStatus(doc), JSON.stringify(validStatus.errors));
+  } finally {
+    await rig.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 wineTests('test/mapi/e2e-agent.test.ts', test, (wine) => {
   let rig: AgentRig;
