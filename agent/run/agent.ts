@@ -77,7 +77,8 @@ export class Agent {
       const reconciler = new Reconciler({
         configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
         createTransport: options.createTransport, log: options.log, clock,
-        ...(options.transportDeps ? { transportDeps: options.transportDeps } : {}),
+        // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
+        transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
         ...(options.timers ? { timers: options.timers } : {}),
         ...(options.env ? { env: options.env } : {}),
         onLoaded: (config) => { ref.agent?.loaded(config); },
