@@ -102,9 +102,10 @@ wineTests('test/mapi/e2e-agent.test.ts', test, (wine) => {
   test('a queued HTML notification with attachments, sent on behalf (fromDelegation)', async () => {
     const pdf = path.join(wine().tmp, 'report.pdf');
     await writeFile(pdf, Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x80]));
-    await writeFile(path.join(wine().tmp, 'notes.txt'), 'hello\n');
+    const notes = path.join(wine().tmp, 'Prüfbericht März.txt'); // a non-ASCII name survives MIME and back
+    await writeFile(notes, 'hello\n');
     await queue(['--to', 'a@contoso.test', '--cc', 'c@contoso.test', '--bcc', 'd@contoso.test', '--subject', 'Disk full ✓',
-      '--html', '--from', 'boss@contoso.test', '--attach', pdf, '--attach', path.join(wine().tmp, 'notes.txt')], '<p>Disk <b>full</b> on srv-01 ✓</p>');
+      '--html', '--from', 'boss@contoso.test', '--attach', pdf, '--attach', notes], '<p>Disk <b>full</b> on srv-01 ✓</p>');
     const rec = await delivered('Disk full ✓');
     assert.is(rec.profile, 'Outlook');
     assert.is(Buffer.from(String(rec.props.PR_HTML), 'base64').toString('utf8'), '<p>Disk <b>full</b> on srv-01 ✓</p>');
@@ -113,7 +114,7 @@ wineTests('test/mapi/e2e-agent.test.ts', test, (wine) => {
     assert.is(rec.props.PR_SENT_REPRESENTING_EMAIL_ADDRESS_W, 'boss@contoso.test');
     assert.is(rec.props.PR_SENT_REPRESENTING_ADDRTYPE_W, 'SMTP');
     assert.equal(rec.recipients.map((r) => [r.PR_RECIPIENT_TYPE, r.PR_EMAIL_ADDRESS_W]), [[1, 'a@contoso.test'], [2, 'c@contoso.test'], [3, 'd@contoso.test']]);
-    assert.equal(rec.attachments.map((a) => [a.PR_ATTACH_LONG_FILENAME_W, a.PR_ATTACH_MIME_TAG_W]), [['report.pdf', 'application/pdf'], ['notes.txt', 'text/plain']]);
+    assert.equal(rec.attachments.map((a) => [a.PR_ATTACH_LONG_FILENAME_W, a.PR_ATTACH_MIME_TAG_W]), [['report.pdf', 'application/pdf'], ['Prüfbericht März.txt', 'text/plain']]);
     assert.equal([...Buffer.from(String(rec.attachments[0]?.PR_ATTACH_DATA_BIN), 'base64')], [0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x80]);
     await waitFor(async () => (await rig.cli(['log', '--state-dir', rig.stateDir, '-o', 'json'])).out.includes('"result":"delivered"'), 'the delivery in the log');
     const entry = JSON.parse((await rig.cli(['log', '--state-dir', rig.stateDir, '-o', 'json'])).out.split('\n')[0]!) as { transport: string; result: string };
