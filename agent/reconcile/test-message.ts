@@ -30,6 +30,8 @@ export function describeSettings(settings: Settings, info: TransportInfo): [stri
       ['reject invalid certificates', String(ews.rejectInvalidCertificates)], ['save a copy in Sent Items', String(ews.saveCopy)]);
     if (ews.caFile) rows.push(['extra CA file', ews.caFile]);
   }
+  if (info.client) rows.push(['MAPI client', info.client]);
+  if (info.helper) rows.push(['MAPI helper', info.helper]);
   if (settings.mapi) rows.push(['MAPI profile', settings.mapi.profile]);
   const m = settings.message;
   rows.push(['From', m.from ?? '(the account\'s own address)'], ['character set', m.charset], ['plain text only', String(m.plainText)],

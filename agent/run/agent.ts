@@ -77,12 +77,13 @@ export class Agent {
       const reconciler = new Reconciler({
         configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
         createTransport: options.createTransport, log: options.log, clock,
-        ...(options.transportDeps ? { transportDeps: options.transportDeps } : {}),
+        // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
+        transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
         ...(options.timers ? { timers: options.timers } : {}),
         ...(options.env ? { env: options.env } : {}),
         onLoaded: (config) => { ref.agent?.loaded(config); },
         onLive: (live) => {
-          options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion });
+          options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion, client: live.info.client });
           ref.agent?.parts.worker?.wake();
         },
       });

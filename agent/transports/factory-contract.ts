@@ -9,6 +9,8 @@ export interface TransportDeps {
   timeoutMs?: number;
   /** DNS lookup override (tests route autodiscover hosts to loopback). */
   lookup?: (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void;
+  /** The environment a transport reads (MAPI: MAIL_AGENT_MAPI_HELPER and the helper's own); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Observer of raw EWS request bodies (tests validate them against Microsoft's schema). */
   onRequest?: (body: string) => void;
 }

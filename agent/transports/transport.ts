@@ -31,8 +31,13 @@ export interface TransportInfo {
   endpoint: string;
   auth?: string;
   account?: string;
+  /** The Exchange version (EWS). MAPI does not learn it: absent there. */
   serverVersion?: string;
   serverBuild?: string;
+  /** MAPI: the mail client whose MAPI provider sends (HKLM\\Software\\Clients\\Mail), with its bitness. */
+  client?: string;
+  /** MAPI: the helper program that talks to it, its version and bitness. */
+  helper?: string;
 }
 
 export interface SendResult {

@@ -2,8 +2,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { captureIo } from '../helpers/io.ts';
-import { wineTests } from './wine.ts';
+import { mapiSettingsYaml } from './agent-rig.ts';
+import { readLog, wineTests } from './wine.ts';
 
 test('mapi profiles without a helper off Windows → exit 69 with how to run it', async () => {
   if (process.platform === 'win32') return;
@@ -25,6 +28,17 @@ wineTests('test/mapi/cli.test.ts', test, (wine) => {
     const json = captureIo({ env: wine().env() });
     assert.is(await main(['mapi', 'profiles', '-o', 'json'], json), 0, json.err());
     assert.equal(JSON.parse(json.out()), { profiles: [{ name: 'Outlook', default: true }, { name: 'Notifications', default: false }] });
+  });
+
+  test('mail-agent test (Test Settings) through a named profile: verify names profile, client and helper; one message', async () => {
+    const config = path.join(wine().tmp, 'test-settings.yaml');
+    writeFileSync(config, mapiSettingsYaml({ profile: 'Notifications' }));
+    const log = wine().newLog();
+    const io = captureIo({ env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), cwd: wine().tmp });
+    assert.is(await main(['test', '--config', config, '--to', 'ops@contoso.test'], io), 0, io.out() + io.err());
+    assert.match(io.out(), /verify: ok in \d+ ms — mapi Notifications via Mail Agent Test Provider, 64-bit \(mapi-helper [\d.]+, 64-bit\)/);
+    const records = readLog(log);
+    assert.equal(records.map((r) => [r.profile, r.recipients[0]?.PR_EMAIL_ADDRESS_W]), [['Notifications', 'ops@contoso.test']]);
   });
 
   test('mapi profiles with a wrong-bitness provider → exit 69 and the reason', async () => {

@@ -105,4 +105,20 @@ test('garbage on stdout → HelperFailed; a healthy helper then serves requests 
   assert.is((await rejection(good.verify())).code, 'Internal', 'closed');
 });
 
+test('a send whose caller gave up while it waited its turn is dropped unstarted; the helper lives on', async () => {
+  const starts = path.join(tmp, 'cancel-starts');
+  await using(createMapiTransport(mapiSettings('default'), { env: fakeEnv('ok', starts) }), async (t) => {
+    await t.verify();
+    const controller = new AbortController();
+    const first = t.send(outgoing({ text: 'first' }));
+    const waiting = t.send(outgoing({ text: 'given up' }), controller.signal);
+    controller.abort(new AgentError('Timeout', 'the send did not finish within 300 s', { transient: true }));
+    await first;
+    const err = await rejection(waiting);
+    assert.is(err.code, 'Timeout');
+    await t.send(outgoing({ text: 'after' }));
+    assert.is(startCount(starts), 1, 'the helper was not killed for a request it never started');
+  });
+});
+
 test.run();

@@ -45,6 +45,12 @@ test('recipients, attachments and on-behalf-of are carried over; a message witho
   assert.throws(() => toSendRequest(bare, true), /needs the message parts/);
 });
 
+test('the From of the settings (message.from) is sent as PR_SENT_REPRESENTING; delegation wins over it; none → none', () => {
+  assert.is(toSendRequest(outgoing({}, { from: 'helpdesk@contoso.test' }), true).onBehalfOf, 'helpdesk@contoso.test');
+  assert.is(toSendRequest(outgoing({ onBehalfOf: 'boss@contoso.test' }, { from: 'boss@contoso.test' }), true).onBehalfOf, 'boss@contoso.test');
+  assert.is(toSendRequest(outgoing({}), true).onBehalfOf, undefined);
+});
+
 test('MAIL_AGENT_MAPI_HELPER splits like a command line, quotes grouping', () => {
   assert.equal(splitCommandLine('/usr/lib/wine/wine64  native/build/mapi-helper.exe'), ['/usr/lib/wine/wine64', 'native/build/mapi-helper.exe']);
   assert.equal(splitCommandLine('"C:\\Program Files\\mail-agent\\mapi-helper.exe" --x'), ['C:\\Program Files\\mail-agent\\mapi-helper.exe', '--x']);

@@ -48,9 +48,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   started = Date.now();
   let transport: Transport | undefined;
   try {
-    transport = await createTransport(config);
+    transport = await createTransport(config, { env: io.env });
     const info = await transport.verify();
-    writeLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}`);
+    writeLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}`);
     started = Date.now();
     const message = await buildTestMessage(config, info, { host: hostname(), now: new Date(), cwd: io.cwd });
     try {

@@ -8,8 +8,6 @@ import type { SpawnFn } from './helper-process.ts';
 import { MapiTransport } from './transport.ts';
 
 export interface MapiTransportDeps extends TransportDeps {
-  /** Environment for finding and running the helper (default process.env). */
-  env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   spawn?: SpawnFn;
   onHelperSpawn?: (pid: number | undefined) => void;

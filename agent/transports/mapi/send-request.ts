@@ -14,6 +14,9 @@ export function toSendRequest(message: OutgoingMessage, saveCopy: boolean): Send
   const usable = known !== undefined && iconv.encodingExists(parts.charset) ? known : undefined;
   const charset = usable === undefined ? 'utf-8' : parts.charset;
   const cpid = usable ?? utf8CodePage;
+  // MAPI has no From header: the From chosen by the sender (delegation) or by the settings' message.from
+  // becomes PR_SENT_REPRESENTING_*, as EWS puts it in From; absent, the profile's mailbox sends as itself.
+  const representing = parts.onBehalfOf ?? message.from;
   return {
     cmd: 'send',
     messageId: message.messageId,
@@ -24,7 +27,7 @@ export function toSendRequest(message: OutgoingMessage, saveCopy: boolean): Send
     ...(parts.text !== undefined ? { text: parts.text } : {}),
     ...(parts.html !== undefined ? { html: iconv.encode(parts.html, charset).toString('base64') } : {}),
     cpid,
-    ...(parts.onBehalfOf ? { onBehalfOf: parts.onBehalfOf } : {}),
+    ...(representing ? { onBehalfOf: representing } : {}),
     saveCopy,
     attachments: parts.attachments.map((a) => ({
       filename: a.filename,

@@ -29,6 +29,21 @@ export interface MapiTransportOptions {
   onHelperSpawn?: (pid: number | undefined) => void;
 }
 
+/**
+ * What the status file shows: the endpoint is the profile logged on to (the default's real name when
+ * `profile: default`); MAPI does not tell the Exchange version, so serverVersion/serverBuild stay empty
+ * rather than carrying something else; the client and helper say what sends and through what.
+ */
+function describeMapi(profile: string, hello: HelloResult): TransportInfo {
+  const { client, bits } = hello.provider;
+  return {
+    service: 'mapi',
+    endpoint: profile,
+    ...(client ? { client: bits ? `${client}, ${bits}-bit` : client } : {}),
+    helper: `${hello.helper} ${hello.version}, ${hello.bits}-bit`,
+  };
+}
+
 /** Lost before these events: nothing reached the store, a retry cannot duplicate. */
 const submitEvent = 'submitting';
 const maxAttempts = 3;
@@ -36,6 +51,12 @@ const maxAttempts = 3;
 /** Lost while submitting and it cannot be told whether the store took the message: never resent. */
 function outcomeUnknown(lost: HelperLostError): AgentError {
   return helperLostError(`${lost.message} while submitting: the message may have been sent, so it is not retried`, false, 'SubmitOutcomeUnknown');
+}
+
+function cancelledBeforeStart(signal: AbortSignal): AgentError {
+  return signal.reason instanceof AgentError
+    ? signal.reason
+    : new AgentError(ErrorCodes.Timeout, 'the MAPI request was cancelled before it started', { transient: true });
 }
 
 export class MapiTransport implements Transport {
@@ -53,13 +74,8 @@ export class MapiTransport implements Transport {
     return this.serialize(async () => {
       const hello = (await this.call({ cmd: 'hello' }, signal)) as unknown as HelloResult;
       const profile = await this.logon(signal, true);
-      return {
-        service: 'mapi' as const,
-        endpoint: profile,
-        serverVersion: `${hello.helper} ${hello.version} (${hello.bits}-bit)`,
-        ...(hello.provider.client ? { serverBuild: hello.provider.client } : {}),
-      };
-    });
+      return describeMapi(profile, hello);
+    }, signal);
   }
 
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
@@ -79,7 +95,7 @@ export class MapiTransport implements Transport {
           // nothing was submitted: the next attempt runs on a fresh helper
         }
       }
-    });
+    }, signal);
   }
 
   /** True when Sent Items or the Outbox hold the message (the lost helper did submit it). */
@@ -87,7 +103,7 @@ export class MapiTransport implements Transport {
     return this.serialize(async () => {
       if (!this.options.saveCopy) return undefined; // no copy kept: absence proves nothing
       return this.find(messageId, signal);
-    });
+    }, signal);
   }
 
   private async find(messageId: string, signal?: AbortSignal): Promise<boolean> {
@@ -110,7 +126,7 @@ export class MapiTransport implements Transport {
     return this.serialize(async () => {
       const result = await this.call({ cmd: 'profiles' }, signal);
       return result.profiles as { name: string; default: boolean }[];
-    });
+    }, signal);
   }
 
   async close(): Promise<void> {
@@ -121,10 +137,14 @@ export class MapiTransport implements Transport {
     await helper?.stop(2000);
   }
 
-  /** Runs `work` after the request before it; whatever it throws leaves here as an AgentError. */
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` after the request before it; whatever it throws leaves here as an AgentError. A request
+   * whose caller gave up while it waited its turn (the queue's deadline) is dropped unstarted: starting
+   * it would only abort at once and kill a healthy helper.
+   */
+  private serialize<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     if (this.closed) return Promise.reject(new AgentError(ErrorCodes.Internal, 'the MAPI transport is closed'));
-    const guarded = () => work().catch((err: unknown) => {
+    const guarded = () => (signal?.aborted ? Promise.reject(cancelledBeforeStart(signal)) : work()).catch((err: unknown) => {
       throw err instanceof HelperLostError ? helperLostError(err.message, true) : toAgentError(err);
     });
     const run = this.queue.then(guarded, guarded);
