@@ -40,4 +40,17 @@ test('a port in use: `mail-agent run` says so and exits 1', async () => {
   }
 });
 
+test('without --metrics-addr prom-client is never loaded (the probe sees it when it is)', async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, 'settings.yaml'), 'apiVersion: mail-agent/v1\n');
+    const args = ['run', '--config', join(dir, 'settings.yaml'), '--state-dir', join(dir, 'state'), '--once', '--log-level', 'error'];
+    const plain = spawnTs('test/deploy/fixtures/prom-client-loaded.ts', args);
+    await plain.exited();
+    assert.match(plain.output(), 'exit=1 prom-client=absent');
+    const control = spawnTs('test/deploy/fixtures/prom-client-loaded.ts', ['--load-metrics', ...args]);
+    await control.exited();
+    assert.match(control.output(), 'exit=1 prom-client=loaded');
+  });
+});
+
 test.run();
