@@ -20,6 +20,8 @@ export interface ReconcilerOptions extends Omit<AttemptDeps, 'log' | 'clock' | '
   backoff?: BackoffPolicy;
   /** A revision went live (the delivery worker wakes). */
   onLive?(live: LiveSettings): void;
+  /** An attempt ended (metrics); `reason` is the status file's reason when it failed. */
+  onAttempt?(result: AttemptResult, reason: string | undefined): void;
   /** How long a replaced transport stays open for deliveries already under way (default 30 s). */
   retireAfterMs?: number;
 }
@@ -103,10 +105,12 @@ export class Reconciler {
           // A newer revision (not merely a re-digest of the same file) or shutdown ends this attempt.
           abandoned: () => this.stopping || (this.dirty && this.revisionOf(this.desired) !== this.revisionOf(snapshot)),
         }));
+        this.options.onAttempt?.(this.lastResult, this.deps.status.current().lastAttempted?.reason);
       } catch (err) {
         // Status or state writes failed (disk full?): log, and try again later rather than die.
         this.deps.log.error('reconcile attempt failed unexpectedly', { error: err instanceof Error ? err.message : 'unknown' });
         this.lastResult = 'retrying';
+        this.options.onAttempt?.('retrying', 'Internal');
         this.scheduleRetry(this.options.backoff?.maxMs ?? defaultReconcileBackoff.maxMs);
       }
     }

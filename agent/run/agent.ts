@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
 import type { LoadedConfig } from '../config/settings.ts';
+import type { AgentObserver, AgentView } from '../metrics/observer.ts';
 import type { AgentLogger } from '../log/logger.ts';
 import { NotificationsLogWriter } from '../notifications-log/log-writer.ts';
 import { Spool } from '../queue/spool.ts';
@@ -35,6 +36,8 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   timers?: Timers;
+  /** Metrics sink (--metrics-addr). */
+  observer?: AgentObserver;
 }
 
 interface Parts {
@@ -82,7 +85,9 @@ export class Agent {
         ...(options.timers ? { timers: options.timers } : {}),
         ...(options.env ? { env: options.env } : {}),
         onLoaded: (config) => { ref.agent?.loaded(config); },
+        ...(options.observer ? { onAttempt: options.observer.attempt.bind(options.observer) } : {}),
         onLive: (live) => {
+          options.observer?.live(live.info);
           options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion, client: live.info.client });
           ref.agent?.parts.worker?.wake();
         },
@@ -111,7 +116,7 @@ export class Agent {
       describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
       log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
       onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },
-      onOutcome: () => { this.queueChanged(); },
+      onOutcome: (entry) => { this.options.observer?.delivery(entry); this.queueChanged(); },
     });
     await this.parts.worker.start();
     this.queueChanged();
@@ -135,6 +140,11 @@ export class Agent {
   /** SIGHUP: read the file again and re-attempt it even if it failed for good before. */
   reread(): void {
     this.parts.watcher?.check(true, 'SIGHUP');
+  }
+
+  /** What /metrics, /healthz and /readyz read. */
+  view(): AgentView {
+    return { status: () => this.parts.status.current(), queueCounts: () => this.queueCounts(), running: () => this.stopping === undefined };
   }
 
   stop(): Promise<void> {
@@ -170,7 +180,7 @@ export class Agent {
     }, 1000);
   }
 
-  private async queueCounts(): Promise<StatusDocument['queue'] | undefined> {
+  async queueCounts(): Promise<StatusDocument['queue'] | undefined> {
     if (!this.parts.worker) return undefined;
     const c = await this.parts.worker.counts();
     const age = c.oldestPendingAgeMs === undefined ? null : Math.round(c.oldestPendingAgeMs / 1000);

@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../cli/args.ts';
 import { parseDuration } from '../cli/duration.ts';
 import type { CliIo } from '../cli/io.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
+import { parseListenAddress, type ListenAddress } from '../metrics/address.ts';
 import { LogLevels, type LogFormat, type LogLevel } from '../log/logger.ts';
 import { resolveStateDir } from '../state/default-dir.ts';
 import { resolveStatusPath } from './default-paths.ts';
@@ -17,6 +18,7 @@ export const runFlags = {
   'log-level': { type: 'string' },
   heartbeat: { type: 'string' },
   poll: { type: 'string' },
+  'metrics-addr': { type: 'string' },
 } as const;
 
 export interface RunOptions {
@@ -28,6 +30,8 @@ export interface RunOptions {
   logLevel: LogLevel;
   heartbeatMs?: number;
   pollMs?: number;
+  /** --metrics-addr: serve /metrics, /healthz, /readyz there. */
+  metricsAddr?: ListenAddress;
 }
 
 export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
@@ -37,6 +41,7 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
   if (format !== undefined && format !== 'json' && format !== 'text') throw new AgentError(ErrorCodes.Usage, '--log-format: expected json or text');
   const level = values['log-level'] ?? 'info';
   if (!(LogLevels as readonly string[]).includes(level)) throw new AgentError(ErrorCodes.Usage, `--log-level: expected one of ${LogLevels.join(', ')}`);
+  if (values['metrics-addr'] !== undefined && values.once) throw new AgentError(ErrorCodes.Usage, '--metrics-addr: not with --once');
   const stateDir = resolveStateDir(values['state-dir'], io);
   return {
     configPath: resolve(io.cwd, values.config),
@@ -47,5 +52,6 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
     logLevel: level as LogLevel,
     ...(values.heartbeat ? { heartbeatMs: parseDuration(values.heartbeat, '--heartbeat') } : {}),
     ...(values.poll ? { pollMs: parseDuration(values.poll, '--poll') } : {}),
+    ...(values['metrics-addr'] !== undefined ? { metricsAddr: parseListenAddress(values['metrics-addr']) } : {}),
   };
 }

@@ -1,13 +1,21 @@
 // Human-readable renderings of a status document and of a wait's outcome (stdout of `mail-agent status`).
-import { findCondition, type StatusDocument } from './model.ts';
+import { plainStyle, type Style } from '../cli/style.ts';
+import { findCondition, type ConditionStatus, type StatusDocument } from './model.ts';
 import type { WaitOutcome } from './wait.ts';
 
 export function short(revision: string | null | undefined): string {
   return revision ? revision.replace(/^sha256:/, '').slice(0, 12) : '-';
 }
 
-export function formatStatus(doc: StatusDocument): string {
+/** A condition's status, coloured: True green, False red, Unknown yellow (when `style` colours). */
+function paintStatus(status: ConditionStatus, style: Style, text: string = status): string {
+  return status === 'True' ? style.ok(text) : status === 'False' ? style.bad(text) : style.warn(text);
+}
+
+export function formatStatus(doc: StatusDocument, style: Style = plainStyle): string {
+  const ready = findCondition(doc, 'Ready');
   const lines = [
+    ready ? `${style.bold(paintStatus(ready.status, style, ready.status === 'True' ? 'Ready' : 'Not Ready'))}: ${ready.reason} (${short(ready.observedRevision)}) ${ready.message}` : style.warn('Ready: Unknown'),
     `source:   ${doc.source.path} (${short(doc.source.revision)})`,
     `observed: ${short(doc.observedRevision)}   written ${doc.writtenAt} by pid ${doc.agent.pid} on ${doc.agent.host}`,
   ];
@@ -20,8 +28,8 @@ export function formatStatus(doc: StatusDocument): string {
     lines.push(`attempt:  ${short(a.revision)} ${a.outcome} (${a.reason}) at ${a.at} in ${a.durationMs} ms`);
   }
   lines.push('conditions:');
-  for (const c of doc.conditions) lines.push(`  ${c.type.padEnd(20)} ${c.status.padEnd(7)} ${c.reason}: ${c.message} [${short(c.observedRevision)}]`);
-  lines.push(...rejectionLines(doc));
+  for (const c of doc.conditions) lines.push(`  ${c.type.padEnd(20)} ${paintStatus(c.status, style, c.status.padEnd(7))} ${c.reason}: ${c.message} ${style.dim(`[${short(c.observedRevision)}]`)}`);
+  lines.push(...rejectionLines(doc).map((l, i) => (i === 0 ? style.bad(l) : l)));
   const f = doc.failures;
   lines.push(`failures: ${f.consecutive} consecutive, ${f.total} total${f.nextRetryAt ? `, next retry ${f.nextRetryAt}` : ''}`);
   const q = doc.queue;
@@ -36,7 +44,14 @@ function rejectionLines(doc: StatusDocument): string[] {
     ...r.errors.map((e) => `  ${doc.source.path}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`)];
 }
 
-export function formatOutcome(outcome: WaitOutcome, doc: StatusDocument | undefined, waited = true): string {
+export function formatOutcome(outcome: WaitOutcome, doc: StatusDocument | undefined, waited = true, style: Style = plainStyle): string {
+  const text = plainOutcome(outcome, doc, waited);
+  const colon = text.indexOf(':');
+  const paint = outcome.kind === 'converged' ? style.ok : outcome.kind === 'timeout' || outcome.kind === 'superseded' ? style.warn : style.bad;
+  return style.bold(paint(text.slice(0, colon))) + text.slice(colon);
+}
+
+function plainOutcome(outcome: WaitOutcome, doc: StatusDocument | undefined, waited: boolean): string {
   switch (outcome.kind) {
     case 'converged': {
       const t = doc?.lastApplied?.transport;

@@ -19,6 +19,16 @@ export interface WaitOptions {
   pollMs?: number;
   clock?: Clock;
   sleep?: (ms: number) => Promise<unknown>;
+  /** After each poll that did not end the wait: what was seen (for a progress line). */
+  onProgress?(progress: WaitProgress): void;
+}
+
+export interface WaitProgress {
+  elapsedMs: number;
+  /** The document read, when it was readable. */
+  doc?: StatusDocument;
+  /** Why the file does not count yet (missing, unreadable, stale). */
+  unavailable?: string;
 }
 
 export interface WaitResult {
@@ -55,6 +65,7 @@ export async function waitForRevision(options: WaitOptions): Promise<WaitResult>
         : { kind: 'timeout', revision: options.target.revision ?? doc?.observedRevision ?? undefined };
       return doc ? { outcome, doc } : { outcome };
     }
+    options.onProgress?.({ elapsedMs: options.timeoutMs - left, ...(doc ? { doc } : {}), ...(unavailable !== undefined ? { unavailable } : {}) });
     await pause(Math.min(pollMs, left));
   }
 }

@@ -10,6 +10,8 @@ import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 import { resolveStatusPath } from '../../run/default-paths.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
 import { formatOutcome, formatStatus } from '../../status/format.ts';
+import { describeWait, progressLine } from '../../status/wait-progress.ts';
+import { styleFor } from '../style.ts';
 import { waitForRevision, type WaitOutcome } from '../../status/wait.ts';
 import { normalizeRevision, revisionOf } from '../../watch/digest.ts';
 
@@ -75,15 +77,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const revision = await targetRevision(values, io.cwd);
     const timeoutMs = values.wait ? parseDuration(values.timeout ?? '60s', '--timeout') : 0;
     const since = new Date();
-    const { outcome, doc } = await waitForRevision({ statusPath, target: revision ? { revision, since } : { since }, timeoutMs });
+    // On a terminal, --wait says on stderr what it is waiting for, on one line erased at the end.
+    const progress = progressLine(io.stderr, styleFor(io.stderr, io.env), values.wait === true);
+    const { outcome, doc } = await waitForRevision({
+      statusPath, target: revision ? { revision, since } : { since }, timeoutMs,
+      onProgress: (p) => { progress.show(describeWait(revision, p)); },
+    }).finally(() => { progress.clear(); });
+    const style = styleFor(io.stdout, io.env);
     const json = values.output === 'json';
     if (outcome.kind === 'unavailable') {
       writeLine(io.stderr, `mail-agent status: ${outcome.why}`);
       return ExitCodes.Unavailable;
     }
     if (json && doc) writeLine(io.stdout, JSON.stringify(doc, null, 2));
-    else if (!values.wait && revision === undefined && doc) writeLine(io.stdout, formatStatus(doc));
-    if (!json) writeLine(io.stdout, formatOutcome(outcome, doc, values.wait === true));
+    else if (!values.wait && revision === undefined && doc) writeLine(io.stdout, formatStatus(doc, style));
+    if (!json) writeLine(io.stdout, formatOutcome(outcome, doc, values.wait === true, style));
     // Judged once without --wait: "not yet" is simply not Ready.
     if (!values.wait && outcome.kind === 'timeout') return ExitCodes.Failed;
     return ExitFor[outcome.kind];

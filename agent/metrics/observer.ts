@@ -1,0 +1,25 @@
+// What the running agent reports to a metrics sink, and what a sink may ask of it. Free of prom-client so
+// the agent imports it at no cost; the Prometheus implementation is loaded only with --metrics-addr.
+import type { NotificationLogEntry } from '../notifications-log/entry.ts';
+import type { AttemptResult } from '../reconcile/types.ts';
+import type { StatusDocument } from '../status/model.ts';
+import type { TransportInfo } from '../transports/transport.ts';
+
+export interface AgentObserver {
+  /** One reconcile attempt ended; `reason` is the status file's reason for a failure. */
+  attempt(result: AttemptResult, reason: string | undefined): void;
+  /** A transport went live. */
+  live(info: TransportInfo): void;
+  /** One delivery attempt's outcome, as logged. */
+  delivery(entry: NotificationLogEntry): void;
+}
+
+/** Read-only view of the agent for /metrics, /healthz and /readyz. */
+export interface AgentView {
+  /** The status document as last updated (in memory, not re-read from disk). */
+  status(): StatusDocument;
+  /** Spool counts; undefined before the delivery worker started. */
+  queueCounts(): Promise<StatusDocument['queue'] | undefined>;
+  /** False once the agent is stopping. */
+  running(): boolean;
+}

@@ -1,0 +1,91 @@
+// Metrics and health end to end: the real agent process with --metrics-addr on port 0 against the real
+// sandbox, scraped over HTTP while a good file, a bad file and a notification go through it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { revisionOf } from '../../agent/watch/digest.ts';
+import type { Child } from '../helpers/child.ts';
+import { rig, type Rig } from '../run/helpers/e2e.ts';
+
+let r: Rig;
+let agent: Child;
+let base: string;
+let good: string;
+
+const get = async (path: string) => {
+  const res = await fetch(base + path);
+  return { code: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
+};
+/** The value of one sample line (`name{labels} value`); undefined when absent. */
+const sample = (text: string, series: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+const scrape = async () => (await get('/metrics')).text;
+const wait = (text: string) => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+
+test.before(async () => {
+  r = await rig();
+  good = await r.write();
+  agent = r.startAgent(['--metrics-addr', '127.0.0.1:0']);
+  await agent.waitFor(/"message":"metrics listening"/, 20_000);
+  const address = /"address":"([^"]+)"/.exec(agent.output().split('\n').find((l) => l.includes('metrics listening'))!)![1]!;
+  assert.match(address, /^127\.0\.0\.1:\d+$/, 'the bound address is logged, on loopback');
+  base = `http://${address}`;
+});
+test.after(async () => { await r.cleanup(); });
+
+test('a good file: one success, reload successful, transport info, /readyz 200', async () => {
+  const res = await wait(good);
+  assert.is(res.code, 0, res.out + res.err + agent.output());
+  const text = await scrape();
+  assert.is(sample(text, 'mail_agent_reconcile_attempts_total'), 1, text);
+  assert.is(sample(text, 'mail_agent_reconcile_successes_total'), 1);
+  assert.is(sample(text, 'mail_agent_config_last_reload_successful'), 1);
+  assert.ok((sample(text, 'mail_agent_config_last_reload_success_timestamp_seconds') ?? 0) > 1.7e9);
+  assert.match(text, /mail_agent_transport_info\{service="ews",endpoint="https:\/\/127\.0\.0\.1:\d+\/EWS\/Exchange\.asmx",auth="ntlm",server_version="Exchange2016",server_build="[^"]*"\} 1/);
+  assert.is(sample(text, 'mail_agent_ready'), 1);
+  assert.match(text, /# TYPE mail_agent_delivery_duration_seconds histogram/);
+  assert.is((await get('/readyz')).code, 200);
+  assert.is((await get('/healthz')).code, 200);
+  assert.match((await get('/metrics')).type, 'text/plain');
+});
+
+test('a bad file: a failure by reason, reload unsuccessful, /readyz 503, /healthz still 200', async () => {
+  const res = await wait(await r.write({ extra: 'colour: blue\n' }));
+  assert.is(res.code, 1, res.out + res.err);
+  const text = await scrape();
+  assert.is(sample(text, 'mail_agent_reconcile_attempts_total'), 2, text);
+  assert.is(sample(text, 'mail_agent_reconcile_failures_total{reason="SchemaViolation"}'), 1);
+  assert.is(sample(text, 'mail_agent_reconcile_successes_total'), 1);
+  assert.is(sample(text, 'mail_agent_config_last_reload_successful'), 0);
+  assert.is(sample(text, 'mail_agent_ready'), 0);
+  const ready = await get('/readyz');
+  assert.is(ready.code, 503);
+  assert.match(ready.text, 'SchemaViolation');
+  assert.is((await get('/healthz')).code, 200);
+});
+
+test('a notification: the delivery histogram counts it, the queue drains', async () => {
+  const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'metered', '--body', '-']);
+  assert.is(send.code, 0, send.out + send.err);
+  let text = '';
+  for (let i = 0; i < 100; i++) {
+    text = await scrape();
+    if (sample(text, 'mail_agent_delivery_duration_seconds_count{result="delivered"}') === 1) break;
+    await sleep(100);
+  }
+  assert.is(sample(text, 'mail_agent_delivery_duration_seconds_count{result="delivered"}'), 1, text);
+  assert.is(sample(text, 'mail_agent_queue_depth'), 0);
+  assert.is(sample(text, 'mail_agent_notifications{state="delivered"}'), 1);
+  assert.is(await r.deliveredWithSubject('metered'), 1);
+});
+
+test('unknown paths 404; SIGTERM stops the endpoint with the agent', async () => {
+  assert.is((await get('/nope')).code, 404);
+  assert.is(await agent.kill('SIGTERM'), 0);
+  const after = await fetch(base + '/healthz').then(() => 'answered', () => 'refused');
+  assert.is(after, 'refused');
+});
+
+test.run();
