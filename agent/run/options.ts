@@ -17,6 +17,7 @@ export const runFlags = {
   'log-level': { type: 'string' },
   heartbeat: { type: 'string' },
   poll: { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
   logLevel: LogLevel;
   heartbeatMs?: number;
   pollMs?: number;
+  /** Deadline of each call to the mail server (default: the transport's, 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
@@ -47,5 +50,6 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
     logLevel: level as LogLevel,
     ...(values.heartbeat ? { heartbeatMs: parseDuration(values.heartbeat, '--heartbeat') } : {}),
     ...(values.poll ? { pollMs: parseDuration(values.poll, '--poll') } : {}),
+    ...(values['request-timeout'] ? { requestTimeoutMs: parseDuration(values['request-timeout'], '--request-timeout') } : {}),
   };
 }

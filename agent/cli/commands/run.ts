@@ -24,6 +24,7 @@ Options:
   --log-format F       json or text (default: text on a terminal, json otherwise)
   --log-level L        error, warn, info (default) or debug
   --heartbeat D        status rewrite interval (default 30s)
+  --request-timeout D  deadline of each call to the mail server (default 30s)
   --poll D             periodic check of the settings file's digest (default 30s)
 
 Signals: SIGHUP re-reads the file (and retries a Stalled revision); SIGTERM/SIGINT finish the step
@@ -34,7 +35,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const log = createLogger({ stream: io.stderr, level: options.logLevel, ...(options.logFormat ? { format: options.logFormat } : {}) });
   let agent: Agent;
   try {
-    agent = await Agent.prepare({ ...options, log, createTransport, env: io.env });
+    agent = await Agent.prepare({
+      ...options, log, createTransport, env: io.env,
+      ...(options.requestTimeoutMs ? { transportDeps: { timeoutMs: options.requestTimeoutMs } } : {}),
+    });
   } catch (err) {
     await log.close();
     if (isAgentError(err) && err.code === ErrorCodes.StateDirLocked) {
