@@ -44,10 +44,12 @@ export class StatusWriter {
     return structuredClone(this.doc);
   }
 
-  /** Applies `mutate` to the document and writes it; resolves once this state is on disk. */
+  /** Applies `mutate` to the document and writes it; resolves once this state is on disk, or once the
+   *  write failed (reported through onError): the status is a report, so a full disk or a read-only
+   *  folder must not stop the work it reports on. The heartbeat writes the current document again. */
   update(mutate: (doc: StatusDocument) => void): Promise<void> {
     mutate(this.doc);
-    return this.flush();
+    return this.flush().catch(() => undefined);
   }
 
   /** Writes the current document (sequence and writtenAt advance). Writes never overlap. */
