@@ -4,7 +4,8 @@
 // Needs root (mount, setpriv); skipped with a message otherwise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,20 +108,31 @@ test('a settings file its user cannot read (as nobody): validate and run --once 
   await writeFile(join(dir, 'password'), await readFile(join(r.root, 'conf', 'password')));
   await writeFile(settings, r.settingsText().replace(r.sandbox.caPath!, join(dir, 'ca.pem')), { mode: 0o200 });
   for (const f of ['', 'ca.pem', 'password', 'mail-settings.yaml']) await chown(join(dir, f), 65534, 65534);
-  const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, HOME: dir } });
+  // Asynchronous: the sandbox answers from this process, so it must not be blocked while the child runs.
+  const asNobody = async (args: string[]) => {
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args], { cwd: repoRoot, env: { ...process.env, HOME: dir } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const [status] = await once(child, 'exit') as [number | null];
+    return { status, stdout, stderr };
+  };
   const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']);
   if (probe.status !== 0) { console.log('hardening: SKIPPED unreadable settings: setpriv is not available'); return; }
   faults['unreadable-settings'] = 1;
-  const validate = asNobody(['validate', settings]);
+  const validate = await asNobody(['validate', settings]);
   assert.is(validate.status, 1, validate.stdout + validate.stderr);
   assert.match(validate.stdout + validate.stderr, 'cannot be read (EACCES)');
-  const once = asNobody(['run', '--once', '--config', settings, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
-  assert.is(once.status, 1, once.stdout + once.stderr);
+  const ranOnce = await asNobody(['run', '--once', '--config', settings, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
+  assert.is(ranOnce.status, 1, ranOnce.stdout + ranOnce.stderr);
   const doc = JSON.parse(await readFile(join(dir, 'state', 'status.json'), 'utf8')) as StatusDocument;
   assert.ok(doc.conditions.some((c) => c.reason === 'ConfigUnreadable'), JSON.stringify(doc.conditions));
   await chmod(settings, 0o600);
-  const again = asNobody(['validate', '--resolve-secrets', settings]);
+  const again = await asNobody(['run', '--once', '--config', settings, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
   assert.is(again.status, 0, again.stdout + again.stderr);
+  const recovered = JSON.parse(await readFile(join(dir, 'state', 'status.json'), 'utf8')) as StatusDocument;
+  assert.ok(recovered.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), JSON.stringify(recovered.conditions));
 });
 
 test.run();
