@@ -15,6 +15,7 @@ import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { account } from '../run/helpers/e2e.ts';
 import { faultRig, type FaultRig } from './faults-rig.ts';
+import { secretScan } from './secret-scan.ts';
 
 const rotated = 'R0tated-Passw0rd!';
 const faults: Record<string, number> = {};
@@ -152,6 +153,12 @@ test('a changed server certificate (new CA): CertificateRejected on delivery and
   await copyFile(sandbox.caPath!, r.sandbox.caPath!);
   await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready with the new CA');
   await deliveredOnce('after the new certificate');
+});
+
+test('no test secret in any file or log these faults produced', async () => {
+  const { files, found } = await secretScan(r, [agent.output()], { secrets: [account.password, rotated], moreRoots: extraDirs });
+  console.log(`hardening: secret scan of ${files} files and the agent's log: ${found.length} found`);
+  assert.equal(found, []);
 });
 
 test.run();

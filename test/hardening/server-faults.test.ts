@@ -8,6 +8,7 @@ import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { charsets, faultRig, type FaultRig } from './faults-rig.ts';
+import { secretScan } from './secret-scan.ts';
 
 const kinds: [FaultKind, string][] = [
   ['unavailable', 'ServerUnavailable'], ['busy', 'ServerBusy'], ['html500', 'ServerError'],
@@ -89,5 +90,11 @@ for (const [kind, reason] of kinds) {
     assert.is(agent.proc.exitCode, null);
   });
 }
+
+test('no test secret in any file or log these faults produced', async () => {
+  const { files, found } = await secretScan(r, [agent.output()]);
+  console.log(`hardening: secret scan of ${files} files and the agent's log: ${found.length} found`);
+  assert.equal(found, []);
+});
 
 test.run();
