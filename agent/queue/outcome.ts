@@ -5,6 +5,13 @@ import { AgentError, ErrorCodes, toAgentError } from '../errors.ts';
 /** Errors after which the request may have been processed although no answer came back. */
 const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.ConnectionFailed, ErrorCodes.ProtocolError]);
 
+/** The transport's own trouble (credentials, trust, where the server is), not the message's: the
+ *  notification waits for the settings or the server to be fixed instead of failing for good. */
+const TRANSPORT_TROUBLE: ReadonlySet<string> = new Set([
+  ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
+  ErrorCodes.InvalidServerVersion, ErrorCodes.ProfileNotFound, ErrorCodes.HelperFailed,
+]);
+
 export interface Classified {
   error: AgentError;
   transient: boolean;
@@ -16,5 +23,6 @@ export function classifyFailure(thrown: unknown): Classified {
   if (!(thrown instanceof AgentError)) {
     return { error: toAgentError(thrown), transient: true, maybeSent: true };
   }
+  if (TRANSPORT_TROUBLE.has(thrown.code)) return { error: thrown, transient: true, maybeSent: false };
   return { error: thrown, transient: thrown.transient, maybeSent: thrown.transient && MAYBE_SENT.has(thrown.code) };
 }

@@ -12,6 +12,7 @@ import type { Transport } from '../transports/transport.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';
 import { attempt, type AttemptOutput, type FinalMark } from './attempt.ts';
 import { defaultReconcileBackoff, retryDelay } from './failure.ts';
+import { retryDelayMs } from '../queue/backoff.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
 
 export interface ReconcilerOptions extends Omit<AttemptDeps, 'log' | 'clock' | 'host'>, Partial<Pick<AttemptDeps, 'log' | 'clock' | 'host'>> {
@@ -111,7 +112,8 @@ export class Reconciler {
         this.deps.log.error('reconcile attempt failed unexpectedly', { error: err instanceof Error ? err.message : 'unknown' });
         this.lastResult = 'retrying';
         this.options.onAttempt?.('retrying', 'Internal');
-        this.scheduleRetry(this.options.backoff?.maxMs ?? defaultReconcileBackoff.maxMs);
+        this.retryAttempt += 1;
+        this.scheduleRetry(retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultReconcileBackoff, this.options.random ?? Math.random));
       }
     }
   }

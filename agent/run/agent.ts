@@ -1,7 +1,7 @@
 // The running agent: state-dir lock, status writer with heartbeat, reconciler, watcher and delivery
 // worker, wired together. `stop()` finishes the step in progress, writes the status and releases the lock.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
 import type { LoadedConfig } from '../config/settings.ts';
@@ -68,6 +68,8 @@ export class Agent {
     try {
       const clock = options.clock ?? systemClock;
       const status = new StatusWriter({
+        // In the state dir (0700) nobody else can reach it anyway: 0600 like every other state file.
+        ...(dirname(resolve(options.statusPath)) === resolve(options.stateDir) ? { mode: 0o600 } : {}),
         path: options.statusPath, initial: initialStatus(options.configPath, clock.now()), clock,
         timers: options.timers ?? systemTimers, ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
         onError: (err) => { options.log.error('writing the status file failed', { error: messageOf(err) }); },

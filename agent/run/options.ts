@@ -19,6 +19,7 @@ export const runFlags = {
   heartbeat: { type: 'string' },
   poll: { type: 'string' },
   'metrics-addr': { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 export interface RunOptions {
@@ -32,6 +33,8 @@ export interface RunOptions {
   pollMs?: number;
   /** --metrics-addr: serve /metrics, /healthz, /readyz there. */
   metricsAddr?: ListenAddress;
+  /** Deadline of each call to the mail server (default: the transport's, 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
@@ -53,5 +56,6 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
     ...(values.heartbeat ? { heartbeatMs: parseDuration(values.heartbeat, '--heartbeat') } : {}),
     ...(values.poll ? { pollMs: parseDuration(values.poll, '--poll') } : {}),
     ...(values['metrics-addr'] !== undefined ? { metricsAddr: parseListenAddress(values['metrics-addr']) } : {}),
+    ...(values['request-timeout'] ? { requestTimeoutMs: parseDuration(values['request-timeout'], '--request-timeout') } : {}),
   };
 }

@@ -119,3 +119,11 @@ export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing'
   set(doc, { type: 'Stalled', status: 'True', reason, message, observedRevision: revision }, at);
   set(doc, { type: 'Ready', status: 'False', reason, message, observedRevision: revision }, at);
 }
+
+/** A loaded file's secret warning: InsecureSecret (a literal secret that other users can read) is a
+ *  condition while it holds, and gone once the file is private or the secret moved out of it. */
+export function secretExposure(doc: StatusDocument, warnings: readonly { code: string; message: string }[], revision: string, at: string): void {
+  const insecure = warnings.find((w) => w.code === 'InsecureSecret');
+  if (!insecure) { doc.conditions = removeCondition(doc.conditions, 'InsecureSecret'); return; }
+  set(doc, { type: 'InsecureSecret', status: 'True', reason: 'InsecureSecret', message: insecure.message, observedRevision: revision }, at);
+}

@@ -13,6 +13,8 @@ export interface StatusWriterOptions {
   clock?: Clock;
   timers?: Timers;
   write?: (path: string, data: string) => Promise<void>;
+  /** File mode (default 0644: pipelines poll it; it holds no secret). */
+  mode?: number;
   /** Called when a write fails (the next write retries; the agent keeps running). */
   onError?: (err: unknown) => void;
 }
@@ -33,7 +35,7 @@ export class StatusWriter {
     this.heartbeatMs = options.heartbeatMs ?? DefaultHeartbeatMs;
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? systemTimers;
-    this.write = options.write ?? ((path, data) => atomicWrite(path, data, 0o644));
+    this.write = options.write ?? ((path, data) => atomicWrite(path, data, options.mode ?? 0o644));
     this.onError = options.onError ?? (() => undefined);
     this.doc = structuredClone(options.initial);
     this.doc.agent.heartbeatSeconds = this.heartbeatMs / 1000;
@@ -44,10 +46,12 @@ export class StatusWriter {
     return structuredClone(this.doc);
   }
 
-  /** Applies `mutate` to the document and writes it; resolves once this state is on disk. */
+  /** Applies `mutate` to the document and writes it; resolves once this state is on disk, or once the
+   *  write failed (reported through onError): the status is a report, so a full disk or a read-only
+   *  folder must not stop the work it reports on. The heartbeat writes the current document again. */
   update(mutate: (doc: StatusDocument) => void): Promise<void> {
     mutate(this.doc);
-    return this.flush();
+    return this.flush().catch(() => undefined);
   }
 
   /** Writes the current document (sequence and writtenAt advance). Writes never overlap. */

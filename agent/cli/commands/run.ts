@@ -26,6 +26,7 @@ Options:
   --log-format F       json or text (default: text on a terminal, json otherwise)
   --log-level L        error, warn, info (default) or debug
   --heartbeat D        status rewrite interval (default 30s)
+  --request-timeout D  deadline of each call to the mail server (default 30s)
   --poll D             periodic check of the settings file's digest (default 30s)
   --metrics-addr A     serve Prometheus /metrics, /healthz and /readyz on HOST:PORT
                        (e.g. 127.0.0.1:9464; port 0 picks a free one, logged)
@@ -39,7 +40,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let agent: Agent;
   const metrics = options.metricsAddr ? await startMetrics(options.metricsAddr) : undefined;
   try {
-    agent = await Agent.prepare({ ...options, log, createTransport, env: io.env, ...(metrics ? { observer: metrics.observer } : {}) });
+    agent = await Agent.prepare({
+      ...options, log, createTransport, env: io.env,
+      ...(metrics ? { observer: metrics.observer } : {}),
+      ...(options.requestTimeoutMs ? { transportDeps: { timeoutMs: options.requestTimeoutMs } } : {}),
+    });
   } catch (err) {
     await log.close();
     if (isAgentError(err) && err.code === ErrorCodes.StateDirLocked) {

@@ -1,0 +1,164 @@
+// Faults outside the server's answers, against the real agent process: an unresolvable host, a closed
+// port, a password rotated on the server (401), a changed server certificate (new CA). Each during
+// verification (precise reason, last good settings kept) and, where the live transport can meet it,
+// during delivery (the notification waits, then arrives once the fault is fixed: none lost).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../agent/sandbox/index.ts';
+import { buildDirectory } from '../../agent/sandbox/users.ts';
+import { createNtlmAcceptor } from '../../agent/ntlm/server.ts';
+import { revisionOf } from '../../agent/watch/digest.ts';
+import type { Child } from '../helpers/child.ts';
+import { account } from '../run/helpers/e2e.ts';
+import { faultRig, type FaultRig } from './faults-rig.ts';
+import { secretScan } from './secret-scan.ts';
+
+const rotated = 'R0tated-Passw0rd!';
+const faults: Record<string, number> = {};
+let r: FaultRig;
+let agent: Child;
+let current: Sandbox | undefined;
+const extraDirs: string[] = [];
+let sent = 0;
+
+test.before(async () => {
+  r = await faultRig();
+  const text = await r.write();
+  agent = r.startAgent(['--request-timeout', '1500ms']);
+  assert.is((await r.waitFor(text)).code, 0, agent.output());
+});
+test.after(async () => {
+  console.log(`hardening: environment faults ${JSON.stringify(faults)}; notifications sent ${sent}, lost 0`);
+  await current?.close();
+  await r.cleanup();
+  for (const d of extraDirs) await rm(d, { recursive: true, force: true });
+});
+
+const count = (what: string) => { faults[what] = (faults[what] ?? 0) + 1; };
+
+/** Replaces the running sandbox by another on the same port (same or another data dir, any password). */
+async function restartSandbox(o: { password?: string; dataDir?: string }): Promise<Sandbox> {
+  await (current ?? r.sandbox).close();
+  const directory = buildDirectory({ users: [{ username: account.username, password: o.password ?? account.password, email: account.email }] });
+  current = await startSandbox({ dataDir: o.dataDir ?? r.sandbox.dataDir, port: r.sandbox.port, directory, ntlm: createNtlmAcceptor });
+  return current;
+}
+
+/** Copies delivered to `subject` across every data dir the sandboxes used. */
+async function copiesOf(subject: string): Promise<number> {
+  let n = 0;
+  for (const dir of [r.sandbox.dataDir, ...extraDirs]) {
+    const text = await readFile(join(dir, 'deliveries.jsonl'), 'utf8').catch(() => '');
+    n += text.split('\n').filter(Boolean).filter((l) => (JSON.parse(l) as { subject: string }).subject === subject).length;
+  }
+  return n;
+}
+
+async function deliveredOnce(subject: string): Promise<void> {
+  for (let i = 0; i < 300 && (await copiesOf(subject)) === 0; i++) await new Promise((res) => setTimeout(res, 100));
+  await r.untilStatus((d) => d.queue.pending === 0, `${subject} delivered`, 30_000);
+  assert.is(await copiesOf(subject), 1, `${subject}: ${agent.output().slice(-2000)}`);
+}
+
+async function rejectedWith(text: string, reason: string): Promise<void> {
+  const rev = revisionOf(text);
+  const before = (await r.untilStatus(() => true, 'any status')).lastApplied?.revision;
+  const doc = await r.untilStatus((d) => d.lastAttempted?.revision === rev && d.lastAttempted.outcome !== 'Applied' && !!d.lastAttempted.reason, `${reason} attempted`);
+  assert.is(doc.lastAttempted?.reason, reason, JSON.stringify(doc.lastAttempted));
+  assert.is(doc.lastApplied?.revision, before, 'the last good settings stay live');
+  assert.is(agent.proc.exitCode, null);
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((res) => server.close(res));
+  return port;
+}
+
+test('an unresolvable host during verification: HostNotFound; notifications still go out', async () => {
+  const text = r.settingsText().replace(r.sandbox.url, 'https://mail.nowhere.invalid/EWS/Exchange.asmx');
+  await writeFile(r.settings, text);
+  count('unresolvable-host/verify');
+  await rejectedWith(text, 'HostNotFound');
+  await r.send('while the host is unknown');
+  sent += 1;
+  await deliveredOnce('while the host is unknown');
+});
+
+test('a closed port during verification: ConnectionFailed; the old transport still delivers', async () => {
+  const text = r.settingsText().replace(r.sandbox.url, `https://127.0.0.1:${await closedPort()}/EWS/Exchange.asmx`);
+  await writeFile(r.settings, text);
+  count('closed-port/verify');
+  await rejectedWith(text, 'ConnectionFailed');
+  await r.send('while the port is closed');
+  sent += 1;
+  await deliveredOnce('while the port is closed');
+  assert.is((await r.waitFor(await r.write())).code, 0, 'back to the good file: Ready');
+});
+
+test('the server goes away during delivery (closed port): retried with ConnectionFailed, delivered when it is back', async () => {
+  await (current ?? r.sandbox).close();
+  const id = await r.send('while the server is down');
+  sent += 1;
+  count('closed-port/delivery');
+  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id && l.result === 'retry'); i++) await new Promise((res) => setTimeout(res, 100));
+  const retry = (await r.logLines()).find((l) => l.id === id);
+  assert.is(retry?.result, 'retry', JSON.stringify(retry));
+  assert.is(retry?.code, 'ConnectionFailed');
+  await restartSandbox({});
+  await deliveredOnce('while the server is down');
+});
+
+test('a password rotated on the server: delivery waits (AuthFailed), verification Stalled (AuthFailed), fixed by the new secret', async () => {
+  await restartSandbox({ password: rotated });
+  const id = await r.send('after the rotation');
+  sent += 1;
+  count('password-rotation/delivery');
+  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id); i++) await new Promise((res) => setTimeout(res, 100));
+  const first = (await r.logLines()).find((l) => l.id === id);
+  assert.is(first?.code, 'AuthFailed', JSON.stringify(first));
+  assert.is(first?.result, 'retry', `an AuthFailed notification must wait for new credentials, not fail: ${JSON.stringify(first)}`);
+  const text = await r.write({ charset: 'iso-8859-1' });
+  count('password-rotation/verify');
+  const res = await r.waitFor(text);
+  assert.is(res.code, 1, res.out);
+  assert.match(res.out, 'AuthFailed');
+  await writeFile(join(r.root, 'conf', 'password'), rotated);
+  await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready with the rotated secret');
+  await deliveredOnce('after the rotation');
+});
+
+test('a changed server certificate (new CA): CertificateRejected on delivery and verification, fixed by the new caFile', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mail-agent-newca-'));
+  extraDirs.push(dataDir);
+  const sandbox = await restartSandbox({ password: rotated, dataDir });
+  const id = await r.send('after the new certificate');
+  sent += 1;
+  count('changed-certificate/delivery');
+  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id); i++) await new Promise((res) => setTimeout(res, 100));
+  const first = (await r.logLines()).find((l) => l.id === id);
+  assert.is(first?.code, 'CertificateRejected', JSON.stringify(first));
+  assert.is(first?.result, 'retry', `must wait for a trusted certificate, not fail: ${JSON.stringify(first)}`);
+  const text = await r.write({ charset: 'iso-8859-2' });
+  count('changed-certificate/verify');
+  const res = await r.waitFor(text);
+  assert.is(res.code, 1, res.out);
+  assert.match(res.out, 'CertificateRejected');
+  await copyFile(sandbox.caPath!, r.sandbox.caPath!);
+  await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready with the new CA');
+  await deliveredOnce('after the new certificate');
+});
+
+test('no test secret in any file or log these faults produced', async () => {
+  const { files, found } = await secretScan(r, [agent.output()], { secrets: [account.password, rotated], moreRoots: extraDirs });
+  console.log(`hardening: secret scan of ${files} files and the agent's log: ${found.length} found`);
+  assert.equal(found, []);
+});
+
+test.run();

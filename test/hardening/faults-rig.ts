@@ -1,0 +1,61 @@
+// Shared by the server-fault tests: the e2e rig with a tap that timestamps every EWS request the sandbox
+// sees (and which of them got an injected fault), and the wait/send helpers the phases use.
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EwsTap } from '../../agent/sandbox/http/router.ts';
+import type { FaultRule } from '../../agent/sandbox/index.ts';
+import { revisionOf } from '../../agent/watch/digest.ts';
+import { rig, type Rig } from '../run/helpers/e2e.ts';
+
+export interface SeenRequest { at: number; operation: string | undefined; status: number; injected: string | undefined }
+
+export interface FaultRig extends Rig {
+  seen: SeenRequest[];
+  /** Injects `rule` once the sandbox has answered `operation` (e.g. after verify's GetFolder). */
+  armAfter(operation: string, rule: FaultRule): void;
+  waitFor(text: string, timeout?: string): Promise<{ code: number; out: string; err: string }>;
+  send(subject: string): Promise<string>;
+  /** Waits until `subject` was delivered and nothing is pending; returns how many copies arrived. */
+  delivered(subject: string, timeoutMs?: number): Promise<number>;
+  logLines(): Promise<Record<string, unknown>[]>;
+}
+
+export async function faultRig(): Promise<FaultRig> {
+  const seen: SeenRequest[] = [];
+  let armed: { operation: string; rule: FaultRule } | undefined;
+  const ref: { r?: Rig } = {};
+  const tap: EwsTap = (e) => {
+    seen.push({ at: Date.now(), operation: e.operation, status: e.status, injected: e.injected });
+    if (armed && e.operation === armed.operation && !e.injected) {
+      ref.r?.sandbox.setFaults([armed.rule]);
+      armed = undefined;
+    }
+  };
+  const r = await rig({ tap });
+  ref.r = r;
+  return Object.assign(r, {
+    seen,
+    armAfter(operation: string, rule: FaultRule) { armed = { operation, rule }; },
+    waitFor: (text: string, timeout = '40s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]),
+    async send(subject: string) {
+      const res = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', subject, '--body', '-']);
+      if (res.code !== 0) throw new Error(`send failed: ${res.out}${res.err}`);
+      return res.out.trim();
+    },
+    async delivered(subject: string, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && (await r.deliveredWithSubject(subject)) === 0) await sleep(100);
+      await r.untilStatus((d) => d.queue.pending === 0, 'an empty queue', timeoutMs);
+      return r.deliveredWithSubject(subject);
+    },
+    async logLines() {
+      const text = await readFile(`${r.stateDir}/notifications.log`, 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+  });
+}
+
+/** Charsets that make each written file a new settings digest (so it is verified and tested again). */
+export const charsets = ['iso-8859-1', 'iso-8859-2', 'iso-8859-3', 'iso-8859-4', 'iso-8859-5', 'iso-8859-7', 'iso-8859-9',
+  'iso-8859-13', 'iso-8859-15', 'windows-1250', 'windows-1251', 'windows-1252', 'windows-1253', 'windows-1254',
+  'windows-1257', 'koi8-r', 'koi8-u', 'utf-8'];
