@@ -3,7 +3,7 @@
 // fastest configuration and a plain ews-javascript-api loop, in the same run, against the same sandbox
 // (its own process). Rates are on the sandbox's clock (first to last delivery of each batch), so start-up
 // and warm-up count for nobody. Run: node --import tsx bench/throughput.ts [reps] [n]
-//   → bench/results/throughput.json
+//   → bench/results/throughput.json (EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +99,8 @@ try {
     'bulk-threads-4x50': { mode: 'bulk-threads', workers: 4, chunk: 50 },
   };
   const explored: Record<string, number> = {};
-  for (const [name, job] of Object.entries(configs)) explored[name] = round(await exchangelibRun(`probe ${name}`, job, Math.min(n, 300)));
+  const only = process.env.EXCHANGELIB_CONFIG; // skip the exploration: e.g. EXCHANGELIB_CONFIG=bulk-100
+  for (const [name, job] of Object.entries(configs)) if (!only || only === name) explored[name] = round(await exchangelibRun(`probe ${name}`, job, Math.min(n, 300)));
   const fastest = Object.entries(explored).sort((a, b) => b[1] - a[1])[0]![0];
   console.log('exchangelib configurations (300 messages):', explored, '→', fastest);
 
