@@ -40,7 +40,8 @@ test.before(async () => {
 test.after(async () => { await r.cleanup(); });
 
 test('a ServerBusy storm and connection resets: retried (BackOffMilliseconds honoured), all delivered once', async () => {
-  r.sandbox.setFaults([{ kind: 'busy', count: 8, backoffMs: 300 }, { kind: 'reset', probability: 0.1 }]);
+  // Counted rules are used up in order: a storm of 6 busy answers, then 3 resets, then resets now and then.
+  r.sandbox.setFaults([{ kind: 'busy', count: 6, backoffMs: 300 }, { kind: 'reset', count: 3 }, { kind: 'reset', probability: 0.05 }]);
   const queued = await sendMany(r, 40, 'storm');
   const got = await untilDelivered(r, 'storm', 40, 40_000);
   r.sandbox.setFaults([]);
