@@ -70,21 +70,26 @@ ews:
 }
 
 interface PeerJob { mode?: string; workers?: number; chunk?: number }
+/** The peers' own wall clock over their timed sends (warm-up excluded), next to the sandbox's. */
+const clientRates: Record<'exchangelib' | 'naive', number[]> = { exchangelib: [], naive: [] };
+
 async function exchangelibRun(tag: string, job: PeerJob, count = n): Promise<number> {
   const prefix = `exchangelib ${tag} `;
-  const res = await runJson<{ ok: boolean; error?: string }>('/usr/bin/python3', [join(repoRoot, 'bench/throughput/exchangelib_send.py'), JSON.stringify({
+  const res = await runJson<{ ok: boolean; error?: string; seconds: number }>('/usr/bin/python3', [join(repoRoot, 'bench/throughput/exchangelib_send.py'), JSON.stringify({
     url: sandbox.url, ca: sandbox.ca, ...user, to, prefix, n: count, ...job,
   })]);
   if (!res.ok) throw new Error(`exchangelib ${tag}: ${res.error}`);
+  if (count === n) clientRates.exchangelib.push(round(n / res.seconds));
   return serverRate((await deliveriesWith(sandbox.dataDir, prefix)).filter((d) => !/ -\d+$/.test(d.subject)));
 }
 
 async function naiveRun(rep: number): Promise<number> {
   const prefix = `naive r${rep} `;
-  const res = await runJson<{ ok: boolean; error?: string }>(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/throughput/naive-send.ts'), JSON.stringify({
+  const res = await runJson<{ ok: boolean; error?: string; seconds: number }>(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/throughput/naive-send.ts'), JSON.stringify({
     url: sandbox.url, ...user, to, prefix, n,
   })], { NODE_EXTRA_CA_CERTS: sandbox.ca });
   if (!res.ok) throw new Error(`naive: ${res.error}`);
+  clientRates.naive.push(round(n / res.seconds));
   return serverRate((await deliveriesWith(sandbox.dataDir, prefix)).filter((d) => !/ -\d+$/.test(d.subject)));
 }
 
@@ -122,6 +127,7 @@ try {
     ratios: { agentOverExchangelib: round(agentPerSec / exchangelibPerSec), agentOverNaive: round(agentPerSec / naivePerSec) },
     exchangelib: { version: '4.9.0 (Debian python3-exchangelib)', fastest, configurationsPerSec300: explored },
     naive: 'ews-javascript-api 0.15.3 + @ewsjs/xhr 3.1.3 NTLM, sequential SendAndSaveCopy (NODE_EXTRA_CA_CERTS)',
+    peersOnTheirOwnClock: { exchangelibPerSec: median(clientRates.exchangelib), naivePerSec: median(clientRates.naive), runs: clientRates },
     runs, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
   };
   await writeFile(join(repoRoot, 'bench/results/throughput.json'), JSON.stringify(result, null, 2) + '\n');
