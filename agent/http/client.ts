@@ -44,6 +44,11 @@ export class HttpClient {
     this.options = options;
   }
 
+  /** Requests that can run at once against one origin (more wait for a connection). */
+  get maxConnectionsPerOrigin(): number {
+    return this.options.maxConnections ?? 2;
+  }
+
   async request(request: HttpRequest): Promise<HttpResponse> {
     if (this.closed) throw new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
     const pool = this.poolFor(request.url);
@@ -85,7 +90,7 @@ export class HttpClient {
       pool = new ConnectionPool({
         https: url.protocol === 'https:', rejectUnauthorized: this.options.rejectUnauthorized,
         ca: this.options.ca, lookup: this.options.lookup,
-      }, this.options.maxConnections ?? 2, url.host);
+      }, this.maxConnectionsPerOrigin, url.host);
       this.pools.set(origin, pool);
     }
     return pool;

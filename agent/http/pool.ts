@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
 
@@ -29,6 +30,7 @@ export class ConnectionPool {
   private readonly all: Connection[] = [];
   private readonly waiters: { resolve: (connection: Connection) => void; reject: (error: Error) => void }[] = [];
   private closed = false;
+  private secureContext: SecureContext | undefined;
 
   private readonly options: ConnectionOptions;
   private readonly size: number;
@@ -89,6 +91,9 @@ export class ConnectionPool {
     // (Node also honours a shorter Keep-Alive: timeout= from the server).
     const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: idleSocketMs, lookup: this.options.lookup };
     if (!this.options.https) return new http.Agent(common);
-    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ca: this.options.ca });
+    // One secure context for the pool, not `ca` on each Agent: an Agent with `ca` re-parses the trust anchors
+    // for every socket and puts all of them (~150 PEMs with the defaults) into a key string on every request.
+    if (this.options.ca) this.secureContext ??= createSecureContext({ ca: this.options.ca });
+    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ...(this.secureContext ? { secureContext: this.secureContext } : {}) });
   }
 }

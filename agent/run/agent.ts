@@ -23,6 +23,9 @@ import { SettingsWatcher } from '../watch/settings-watcher.ts';
 import { takeSnapshot } from '../watch/snapshot.ts';
 import { acquireStateLock, type StateLock } from './lock.ts';
 
+/** Sends in flight at once: the EWS transport groups those waiting for a connection into one CreateItem. */
+const DELIVERY_CONCURRENCY = 32;
+
 export interface AgentOptions {
   configPath: string;
   statusPath: string;
@@ -115,6 +118,7 @@ export class Agent {
     this.parts.worker = new DeliveryWorker({
       spool,
       getTransport: () => this.parts.reconciler.liveTransport(),
+      concurrency: DELIVERY_CONCURRENCY,
       describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
       log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
       onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },

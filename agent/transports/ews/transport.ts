@@ -7,7 +7,9 @@ import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
-import { sendMime } from './send.ts';
+import { sendMime, sendMimeBatch } from './send.ts';
+import { SendBatcher } from './send-batcher.ts';
+import { serverCodeError } from './server-codes.ts';
 import { createService } from './service.ts';
 import { detectVersion, probeSentItems } from './version-probe.ts';
 import { findSent } from './was-sent.ts';
@@ -16,7 +18,12 @@ import type { XhrAdapter } from './xhr-adapter.ts';
 interface Ready {
   service: ExchangeService;
   info: TransportInfo;
+  batcher: SendBatcher;
 }
+
+/** Messages per CreateItem when sends queue up, and their MIME bytes (well under IIS's request limit). */
+const MAX_BATCH = 50;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 export class EwsTransport implements Transport {
   private ready: Promise<Ready> | undefined;
@@ -39,8 +46,8 @@ export class EwsTransport implements Transport {
   }
 
   async send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult> {
-    const { service, info } = await this.connect(signal);
-    await runCall(hostOf(info.endpoint), this.timeoutMs, signal, () => sendMime(service, message, this.ews.saveCopy));
+    const { batcher } = await this.connect(signal);
+    await batcher.send(message, signal);
     return { messageId: message.messageId };
   }
 
@@ -79,7 +86,15 @@ export class EwsTransport implements Transport {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
       serverVersion: found.version, serverBuild: found.build,
     };
-    return { service: createService(endpoint, found.version, this.xhr), info };
+    const service = createService(endpoint, found.version, this.xhr);
+    const saveCopy = this.ews.saveCopy;
+    const batcher = new SendBatcher({
+      host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
+      sendOne: (message, callSignal) => runCall(host, this.timeoutMs, callSignal, () => sendMime(service, message, saveCopy)),
+      sendMany: (messages) => runCall(host, this.timeoutMs, undefined, () => sendMimeBatch(service, messages, saveCopy)),
+      itemError: (outcome) => serverCodeError(outcome.serverCode, host, outcome.backoffMs),
+    });
+    return { service, info, batcher };
   }
 }
 

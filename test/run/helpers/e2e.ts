@@ -18,6 +18,10 @@ export interface SettingsOptions {
   passwordFile?: string;
   caFile?: boolean;
   extra?: string;
+  /** More lines under `message:` (each indented two spaces, ending in a newline). */
+  message?: string;
+  /** More lines under `ews:`. */
+  ews?: string;
 }
 
 export interface Rig {
@@ -56,12 +60,12 @@ service: ews
 message:
   from: ${account.email}
   charset: ${o.charset ?? 'utf-8'}
-ews:
+${o.message ?? ''}ews:
   url: ${sandbox.url}
   username: ${account.username.replace('\\', '\\\\')}
   password: { file: ./${o.passwordFile ?? 'password'} }
   auth: ntlm
-${o.caFile === false ? '' : `  caFile: ${sandbox.caPath}\n`}test:
+${o.caFile === false ? '' : `  caFile: ${sandbox.caPath}\n`}${o.ews ?? ''}test:
   to: ${TestTo}
 ${o.extra ?? ''}`;
   const deliveries = () => sandbox.deliveries();

@@ -1,0 +1,64 @@
+// Shared steps of the notification end-to-end tests: queue through `mail-agent send`, then watch the
+// sandbox's deliveries.jsonl and the outgoing-notifications log.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
+import type { Rig } from '../run/helpers/e2e.ts';
+
+export interface Delivery {
+  from: string;
+  sender?: string;
+  to: string[];
+  subject: string;
+  messageId: string;
+  files: string[];
+}
+
+/** Queues one notification through main(); throws with the CLI's output when it is refused. */
+export async function sendOne(r: Rig, args: string[]): Promise<{ id: string; messageId: string }> {
+  const res = await r.cli(['send', '--state-dir', r.stateDir, '-o', 'json', ...args]);
+  if (res.code !== 0) throw new Error(`send exited ${res.code}: ${res.out}${res.err}`);
+  return JSON.parse(res.out) as { id: string; messageId: string };
+}
+
+/** Queues n notifications with subjects `${prefix} 0` … and returns their Message-IDs in order. */
+export async function sendMany(r: Rig, n: number, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push((await sendOne(r, ['--to', 'ops@contoso.test', '--subject', `${prefix} ${i}`])).messageId);
+  }
+  return ids;
+}
+
+export async function deliveries(r: Rig, subjectPrefix = ''): Promise<Delivery[]> {
+  return (await r.sandbox.deliveries() as unknown as Delivery[]).filter((d) => d.subject.startsWith(subjectPrefix));
+}
+
+/** Polls deliveries.jsonl until `n` messages with the prefix arrived (or throws after timeoutMs). */
+export async function untilDelivered(r: Rig, prefix: string, n: number, timeoutMs = 30_000): Promise<Delivery[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await deliveries(r, prefix);
+    if (got.length >= n) return got;
+    if (Date.now() > deadline) throw new Error(`only ${got.length} of ${n} '${prefix}' notifications delivered`);
+    await sleep(50);
+  }
+}
+
+/** Message-IDs seen more than once. */
+export function duplicates(list: Delivery[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((d) => seen.has(d.messageId) || !seen.add(d.messageId)).map((d) => d.messageId);
+}
+
+export async function notificationsLog(r: Rig): Promise<NotificationLogEntry[]> {
+  const text = await readFile(join(r.stateDir, 'notifications.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as NotificationLogEntry);
+}
+
+/** The delivered .eml of a message: its first mailbox file (paths may be relative to the data dir). */
+export async function emlOf(r: Rig, d: Delivery): Promise<Buffer> {
+  const file = d.files[0] ?? '';
+  return readFile(file.startsWith('/') ? file : join(r.sandbox.dataDir, file));
+}
