@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
 
@@ -14,7 +15,7 @@ export interface ConnectionOptions {
   https: boolean;
   /** TLS trust (ignored for http). */
   rejectUnauthorized: boolean;
-  ca?: string[];
+  secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
 }
 
@@ -89,6 +90,6 @@ export class ConnectionPool {
     // (Node also honours a shorter Keep-Alive: timeout= from the server).
     const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: idleSocketMs, lookup: this.options.lookup };
     if (!this.options.https) return new http.Agent(common);
-    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ca: this.options.ca });
+    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, secureContext: this.options.secureContext });
   }
 }
