@@ -27,7 +27,7 @@ const BODY = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelop
 interface Server { url: string; ca: string; pid: number; stop(): Promise<void> }
 
 async function startProcess(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -44,7 +44,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 async function sandbox(dataDir: string): Promise<Server> {
-  const { child, line } = await startProcess(['agent/cli/bin.ts', 'sandbox', '--port', '0', '--data-dir', dataDir, '-o', 'json']);
+  const { child, line } = await startProcess(['dist/agent/cli/bin.js', 'sandbox', '--port', '0', '--data-dir', dataDir, '-o', 'json']);
   const ready = JSON.parse(line) as { url: string; ca: string };
   return { url: ready.url, ca: await readFile(ready.ca, 'utf8'), pid: child.pid ?? 0, stop: stopper(child) };
 }
