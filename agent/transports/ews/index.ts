@@ -1,4 +1,6 @@
 // Entry point of the EWS transport, imported lazily by ../index.ts: this module loads ews-javascript-api.
+// First import: defers @ewsjs/xhr, which ews-javascript-api would load for nothing.
+import './defer-ewsjs-xhr.ts';
 import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
