@@ -27,8 +27,8 @@ const tsx = ['--import', 'tsx'];
 // Full: 30 changes and 30 invalid files, 5 cold starts, a 60 s idle window. Quick: fewer, shorter.
 const steps: Step[] = [
   { name: 'validate', script: 'bench/validate.ts', args: [...tsx, 'bench/validate.ts'], timeoutMs: 60_000 },
-  { name: 'sandbox', script: 'bench/sandbox.ts', args: [...tsx, 'bench/sandbox.ts', ...(quick ? ['1', '2'] : ['3', '3'])], timeoutMs: 120_000 },
-  { name: 'reconcile', script: 'bench/reconcile.ts', args: [...tsx, 'bench/reconcile.ts', ...(quick ? ['8', '8', '2'] : ['30', '60', '5'])], timeoutMs: 180_000 },
+  { name: 'sandbox', script: 'bench/sandbox.ts', args: [...tsx, 'bench/sandbox.ts', ...(quick ? ['1', '2', '1'] : ['3', '3'])], timeoutMs: 120_000 },
+  { name: 'reconcile', script: 'bench/reconcile.ts', args: [...tsx, 'bench/reconcile.ts', ...(quick ? ['8', '5', '2'] : ['30', '60', '5'])], timeoutMs: 180_000 },
   { name: 'throughput', script: 'bench/throughput.ts', args: [...tsx, 'bench/throughput.ts', ...(quick ? ['1', '200'] : [])], timeoutMs: 180_000 },
 ];
 
