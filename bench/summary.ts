@@ -36,6 +36,7 @@ export function figures(r: Results, quick: boolean) {
     coldStart: { minMs: num(at(rec, 'coldStartToReady', 'minMs')), maxMs: num(at(rec, 'coldStartToReady', 'maxMs')), n: num(at(rec, 'coldStartToReady', 'n')) },
     idle: { rssMB: num(at(rec, 'idle', 'rssMB')), cpuPercent: num(at(rec, 'idle', 'cpuPercent')),
       contextSwitchesPerSecond: num(at(rec, 'idle', 'contextSwitchesPerSecond')), seconds: num(at(rec, 'idle', 'seconds')),
+      firstWindowCpuPercent: num(at(rec, 'idle', 'firstWindowCpuPercent')),
       ...(quick ? { note: 'quick mode: a shorter idle window than the 60 s of a full run' } : {}) },
     throughput: tp === undefined
       ? { agentPerSec: null, exchangelibPerSec: null, naivePerSec: null, status: r.ran.throughput?.status ?? 'pending', reason: r.ran.throughput?.reason }
@@ -58,7 +59,7 @@ export function markdown(l: Latest): string {
       verdict(l.reconcile.p50Ms, (x) => x <= 50 && (l.reconcile.p95Ms ?? Infinity) <= 150)],
     ['reject: invalid file → Rejected (p50 / p95)', `${show(l.reject.p50Ms, ' ms')} / ${show(l.reject.p95Ms, ' ms')}`, '≤ 30 ms p50', verdict(l.reject.p50Ms, (x) => x <= 30)],
     ['cold start → Ready (median)', `${show(l.coldStartMs, ' ms')} (min–max ${show(l.coldStart.minMs)}–${show(l.coldStart.maxMs)})`, '≤ 800 ms', verdict(l.coldStartMs, (x) => x <= 800)],
-    [`idle CPU (${show(l.idle.seconds, ' s')} window)`, `${show(l.idle.cpuPercent, ' %')} (${show(l.idle.contextSwitchesPerSecond)} wake-ups/s)`, '< 0.1 %', verdict(l.idle.cpuPercent, (x) => x < 0.1)],
+    [`idle CPU (${show(l.idle.seconds, ' s')} window after ${show(l.idle.seconds, ' s')} idle)`, `${show(l.idle.cpuPercent, ' %')} (${show(l.idle.contextSwitchesPerSecond)} wake-ups/s; first window ${show(l.idle.firstWindowCpuPercent, ' %')})`, '< 0.1 %', verdict(l.idle.cpuPercent, (x) => x < 0.1)],
     ['idle RSS, EWS transport loaded', show(l.idle.rssMB, ' MB'), '≤ 90 MB', verdict(l.idle.rssMB, (x) => x <= 90)],
     ['throughput, 1,000 notifications, HTTPS + NTLM: agent', show(l.throughput.agentPerSec, '/s'), '', ''],
     ['… exchangelib (fastest configuration)', `${show(l.throughput.exchangelibPerSec, '/s')}${'agentOverExchangelib' in l.throughput ? ` (agent ×${show(l.throughput.agentOverExchangelib)})` : ''}`, 'agent ≥ 2×',
