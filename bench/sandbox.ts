@@ -2,7 +2,7 @@
 // Basic auth over HTTPS. The sandbox runs as `mail-agent sandbox` in its own process (as users run it),
 // the clients here. The peer, measured in the same run with the same clients, is a static HTTPS responder
 // that answers every POST with a fixed CreateItem response: the ceiling this machine's HTTPS allows.
-// Run: node --import tsx bench/sandbox.ts [seconds per round=4] [rounds=3] → bench/results/sandbox.json
+// Run: node --import tsx bench/sandbox.ts [seconds per round=4] [rounds=3] [warm-up seconds=3] → bench/results/sandbox.json
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
@@ -27,7 +27,7 @@ const BODY = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelop
 interface Server { url: string; ca: string; pid: number; stop(): Promise<void> }
 
 async function startProcess(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -44,7 +44,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 async function sandbox(dataDir: string): Promise<Server> {
-  const { child, line } = await startProcess(['agent/cli/bin.ts', 'sandbox', '--port', '0', '--data-dir', dataDir, '-o', 'json']);
+  const { child, line } = await startProcess(['dist/agent/cli/bin.js', 'sandbox', '--port', '0', '--data-dir', dataDir, '-o', 'json']);
   const ready = JSON.parse(line) as { url: string; ca: string };
   return { url: ready.url, ca: await readFile(ready.ca, 'utf8'), pid: child.pid ?? 0, stop: stopper(child) };
 }
@@ -118,7 +118,7 @@ servers.push({ name: 'static HTTPS peer', server: await staticPeer(diskDir), rps
 let errors = 0;
 const delivered: number[] = [];
 try {
-  for (const s of servers) await measure(s.server, 3); // warm-up (JIT, TLS sessions, mailbox folder), not counted
+  for (const s of servers) await measure(s.server, Number(process.argv[4] ?? 3)); // warm-up (JIT, TLS sessions, mailbox folder), not counted
   for (let round = 0; round < rounds; round++) {
     for (const s of servers) {
       const m = await measure(s.server, seconds);

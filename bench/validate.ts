@@ -1,13 +1,16 @@
 // `mail-agent validate` over 1,000 settings files in one process, as a merge-request check of a
 // repository of many servers' settings would run it. Reports the median ms per file over a few
 // repetitions, after one warm-up run (which pays the one-time schema compile, reported apart).
-// Run: node --import tsx bench/validate.ts   → bench/results/validate.json
+// Run (after npm run build): node --import tsx bench/validate.ts   → bench/results/validate.json
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../agent/cli/main.ts';
 import type { CliIo } from '../agent/cli/io.ts';
+
+// The compiled CLI (`npm run build` first), as users run it.
+const compiled = '../dist/agent/cli/main.js';
+const { main } = (await import(compiled)) as typeof import('../agent/cli/main.ts');
 
 const fileCount = 1000;
 const repetitions = 7;

@@ -2,6 +2,7 @@
 // origin, the configured TLS trust, a DNS override for tests, and Basic / Bearer / connection-based NTLM.
 // Every failure is an AgentError; the response status is the caller's to judge.
 import type http from 'node:http';
+import type { SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { authorizationHeader, type HttpAuth } from './auth.ts';
@@ -12,8 +13,8 @@ import { ConnectionPool } from './pool.ts';
 export interface HttpClientOptions {
   auth: HttpAuth;
   rejectUnauthorized: boolean;
-  /** Trust anchors replacing Node's defaults (pass the defaults plus extras to add one). */
-  ca?: string[];
+  /** TLS trust shared by every socket (default: Node's root certificates). */
+  secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
   /** Sockets per origin. */
   maxConnections?: number;
@@ -89,7 +90,7 @@ export class HttpClient {
     if (!pool) {
       pool = new ConnectionPool({
         https: url.protocol === 'https:', rejectUnauthorized: this.options.rejectUnauthorized,
-        ca: this.options.ca, lookup: this.options.lookup,
+        secureContext: this.options.secureContext, lookup: this.options.lookup,
       }, this.maxConnectionsPerOrigin, url.host);
       this.pools.set(origin, pool);
     }

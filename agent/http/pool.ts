@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
 
@@ -15,7 +15,7 @@ export interface ConnectionOptions {
   https: boolean;
   /** TLS trust (ignored for http). */
   rejectUnauthorized: boolean;
-  ca?: string[];
+  secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
 }
 
@@ -30,7 +30,6 @@ export class ConnectionPool {
   private readonly all: Connection[] = [];
   private readonly waiters: { resolve: (connection: Connection) => void; reject: (error: Error) => void }[] = [];
   private closed = false;
-  private secureContext: SecureContext | undefined;
 
   private readonly options: ConnectionOptions;
   private readonly size: number;
@@ -91,9 +90,6 @@ export class ConnectionPool {
     // (Node also honours a shorter Keep-Alive: timeout= from the server).
     const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: idleSocketMs, lookup: this.options.lookup };
     if (!this.options.https) return new http.Agent(common);
-    // One secure context for the pool, not `ca` on each Agent: an Agent with `ca` re-parses the trust anchors
-    // for every socket and puts all of them (~150 PEMs with the defaults) into a key string on every request.
-    if (this.options.ca) this.secureContext ??= createSecureContext({ ca: this.options.ca });
-    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, ...(this.secureContext ? { secureContext: this.secureContext } : {}) });
+    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, secureContext: this.options.secureContext });
   }
 }

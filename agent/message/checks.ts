@@ -1,10 +1,13 @@
 // Every check a notification passes before anything is queued (design §4), against the message
 // options now applied. Throws AgentError (MessageInvalid, AttachmentLimitExceeded, FromNotAllowed,
 // CharsetUnencodable); returns a CheckedNotification ready to compose.
-import { htmlToText } from 'html-to-text';
+import { compile } from 'html-to-text';
 import type { MessageSettings } from '../config/settings.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { parseAddressList, parseSingleAddress } from './addresses.ts';
+
+// html-to-text compiles its options (selector decision tree) on every htmlToText call: once is enough.
+let toText: ((html: string) => string) | undefined;
 import { checkAttachments } from './attachments.ts';
 import { assertCharsetKnown, encodeStrict } from './charset.ts';
 import { assertSingleLine } from './header-safety.ts';
@@ -26,7 +29,7 @@ export async function checkNotification(input: NotificationInput, settings: Mess
   assertCharsetKnown(settings.charset);
   const body = input.body ?? '';
   const html = input.html ? body : undefined;
-  const text = html === undefined ? body : htmlToText(html, { wordwrap: 78 });
+  const text = html === undefined ? body : (toText ??= compile({ wordwrap: 78 }))(html);
   encodeStrict('subject', input.subject, settings.charset);
   encodeStrict('body', body, settings.charset);
   if (html !== undefined) encodeStrict('body (as text)', text, settings.charset);

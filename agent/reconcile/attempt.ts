@@ -77,10 +77,12 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const mark = { revision, digest: config.settingsDigest };
   if (!input.force && input.lastFinal?.revision === mark.revision && input.lastFinal.digest === mark.digest) return { result: 'current' };
 
-  await deps.status.update((d) => {
+  // Progress writes go out while the next step runs (the writer keeps them in order; a failure reaches its
+  // onError); only the final write is awaited. Each is a fsync'd atomic write, ~4 ms off the critical path.
+  progress(deps.status.update((d) => {
     t.observed(d, revision, iso());
     t.stepPassed(d, 'ConfigValid', 'Valid', 'the settings file is valid', revision, iso());
-  });
+  }));
   if (input.abandoned()) return { result: 'abandoned' };
 
   const verifyStart = deps.clock.now().getTime();
@@ -95,7 +97,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
     return { result: 'failed', failure: stepFailure('TransportReady', err), final: mark, revision, durationMs: elapsed() };
   }
   step('verify', revision, verifyStart, { endpoint: info.endpoint, serverVersion: info.serverVersion });
-  await deps.status.update((d) => t.stepPassed(d, 'TransportReady', 'Verified', `${info.service} ${info.endpoint} verified`, revision, iso()));
+  progress(deps.status.update((d) => t.stepPassed(d, 'TransportReady', 'Verified', `${info.service} ${info.endpoint} verified`, revision, iso())));
   if (input.abandoned()) return closeAndAbandon(candidate);
 
   const testStart = deps.clock.now().getTime();
@@ -112,6 +114,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const applyStart = deps.clock.now().getTime();
   const at = iso();
   const next: LiveSettings = { config, transport: candidate, info, since: at };
+  // applied.json first: once the status says Ready, `mail-agent send` (another process) must find these settings.
   await writeApplied(deps.stateDir, { revision, settingsDigest: config.settingsDigest, appliedAt: at, settings: config.settings, transport: info });
   await deps.status.update((d) => {
     t.stepPassed(d, 'TestMessageDelivered', tested.reason, tested.message, revision, at);
@@ -119,6 +122,11 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   });
   step('apply', revision, applyStart, { outcome: 'Applied' });
   return { result: 'ready', live: next };
+}
+
+/** A progress write nobody waits for: the status writer reports its failure, and the next write retries. */
+function progress(write: Promise<void>): void {
+  write.catch(() => undefined);
 }
 
 async function closeAndAbandon(candidate: Transport): Promise<AttemptOutput> {

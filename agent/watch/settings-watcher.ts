@@ -13,9 +13,13 @@ export interface SettingsWatcherOptions {
   path: string;
   onSnapshot: (snapshot: SourceSnapshot, cause: string) => void;
   onError?: (err: unknown) => void;
-  /** Quiet period after the last event before reading (default 40 ms: longer than the 10–30 ms between
-   *  a truncate and the write that follows, so the empty intermediate is never read). */
+  /** Quiet period after the last event before reading (default 5 ms: enough to take a burst of events
+   *  — rename-over, vim's five — as one). */
   debounceMs?: number;
+  /** A file found empty or missing after an event is read again after this much quiet before it is
+   *  reported (default 40 ms: longer than the 10–30 ms between a truncate and the write that follows, or
+   *  between git's or vim's unlink and the new file). A complete file is reported at once. */
+  settleMs?: number;
   /** Periodic digest check (default 30 s; 0 disables). */
   pollMs?: number;
   timers?: Timers;
@@ -33,7 +37,7 @@ export class SettingsWatcher {
   private debounce: unknown;
   private poll: unknown;
   private checking: Promise<void> | undefined;
-  private again: { force: boolean; cause: string } | undefined;
+  private again: { force: boolean; cause: string; settled: boolean } | undefined;
   private closed = false;
 
   constructor(options: SettingsWatcherOptions) {
@@ -114,19 +118,20 @@ export class SettingsWatcher {
   }
 
 
-  private schedule(cause: string): void {
+  private schedule(cause: string, delayMs = this.options.debounceMs ?? 5, settled = false): void {
     if (this.closed) return;
     this.timers.clearTimeout(this.debounce);
-    this.debounce = this.timers.setTimeout(() => { this.check(false, cause); }, this.options.debounceMs ?? 40);
+    this.debounce = this.timers.setTimeout(() => { void this.checkNow(false, cause, settled); }, delayMs);
   }
 
-  private async checkNow(force: boolean, cause: string): Promise<void> {
+  /** `settled`: an event-driven read may report an empty or missing file (it was already re-read after settleMs). */
+  private async checkNow(force: boolean, cause: string, settled = true): Promise<void> {
     if (this.checking) {
       // One read at a time; a request arriving meanwhile is served by one more read afterwards.
-      this.again = { force: force || (this.again?.force ?? false), cause };
+      this.again = { force: force || (this.again?.force ?? false), cause, settled: settled && (this.again?.settled ?? true) };
       return this.checking;
     }
-    this.checking = this.readAndReport(force, cause);
+    this.checking = this.readAndReport(force, cause, settled);
     try {
       await this.checking;
     } finally {
@@ -134,15 +139,20 @@ export class SettingsWatcher {
     }
     const again = this.again;
     this.again = undefined;
-    if (again && !this.closed) await this.checkNow(again.force, again.cause);
+    if (again && !this.closed) await this.checkNow(again.force, again.cause, again.settled);
   }
 
-  private async readAndReport(force: boolean, cause: string): Promise<void> {
+  private async readAndReport(force: boolean, cause: string, settled: boolean): Promise<void> {
     try {
       // A swap may have moved the real file (Kubernetes ..data): follow it before reading.
       await this.retarget();
       const snapshot = await takeSnapshot(this.options.path, this.referenced);
       if (this.closed || (!force && snapshot.digest === this.lastDigest)) return;
+      if (!settled && (snapshot.kind !== 'present' || snapshot.bytes.length === 0)) {
+        // Most likely a writer between truncate (or unlink) and write: look again once it has been quiet.
+        this.schedule(cause, this.options.settleMs ?? 40, true);
+        return;
+      }
       this.lastDigest = snapshot.digest;
       this.options.onSnapshot(snapshot, cause);
     } catch (err) {

@@ -1,10 +1,12 @@
 // Entry point of the EWS transport, imported lazily by ../index.ts: this module loads ews-javascript-api.
+// First import: defers @ewsjs/xhr, which ews-javascript-api would load for nothing.
+import './defer-ewsjs-xhr.ts';
 import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
 import { httpAuth } from './credentials.ts';
-import { trustAnchors } from './tls.ts';
+import { trustContext } from './tls.ts';
 import { EwsTransport } from './transport.ts';
 import { XhrAdapter } from './xhr-adapter.ts';
 
@@ -16,7 +18,7 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
   const client = new HttpClient({
     auth: httpAuth(ews, config.secrets),
     rejectUnauthorized: ews.rejectInvalidCertificates,
-    ca: await trustAnchors(ews.caFile),
+    secureContext: await trustContext(ews.caFile),
     lookup: deps.lookup,
   });
   return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs);

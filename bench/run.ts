@@ -1,0 +1,83 @@
+// `npm run bench [-- --quick]`: builds the agent, runs every benchmark one after another (never two at a
+// time, so they do not measure each other) and gathers the headline figures into bench/results/latest.json
+// and a Markdown table (bench/results/latest.md) for the README. Full < 5 min, --quick < 60 s.
+import { spawn } from 'node:child_process';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { figures, markdown, type Results } from './summary.ts';
+
+const quick = process.argv.includes('--quick');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const results = path.join(repo, 'bench/results');
+
+interface Step {
+  name: string;
+  /** Arguments after `node`; run from the repository root. */
+  args: string[];
+  env?: Record<string, string>;
+  /** The script that must exist for the step to run (the throughput benchmark may not be merged yet). */
+  script: string;
+  timeoutMs: number;
+}
+
+const tsx = ['--import', 'tsx'];
+// Full: 30 changes and 30 invalid files, 5 cold starts, a 60 s idle window. Quick: fewer, shorter.
+const steps: Step[] = [
+  { name: 'validate', script: 'bench/validate.ts', args: [...tsx, 'bench/validate.ts'], timeoutMs: 60_000 },
+  { name: 'sandbox', script: 'bench/sandbox.ts', args: [...tsx, 'bench/sandbox.ts', ...(quick ? ['1', '2', '1'] : ['3', '3'])], timeoutMs: 120_000 },
+  { name: 'reconcile', script: 'bench/reconcile.ts', args: [...tsx, 'bench/reconcile.ts', ...(quick ? ['8', '5', '2'] : ['30', '60', '5'])], timeoutMs: 180_000 },
+  { name: 'throughput', script: 'bench/throughput.ts', args: [...tsx, 'bench/throughput.ts', ...(quick ? ['1', '200'] : [])], timeoutMs: 180_000 },
+];
+
+function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+    const timer = setTimeout(() => { child.kill('SIGTERM'); }, timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => { clearTimeout(timer); resolve(code ?? (signal ? 128 : 1)); });
+  });
+}
+
+const exists = (file: string) => access(file).then(() => true, () => false);
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+const started = performance.now();
+console.error(`bench: building dist/ (npm run build)${quick ? ', quick mode' : ''}`);
+if ((await run('npm', ['run', 'build', '--silent'])) !== 0) throw new Error('bench: npm run build failed');
+
+const ran: Results['ran'] = {};
+for (const step of steps) {
+  if (!(await exists(path.join(repo, step.script)))) {
+    ran[step.name] = { status: 'pending', reason: `${step.script} does not exist yet` };
+    continue;
+  }
+  const before = load();
+  const t0 = performance.now();
+  console.error(`bench: ${step.name} (load ${before})`);
+  const code = await run(process.execPath, step.args, step.env, step.timeoutMs);
+  ran[step.name] = { status: code === 0 ? 'ok' : 'failed', seconds: Math.round((performance.now() - t0) / 100) / 10, loadBefore: before, loadAfter: load() };
+}
+
+const read = async (name: string): Promise<unknown> => {
+  try { return JSON.parse(await readFile(path.join(results, `${name}.json`), 'utf8')) as unknown; } catch { return undefined; }
+};
+const gathered: Results = {
+  ran,
+  validate: ran.validate?.status === 'ok' ? await read('validate') : undefined,
+  sandbox: ran.sandbox?.status === 'ok' ? await read('sandbox') : undefined,
+  reconcile: ran.reconcile?.status === 'ok' ? await read('reconcile') : undefined,
+  throughput: ran.throughput?.status === 'ok' ? await read('throughput') : undefined,
+};
+const latest = {
+  at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length,
+  loadAverage: load(), totalSeconds: Math.round((performance.now() - started) / 1000),
+  ...figures(gathered, quick),
+  runs: ran,
+};
+await mkdir(results, { recursive: true });
+await writeFile(path.join(results, 'latest.json'), JSON.stringify(latest, null, 2) + '\n');
+await writeFile(path.join(results, 'latest.md'), markdown(latest));
+console.log(markdown(latest));

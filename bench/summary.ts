@@ -1,0 +1,80 @@
+// The headline figures of one `npm run bench` (bench/run.ts), read from each benchmark's result file, and
+// their Markdown table for the README. A benchmark that did not run leaves its figures `null` / pending.
+export interface StepRun {
+  status: 'ok' | 'failed' | 'pending';
+  reason?: string;
+  seconds?: number;
+  loadBefore?: string;
+  loadAfter?: string;
+}
+
+export interface Results {
+  ran: Record<string, StepRun>;
+  validate?: unknown;
+  sandbox?: unknown;
+  reconcile?: unknown;
+  throughput?: unknown;
+}
+
+type Json = Record<string, unknown>;
+const at = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Json)[k] : undefined), value);
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+export function figures(r: Results, quick: boolean) {
+  const rec = r.reconcile;
+  const sandboxOnDisk = (at(r.sandbox, 'servers') as Json[] | undefined)?.find((s) => String(s.name).includes('on disk'));
+  const tp = r.throughput;
+  return {
+    reconcile: { p50Ms: num(at(rec, 'changeToReady', 'p50Ms')), p95Ms: num(at(rec, 'changeToReady', 'p95Ms')),
+      minMs: num(at(rec, 'changeToReady', 'minMs')), maxMs: num(at(rec, 'changeToReady', 'maxMs')),
+      n: num(at(rec, 'changeToReady', 'n')), agentCpuMsPerChange: num(at(rec, 'changeToReady', 'agentCpuMsPerChange')) },
+    reject: { p50Ms: num(at(rec, 'invalidToRejected', 'p50Ms')), p95Ms: num(at(rec, 'invalidToRejected', 'p95Ms')),
+      minMs: num(at(rec, 'invalidToRejected', 'minMs')), maxMs: num(at(rec, 'invalidToRejected', 'maxMs')),
+      n: num(at(rec, 'invalidToRejected', 'n')), agentCpuMsPerChange: num(at(rec, 'invalidToRejected', 'agentCpuMsPerChange')) },
+    coldStartMs: num(at(rec, 'coldStartToReady', 'p50Ms')),
+    coldStart: { minMs: num(at(rec, 'coldStartToReady', 'minMs')), maxMs: num(at(rec, 'coldStartToReady', 'maxMs')), n: num(at(rec, 'coldStartToReady', 'n')) },
+    idle: { rssMB: num(at(rec, 'idle', 'rssMB')), cpuPercent: num(at(rec, 'idle', 'cpuPercent')),
+      contextSwitchesPerSecond: num(at(rec, 'idle', 'contextSwitchesPerSecond')), seconds: num(at(rec, 'idle', 'seconds')),
+      firstWindowCpuPercent: num(at(rec, 'idle', 'firstWindowCpuPercent')),
+      ...(quick ? { note: 'quick mode: a shorter idle window than the 60 s of a full run' } : {}) },
+    throughput: tp === undefined
+      ? { agentPerSec: null, exchangelibPerSec: null, naivePerSec: null, status: r.ran.throughput?.status ?? 'pending', reason: r.ran.throughput?.reason }
+      : { agentPerSec: num(at(tp, 'agentPerSec')), exchangelibPerSec: num(at(tp, 'exchangelibPerSec')), naivePerSec: num(at(tp, 'naivePerSec')),
+        agentOverExchangelib: num(at(tp, 'ratios', 'agentOverExchangelib')), agentOverNaive: num(at(tp, 'ratios', 'agentOverNaive')),
+        notifications: num(at(tp, 'notifications')) },
+    validate: { msPerFile: num(at(r.validate, 'msPerFile')) },
+    sandbox: { reqPerSec: num(at(sandboxOnDisk, 'rpsMedian')), ratioToStaticPeer: num(at(sandboxOnDisk, 'ratioToStaticPeer')) },
+  };
+}
+
+type Latest = ReturnType<typeof figures> & { at: string; mode: string; loadAverage: string; totalSeconds: number; cpus: number; node: string };
+
+const show = (v: number | null | undefined, unit = ''): string => (v === null || v === undefined ? 'pending' : `${v}${unit}`);
+const verdict = (v: number | null | undefined, ok: (x: number) => boolean): string => (v === null || v === undefined ? '–' : ok(v) ? 'yes' : 'no');
+
+export function markdown(l: Latest): string {
+  const rows: [string, string, string, string][] = [
+    ['reconcile: file change → Ready, test message delivered (p50 / p95)', `${show(l.reconcile.p50Ms, ' ms')} / ${show(l.reconcile.p95Ms, ' ms')} (min–max ${show(l.reconcile.minMs)}–${show(l.reconcile.maxMs)})`, '≤ 50 / ≤ 150 ms',
+      verdict(l.reconcile.p50Ms, (x) => x <= 50 && (l.reconcile.p95Ms ?? Infinity) <= 150)],
+    ['reject: invalid file → Rejected (p50 / p95)', `${show(l.reject.p50Ms, ' ms')} / ${show(l.reject.p95Ms, ' ms')}`, '≤ 30 ms p50', verdict(l.reject.p50Ms, (x) => x <= 30)],
+    ['cold start → Ready (median)', `${show(l.coldStartMs, ' ms')} (min–max ${show(l.coldStart.minMs)}–${show(l.coldStart.maxMs)})`, '≤ 800 ms', verdict(l.coldStartMs, (x) => x <= 800)],
+    [`idle CPU (${show(l.idle.seconds, ' s')} window after ${show(l.idle.seconds, ' s')} idle)`, `${show(l.idle.cpuPercent, ' %')} (${show(l.idle.contextSwitchesPerSecond)} wake-ups/s; first window ${show(l.idle.firstWindowCpuPercent, ' %')})`, '< 0.1 %', verdict(l.idle.cpuPercent, (x) => x < 0.1)],
+    ['idle RSS, EWS transport loaded', show(l.idle.rssMB, ' MB'), '≤ 90 MB', verdict(l.idle.rssMB, (x) => x <= 90)],
+    ['throughput, 1,000 notifications, HTTPS + NTLM: agent', show(l.throughput.agentPerSec, '/s'), '', ''],
+    ['… exchangelib (fastest configuration)', `${show(l.throughput.exchangelibPerSec, '/s')}${'agentOverExchangelib' in l.throughput ? ` (agent ×${show(l.throughput.agentOverExchangelib)})` : ''}`, 'agent ≥ 2×',
+      verdict('agentOverExchangelib' in l.throughput ? l.throughput.agentOverExchangelib : null, (x) => x >= 2)],
+    ['… plain ews-javascript-api loop', `${show(l.throughput.naivePerSec, '/s')}${'agentOverNaive' in l.throughput ? ` (agent ×${show(l.throughput.agentOverNaive)})` : ''}`, 'agent ≥ 3×',
+      verdict('agentOverNaive' in l.throughput ? l.throughput.agentOverNaive : null, (x) => x >= 3)],
+    ['validate, per file (1,000 files)', show(l.validate.msPerFile, ' ms'), '', ''],
+    ['sandbox alone, requests/s (8 clients, HTTPS)', show(l.sandbox.reqPerSec), '≥ 2,000', verdict(l.sandbox.reqPerSec, (x) => x >= 2000)],
+  ];
+  return [
+    `Measured by \`npm run bench${l.mode === 'quick' ? ' -- --quick' : ''}\` on ${l.at} (Node ${l.node}, ${l.cpus} cores, load average ${l.loadAverage} at the end; medians over repetitions).`,
+    '',
+    '| figure | measured | target | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
