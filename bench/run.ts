@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick]`: builds the agent, runs every benchmark one after another (never two at a
 // time, so they do not measure each other) and gathers the headline figures into bench/results/latest.json
-// and a Markdown table (bench/results/latest.md) for the README. Full < 5 min, --quick < 60 s.
+// and a Markdown table (bench/results/latest.md, also put into the README's performance section).
+// Full < 5 min, --quick < 60 s.
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -80,4 +81,17 @@ const latest = {
 await mkdir(results, { recursive: true });
 await writeFile(path.join(results, 'latest.json'), JSON.stringify(latest, null, 2) + '\n');
 await writeFile(path.join(results, 'latest.md'), markdown(latest));
+await updateReadme(markdown(latest));
 console.log(markdown(latest));
+
+/** The README's performance section shows the latest table, between its markers. */
+async function updateReadme(table: string): Promise<void> {
+  const readme = path.join(repo, 'README.md');
+  const text = await readFile(readme, 'utf8');
+  const begin = '<!-- bench:latest -->';
+  const end = '<!-- /bench:latest -->';
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return;
+  await writeFile(readme, text.slice(0, from + begin.length) + '\n' + table.trim() + '\n' + text.slice(to));
+}
