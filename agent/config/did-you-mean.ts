@@ -1,7 +1,11 @@
 // "did you mean …" for misspelt keys and enum values: the closest candidate by edit distance
 // (adjacent transpositions count once), case-insensitively, if it is close enough to be a typo.
+// A shortened or extended long name (`rejectInvalidCerts`) is matched first by the one candidate sharing
+// its longest prefix, since edit distance would rather pick any name of similar length.
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
+  const shortened = abbreviated(w, candidates);
+  if (shortened) return shortened;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -10,6 +14,25 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   const allowed = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= allowed ? best : undefined;
+}
+
+/** The one candidate sharing the longest prefix with the word, if that prefix is long (a tie names none). */
+function abbreviated(word: string, candidates: readonly string[]): string | undefined {
+  const needed = Math.max(8, Math.ceil(word.length * 0.6));
+  let best: string | undefined;
+  let bestLength = 0;
+  let tie = false;
+  for (const candidate of candidates) {
+    const length = commonPrefix(word, candidate.toLowerCase());
+    if (length > bestLength) { best = candidate; bestLength = length; tie = false; } else if (length === bestLength) tie = true;
+  }
+  return bestLength >= needed && !tie ? best : undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 function distance(a: string, b: string): number {

@@ -35,4 +35,12 @@ test('did you mean: close misspellings only, case-insensitively', () => {
   assert.is(closest('host', keys), undefined);
 });
 
+test('did you mean: a shortened long name, only when one key shares its long prefix', () => {
+  const keys = ['url', 'server', 'autodiscover', 'username', 'password', 'rejectInvalidCertificates', 'rejectInvalidRequests'];
+  assert.is(closest('rejectInvalidCerts', keys), 'rejectInvalidCertificates');
+  assert.is(closest('autodiscoverEmail', keys), 'autodiscover');
+  assert.is(closest('rejectInvalid', keys), undefined, 'two keys share the prefix');
+  assert.is(closest('usernames_and_more', keys), undefined, 'prefix too short for the word');
+});
+
 test.run();
