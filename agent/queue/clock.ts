@@ -1,17 +1,13 @@
-// Time and timers, injected so tests drive the worker's retry schedule without sleeping.
+// The worker's clock: epoch milliseconds (the spool records times as numbers) and the shared unref'd
+// timers of agent/clock.ts, injected so tests drive the retry schedule without sleeping.
+import { systemTimers, type Timers } from '../clock.ts';
 
-export interface Clock {
+export interface Clock extends Pick<Timers, 'setTimeout' | 'clearTimeout'> {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout: (fn, ms) => systemTimers.setTimeout(fn, ms),
+  clearTimeout: (handle) => { systemTimers.clearTimeout(handle); },
 };
