@@ -1,6 +1,6 @@
 // The durable notification spool in the state dir (layout and states in spool-paths.ts). `send` processes
 // only enqueue (tmp → rename into pending); the single agent moves entries through their states.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { statePaths } from '../state/layout.ts';
@@ -81,10 +81,11 @@ export class Spool {
   /**
    * The record is the commit point (its name is what counts: recovery never reads it), then the body goes.
    * Not fsynced: after a power cut that loses it, the durable in-progress marker makes the entry "outcome
-   * unknown", and wasSent confirms it without sending again.
+   * unknown", and wasSent confirms it without sending again. Written beside and renamed (cheap), so a
+   * kill -9 mid-write never leaves an empty or half record under the committed name.
    */
   async markDelivered(record: DeliveredRecord): Promise<void> {
-    await writeFile(this.paths.deliveredFile(record.id), JSON.stringify(record), { mode: 0o600 });
+    await replaceFileFast(this.paths.deliveredFile(record.id), JSON.stringify(record));
     await unlinkIfExists(this.paths.pendingFile(record.id));
     await unlinkIfExists(this.paths.attemptFile(record.id));
   }
