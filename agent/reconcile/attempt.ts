@@ -17,6 +17,8 @@ export interface AttemptInput {
   live: LiveSettings | undefined;
   /** The attempt stops at the next step boundary when this turns true. */
   abandoned(): boolean;
+  /** Aborted when the agent stops and the step in progress overran its grace period. */
+  signal?: AbortSignal;
   /** A forced re-read (SIGHUP): re-attempt even what failed permanently before. */
   force: boolean;
   /** The last final outcome, to recognise an unchanged state. */
@@ -90,9 +92,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   let info: TransportInfo;
   try {
     candidate = await deps.createTransport(config, deps.transportDeps);
-    info = await candidate.verify();
+    info = await candidate.verify(input.signal);
   } catch (err) {
     await candidate?.close().catch(() => undefined);
+    if (input.signal?.aborted) return { result: 'abandoned' };
     step('verify', revision, verifyStart, { outcome: 'Failed' });
     return { result: 'failed', failure: stepFailure('TransportReady', err), final: mark, revision, durationMs: elapsed() };
   }
@@ -103,9 +106,12 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const testStart = deps.clock.now().getTime();
   let tested;
   try {
-    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: deps.clock.now() });
+    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: deps.clock.now() }, input.signal);
   } catch (err) {
     await candidate.close().catch(() => undefined);
+    // An aborted test message has an unknown outcome; the registry holds its Message-ID, so the next
+    // start asks the server (wasSent) before sending it again.
+    if (input.signal?.aborted) return { result: 'abandoned' };
     step('test-message', revision, testStart, { outcome: 'Failed' });
     return { result: 'failed', failure: stepFailure('TestMessageDelivered', err), final: mark, revision, durationMs: elapsed() };
   }

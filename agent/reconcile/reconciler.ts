@@ -25,7 +25,14 @@ export interface ReconcilerOptions extends Omit<AttemptDeps, 'log' | 'clock' | '
   onAttempt?(result: AttemptResult, reason: string | undefined): void;
   /** How long a replaced transport stays open for deliveries already under way (default 30 s). */
   retireAfterMs?: number;
+  /**
+   * On stop, how long the step in progress may take before its request is aborted (default 5 s): a hung
+   * server must not hold SIGTERM until the request deadline (systemd would SIGKILL first).
+   */
+  stopGraceMs?: number;
 }
+
+const DEFAULT_STOP_GRACE_MS = 5_000;
 
 export class Reconciler {
   private readonly deps: AttemptDeps;
@@ -43,6 +50,8 @@ export class Reconciler {
   private retryAttempt = 0;
   private readonly retiring = new Set<Transport>();
   private idleWaiters: (() => void)[] = [];
+  /** Aborts the attempt in progress (only when stop() outlives its grace period). */
+  private attemptAbort: AbortController | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.options = options;
@@ -77,7 +86,9 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.stopping = true;
     this.cancelRetry();
+    const grace = this.timers.setTimeout(() => this.attemptAbort?.abort(), this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
     await this.running;
+    this.timers.clearTimeout(grace);
     const all = [...this.retiring, ...(this.live ? [this.live.transport] : [])];
     this.retiring.clear();
     this.live = undefined;
@@ -100,9 +111,10 @@ export class Reconciler {
       const snapshot = this.desired;
       const force = this.force;
       this.force = false;
+      this.attemptAbort = new AbortController();
       try {
         this.lastResult = await this.handle(await attempt(this.deps, {
-          snapshot, live: this.live, force, lastFinal: this.lastFinal,
+          snapshot, live: this.live, force, lastFinal: this.lastFinal, signal: this.attemptAbort.signal,
           // A newer revision (not merely a re-digest of the same file) or shutdown ends this attempt.
           abandoned: () => this.stopping || (this.dirty && this.revisionOf(this.desired) !== this.revisionOf(snapshot)),
         }));

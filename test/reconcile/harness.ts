@@ -35,11 +35,22 @@ export class ScriptedVerify extends DryRunTransport {
   static plan: { code: ErrorCode; transient: boolean; backoffMs?: number }[] = [];
   /** Send failures planned on the next transport the factory makes. */
   static sendPlan: PlannedFailure[] = [];
+  /** When set, the next verify hangs (a server that never answers) until its signal aborts. */
+  static hangNext = false;
+  /** The abort reason each hung verify saw. */
+  static aborted: unknown[] = [];
   constructor(options: DryRunOptions) {
     super(options);
     for (const f of ScriptedVerify.sendPlan.splice(0)) this.failNext(f);
   }
-  override verify(): Promise<TransportInfo> {
+  override verify(signal?: AbortSignal): Promise<TransportInfo> {
+    if (ScriptedVerify.hangNext) {
+      ScriptedVerify.hangNext = false;
+      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => {
+        ScriptedVerify.aborted.push(signal.reason);
+        reject(new AgentError('Timeout', 'cancelled', { transient: true }));
+      }, { once: true }));
+    }
     const next = ScriptedVerify.plan.shift();
     if (next) return Promise.reject(new AgentError(next.code, `scripted ${next.code}`, { transient: next.transient, ...(next.backoffMs ? { backoffMs: next.backoffMs } : {}) }));
     return super.verify();
@@ -74,13 +85,15 @@ export async function harness(): Promise<Harness> {
   const transports: ScriptedVerify[] = [];
   ScriptedVerify.plan = [];
   ScriptedVerify.sendPlan = [];
+  ScriptedVerify.hangNext = false;
+  ScriptedVerify.aborted = [];
   const make = async () => {
     const status = new StatusWriter({ path: join(stateDir, 'status.json'), initial: initialStatus(settings, new Date()) });
     const registry = new TestMessageRegistry(stateDir);
     await registry.load();
     return new Reconciler({
       configPath: settings, stateDir, loadConfig, status, registry, env: {},
-      backoff: { baseMs: 20, maxMs: 80 },
+      backoff: { baseMs: 20, maxMs: 80 }, stopGraceMs: 50,
       createTransport: () => { const t = new ScriptedVerify({ dir: outbox }); transports.push(t); return Promise.resolve(t); },
     });
   };

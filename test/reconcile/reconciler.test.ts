@@ -163,6 +163,21 @@ test('a newer file offered during an attempt wins; only its test message is sent
   assert.ok(await h.sentCount() <= 2);
 });
 
+test('stopping during a verify that never answers aborts it after the grace period; the next start applies the file', async () => {
+  await h.write(settingsYaml());
+  ScriptedVerify.hangNext = true;
+  h.reconciler.offer(await takeSnapshot(h.settings, []));
+  while (h.transports.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  // A hung request's socket keeps a real agent's event loop alive; here nothing would, so an interval does.
+  const keepAlive = setInterval(() => undefined, 1000);
+  await h.restart(); // without the abort this would wait forever: the verify never settles on its own
+  clearInterval(keepAlive);
+  assert.is(ScriptedVerify.aborted.length, 1);
+  assert.is(await h.sentCount(), 0);
+  assert.is(await h.sync(), 'ready');
+  assert.is(await h.sentCount(), 1);
+});
+
 test('no status or state file holds the password', async () => {
   await h.write(settingsYaml());
   await h.sync();
