@@ -1,0 +1,67 @@
+// The build's ews-javascript-api bundle (scripts/bundle-ews.ts): built into a temporary dist, the compiled
+// agent's imports point at its facade, the facade has the package's exports, V8 accepts the code cache, and
+// a bad cache or a missing bundle only costs time.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleEws, packageName } from '../../scripts/bundle-ews.ts';
+import { cacheFileOf, loadPackage, runBundle } from '../../agent/transports/ews/script-bundle.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+type Library = typeof import('ews-javascript-api');
+const require = createRequire(import.meta.url);
+const loaderSource = path.resolve(import.meta.dirname, '../../agent/transports/ews/script-bundle.ts');
+const dir = await tempDir('ews-bundle');
+const dist = path.join(dir.path, 'dist');
+const user = path.join(dist, 'agent/transports/ews/user.js');
+let built: Awaited<ReturnType<typeof bundleEws>>;
+
+test.before(async () => {
+  // A compiled module that imports the package, and the loader where the facade expects it.
+  await mkdir(path.dirname(user), { recursive: true });
+  await writeFile(user, `import { ExchangeService, ExchangeVersion } from '${packageName}';\nexport const made = new ExchangeService(ExchangeVersion.Exchange2013);\n`);
+  await writeFile(path.join(dist, 'agent/transports/ews/script-bundle.js'), `export * from ${JSON.stringify(pathToFileURL(loaderSource).href)};\n`);
+  built = await bundleEws(dist);
+});
+test.after(() => dir.cleanup());
+
+test('the compiled imports point at the facade, which has every export of the package', async () => {
+  assert.is(built.redirected, 1);
+  assert.match(await readFile(user, 'utf8'), `from '../../../vendor/${packageName}.js'`);
+  const facade = await import(pathToFileURL(built.files.facade).href) as Record<string, unknown>;
+  const expected = Object.keys(require(packageName) as object).filter((n) => n !== 'default').sort();
+  assert.equal(Object.keys(facade).filter((n) => n !== 'default').sort(), expected);
+  const { made } = await import(pathToFileURL(user).href) as { made: InstanceType<Library['ExchangeService']> };
+  assert.instance(made, (facade as unknown as Library).ExchangeService);
+  assert.not.instance(made, (require(packageName) as Library).ExchangeService); // the bundle's class, not the package's
+});
+
+test('V8 accepts the code cache; a damaged one is rejected and the bundle still runs', async () => {
+  const main = require.resolve(packageName);
+  const source = readFileSync(built.files.bundle, 'utf8');
+  assert.is(runBundle(built.files.bundle, source, main).cache, 'accepted');
+  const cache = await readFile(cacheFileOf(built.files.bundle));
+  await writeFile(cacheFileOf(built.files.bundle), cache.subarray(0, 64));
+  const damaged = runBundle(built.files.bundle, source, main);
+  assert.is(damaged.cache, 'rejected');
+  assert.type((damaged.exports as Library).ExchangeService, 'function');
+  await rm(cacheFileOf(built.files.bundle));
+  assert.is(runBundle(built.files.bundle, source, main).cache, 'absent');
+});
+
+test('without the bundle the facade loads the package itself', () => {
+  const missing = pathToFileURL(path.join(dir.path, 'nowhere.cjs'));
+  assert.is(loadPackage(missing, packageName), require(packageName));
+});
+
+test('names the library reads from constructors survive minifying', async () => {
+  const facade = await import(pathToFileURL(built.files.facade).href) as Library;
+  assert.is(facade.EmailMessage.name, 'EmailMessage');
+  assert.ok((facade.EmailMessage as unknown as { Attachable: boolean }).Attachable);
+});
+
+test.run();
