@@ -64,4 +64,15 @@ test('names the library reads from constructors survive minifying', async () => 
   assert.ok((facade.EmailMessage as unknown as { Attachable: boolean }).Attachable);
 });
 
+test('a service from the bundle guesses the local time zone only when it is read, and gets the same', async () => {
+  const facade = await import(pathToFileURL(built.files.facade).href) as Library;
+  const zones = facade.TimeZoneInfo as unknown as { _localTimeZone: unknown };
+  const { made } = await import(pathToFileURL(user).href) as { made: InstanceType<Library['ExchangeService']> };
+  assert.is(zones._localTimeZone, null); // user.js made a service, and nothing guessed yet
+  assert.is(made.TimeZone, facade.TimeZoneInfo.Local);
+  assert.is(made.TimeZone.Id, (require(packageName) as Library).TimeZoneInfo.Local.Id);
+  const utc = new facade.ExchangeService(facade.ExchangeVersion.Exchange2013, facade.TimeZoneInfo.Utc);
+  assert.is(utc.TimeZone, facade.TimeZoneInfo.Utc); // a zone given to the constructor still wins
+});
+
 test.run();
