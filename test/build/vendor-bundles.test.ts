@@ -1,6 +1,6 @@
-// The build's ews-javascript-api bundle (scripts/bundle-ews.ts): built into a temporary dist, the compiled
-// agent's imports point at its facade, the facade has the package's exports, V8 accepts the code cache, and
-// a bad cache or a missing bundle only costs time.
+// The build's vendor bundles (scripts/vendor-bundles.ts), built into a temporary dist: the compiled agent's
+// imports point at the facades, which have the packages' exports; V8 accepts the code cache; a bad cache or
+// a missing bundle only costs time; ews-javascript-api's services guess their time zone only when asked.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,24 +8,31 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleEws, packageName } from '../../scripts/bundle-ews.ts';
-import { cacheFileOf, loadPackage, runBundle } from '../../agent/transports/ews/script-bundle.ts';
+import { vendorPackage } from '../../scripts/vendor-bundles.ts';
+import { vendored } from '../../scripts/vendor-packages.ts';
+import { cacheFileOf, loadPackage, runBundle } from '../../agent/vendor/script-bundle.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 type Library = typeof import('ews-javascript-api');
 const require = createRequire(import.meta.url);
-const loaderSource = path.resolve(import.meta.dirname, '../../agent/transports/ews/script-bundle.ts');
+const loaderSource = path.resolve(import.meta.dirname, '../../agent/vendor/script-bundle.ts');
+const packageName = 'ews-javascript-api';
 const dir = await tempDir('ews-bundle');
 const dist = path.join(dir.path, 'dist');
 const user = path.join(dist, 'agent/transports/ews/user.js');
-let built: Awaited<ReturnType<typeof bundleEws>>;
+const other = path.join(dist, 'agent/log/user.js');
+let built: Awaited<ReturnType<typeof vendorPackage>>;
 
 test.before(async () => {
   // A compiled module that imports the package, and the loader where the facade expects it.
   await mkdir(path.dirname(user), { recursive: true });
   await writeFile(user, `import { ExchangeService, ExchangeVersion } from '${packageName}';\nexport const made = new ExchangeService(ExchangeVersion.Exchange2013);\n`);
-  await writeFile(path.join(dist, 'agent/transports/ews/script-bundle.js'), `export * from ${JSON.stringify(pathToFileURL(loaderSource).href)};\n`);
-  built = await bundleEws(dist);
+  await mkdir(path.join(dist, 'agent/vendor'), { recursive: true });
+  await writeFile(path.join(dist, 'agent/vendor/script-bundle.js'), `export * from ${JSON.stringify(pathToFileURL(loaderSource).href)};\n`);
+  await mkdir(path.dirname(other), { recursive: true });
+  await writeFile(other, "import winston from 'winston';\nimport { parse } from 'yaml';\nimport { createMD4 } from 'hash-wasm';\nexport { winston, parse, createMD4 };\n");
+  for (const pkg of vendored.filter((p) => p.name !== packageName)) await vendorPackage(dist, pkg);
+  built = await vendorPackage(dist, vendored.find((p) => p.name === packageName)!);
 });
 test.after(() => dir.cleanup());
 
@@ -38,6 +45,32 @@ test('the compiled imports point at the facade, which has every export of the pa
   const { made } = await import(pathToFileURL(user).href) as { made: InstanceType<Library['ExchangeService']> };
   assert.instance(made, (facade as unknown as Library).ExchangeService);
   assert.not.instance(made, (require(packageName) as Library).ExchangeService); // the bundle's class, not the package's
+});
+
+test('the other packages: the same behaviour through their facades', async () => {
+  const text = await readFile(other, 'utf8');
+  for (const name of ['winston', 'yaml', 'hash-wasm']) assert.match(text, `'../../vendor/${name}.js'`);
+  const { winston, parse, createMD4 } = await import(pathToFileURL(other).href) as { winston: typeof import('winston'); parse: (s: string) => unknown; createMD4: typeof import('hash-wasm').createMD4 };
+  assert.equal(parse('a: [1, two]\n'), { a: [1, 'two'] });
+  const md4 = await createMD4();
+  assert.is(md4.init().update('abc').digest(), 'a448017aaf21d8525fc10ae87aa6729d'); // RFC 1320's test vector
+  const lines: string[] = [];
+  const logger = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Stream({ stream: new (await import('node:stream')).Writable({ write(c: Buffer, _e, done) { lines.push(c.toString()); done(); } }) })] });
+  logger.info('hello', { n: 1 });
+  assert.equal(JSON.parse(lines[0]!), { level: 'info', message: 'hello', n: 1 });
+});
+
+test('an import of a name a tree-shaken bundle lacks fails the build', async () => {
+  const lacking = path.join(dir.path, 'lacking');
+  await mkdir(path.join(lacking, 'agent/vendor'), { recursive: true });
+  await writeFile(path.join(lacking, 'agent/vendor/script-bundle.js'), `export * from ${JSON.stringify(pathToFileURL(loaderSource).href)};\n`);
+  await writeFile(path.join(lacking, 'agent/x.js'), "import { createSHA1 } from 'hash-wasm';\n");
+  try {
+    await vendorPackage(lacking, vendored.find((p) => p.name === 'hash-wasm')!);
+    assert.unreachable('built');
+  } catch (error) {
+    assert.match(String(error), 'x.js imports createSHA1 from hash-wasm');
+  }
 });
 
 test('V8 accepts the code cache; a damaged one is rejected and the bundle still runs', async () => {

@@ -1,4 +1,4 @@
-// Loads a CommonJS bundle made at build time (scripts/bundle-ews.ts) as one vm.Script with V8's code cache:
+// Loads a CommonJS bundle made at build time (scripts/vendor-bundles.ts) as one vm.Script with V8's code cache:
 // one file read and one compile instead of ~800 module resolutions and compiles, and with the cache most
 // functions need no compile at all. A missing or rejected cache (another Node/V8 version) only costs time.
 import { readFileSync } from 'node:fs';
