@@ -6,7 +6,7 @@ import path from 'node:path';
 import { _ } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import schema from '../schemas/mail-settings.schema.json' with { type: 'json' };
-import { createSettingsAjv, precompiledFile } from '../agent/config/schema/validator.ts';
+import { createSettingsAjv, precompiledFile, schemaDigest } from '../agent/config/schema/validator.ts';
 
 /** CommonJS: `module.exports = (formats) => validate`; the formats are passed in, being our own code. */
 export function settingsValidatorSource(): string {
@@ -18,6 +18,7 @@ const module = { exports: {} };
 ${code}
 return module.exports;
 };
+module.exports.schemaDigest = '${schemaDigest()}';
 `;
 }
 

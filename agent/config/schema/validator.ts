@@ -1,6 +1,8 @@
 // The compiled settings schema, built once on first use. The build (scripts/settings-validator.ts) ships it
 // precompiled as settings-validate.cjs beside this module, so the agent neither loads ajv nor compiles at
-// start (~50 ms of its cold-start CPU); from source, or if that file is missing, ajv compiles it here.
+// start (~50 ms of its cold-start CPU); from source, if that file is missing, or if it was generated from
+// another version of the schema (a `tsc` without the build script), ajv compiles it here.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
@@ -36,15 +38,20 @@ export function createSettingsAjv(useDefaults = true, validateSchema = true, cod
   return ajv;
 }
 
+/** What the precompiled validator was generated from: one built from another schema is not used. */
+export function schemaDigest(): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+}
+
 function precompiled(): ValidateFunction | undefined {
-  let factory: (formats: typeof settingsFormats) => ValidateFunction;
+  let factory: ((formats: typeof settingsFormats) => ValidateFunction) & { schemaDigest?: string };
   try {
     factory = require(precompiledFile) as typeof factory;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
     throw error;
   }
-  return factory(settingsFormats);
+  return factory.schemaDigest === schemaDigest() ? factory(settingsFormats) : undefined;
 }
 
 /** Defaults are filled into the data validated: callers pass their own copy. */
