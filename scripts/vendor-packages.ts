@@ -33,9 +33,20 @@ const timeZoneOnDemand: Plugin = {
   },
 };
 
+// moment-timezone's zone data (727 KB of JSON) would sit in the bundle's source, which V8 keeps in the heap
+// beside the parsed data; required at run time instead (from the library's own location, as it would be),
+// its text is garbage once parsed.
+const zoneDataOutside: Plugin = {
+  name: 'zone-data-outside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/data\/packed\/latest\.json$/ }, ({ importer }) =>
+      /[\\/]moment-timezone[\\/]index\.js$/.test(importer) ? { path: 'moment-timezone/data/packed/latest.json', external: true } : undefined);
+  },
+};
+
 export const vendored: readonly VendoredPackage[] = [
   // ~870 CommonJS modules, ~400 ms of a 1.1 s cold start. @ewsjs/xhr is deferred (defer-ewsjs-xhr.ts).
-  { name: 'ews-javascript-api', external: ['@ewsjs/xhr', '@azure/msal-node'], plugins: [timeZoneOnDemand] },
+  { name: 'ews-javascript-api', external: ['@ewsjs/xhr', '@azure/msal-node'], plugins: [timeZoneOnDemand, zoneDataOutside] },
   // winston + logform + readable-stream + async + diagnostics: ~60 modules, 40-70 ms.
   { name: 'winston' },
   // The CommonJS build Node picks, ~25 modules, ~30 ms with the lexer reading each for its exports.
