@@ -10,6 +10,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY agent ./agent
 COPY schemas ./schemas
+# scripts/build.ts (run by the build) adds dist/vendor/: ews-javascript-api bundled with its V8 code cache,
+# made by this same Node version, as the final stage's must be for V8 to accept it.
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
