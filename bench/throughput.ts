@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../agent/queue/spool.ts';
 import { submitNotification } from '../agent/queue/submit.ts';
-import { deliveriesWith, repoRoot, runJson, serverRate, startSandboxProcess, startTs } from './throughput/processes.ts';
+import { deliveriesWith, deliverySpan, repoRoot, runJson, sampleCpu, serverRate, startSandboxProcess, startTs, type DeliveryLine } from './throughput/processes.ts';
 
 const reps = Number(process.argv[2] ?? 3);
 const n = Number(process.argv[3] ?? 1000);
@@ -26,11 +26,11 @@ await writeFile(usersFile, `users:\n  - { username: '${user.username}', password
 const sandbox = await startSandboxProcess(join(root, 'sandbox'), usersFile);
 const loadBefore = loadavg();
 
-async function untilDelivered(prefix: string, timeoutMs = 180_000): Promise<number> {
+async function untilDelivered(prefix: string, timeoutMs = 180_000): Promise<DeliveryLine[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const got = await deliveriesWith(sandbox.dataDir, prefix);
-    if (got.length >= n) return serverRate(got);
+    if (got.length >= n) return got;
     if (Date.now() > deadline) throw new Error(`${prefix}: ${got.length} of ${n} delivered`);
     await sleep(200);
   }
@@ -60,12 +60,44 @@ ews:
     await submitNotification(spool, { to: [to], subject: `${prefix}${i}`, body: body(i) }, { charset: 'utf-8', plainText: true, fromDelegation: false }, { cwd: dir });
   }
   const agent = startTs('agent/cli/bin.ts', ['run', '--config', config, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
+  const agentCpu = sampleCpu(agent.proc.pid!);
+  const sandboxCpu = sampleCpu(sandbox.proc.pid!);
   try {
-    return await untilDelivered(prefix);
+    const got = await untilDelivered(prefix);
+    await sleep(100);
+    const { first, last } = deliverySpan(got);
+    cpuMsPerNotification.agent.push(perNotification(agentCpu.between(first, last)));
+    cpuMsPerNotification.sandboxUnderAgent.push(perNotification(sandboxCpu.between(first, last)));
+    return serverRate(got);
   } catch (err) {
     throw new Error(`${String(err)}\n${agent.output().slice(-2000)}`, { cause: err });
   } finally {
+    agentCpu.stop();
+    sandboxCpu.stop();
     await agent.stop();
+  }
+}
+
+/** CPU ms per notification between the first and last delivery (from /proc), less noisy than rates on a shared machine. */
+const cpuMsPerNotification: Record<'agent' | 'sandboxUnderAgent' | 'sandboxUnderExchangelib' | 'sandboxUnderNaive', number[]> = {
+  agent: [], sandboxUnderAgent: [], sandboxUnderExchangelib: [], sandboxUnderNaive: [],
+};
+const perNotification = (ms: number | undefined) => (ms === undefined ? NaN : Math.round((ms / n) * 1000) / 1000);
+
+/** Runs a peer while sampling the sandbox's CPU; the sandbox's CPU per notification over the peer's deliveries. */
+async function withSandboxCpu<T>(key: 'sandboxUnderExchangelib' | 'sandboxUnderNaive', prefix: string, run: () => Promise<T>): Promise<T> {
+  const sampler = sampleCpu(sandbox.proc.pid!);
+  try {
+    const result = await run();
+    await sleep(100);
+    const got = (await deliveriesWith(sandbox.dataDir, prefix)).filter((d) => !/ -\d+$/.test(d.subject));
+    if (got.length >= n) {
+      const { first, last } = deliverySpan(got);
+      cpuMsPerNotification[key].push(perNotification(sampler.between(first, last)));
+    }
+    return result;
+  } finally {
+    sampler.stop();
   }
 }
 
@@ -112,8 +144,8 @@ try {
   const runs: { agent: number; exchangelib: number; naive: number }[] = [];
   for (let rep = 0; rep < reps; rep++) {
     const agent = await agentRun(rep);
-    const exchangelib = await exchangelibRun(`r${rep}`, configs[fastest]!);
-    const naive = await naiveRun(rep);
+    const exchangelib = await withSandboxCpu('sandboxUnderExchangelib', `exchangelib r${rep} `, () => exchangelibRun(`r${rep}`, configs[fastest]!));
+    const naive = await withSandboxCpu('sandboxUnderNaive', `naive r${rep} `, () => naiveRun(rep));
     runs.push({ agent: round(agent), exchangelib: round(exchangelib), naive: round(naive) });
     console.log(`rep ${rep}:`, runs[rep]);
   }
@@ -128,6 +160,7 @@ try {
     exchangelib: { version: '4.9.0 (Debian python3-exchangelib)', fastest, configurationsPerSec300: explored },
     naive: 'ews-javascript-api 0.15.3 + @ewsjs/xhr 3.1.3 NTLM, sequential SendAndSaveCopy (NODE_EXTRA_CA_CERTS)',
     peersOnTheirOwnClock: { exchangelibPerSec: median(clientRates.exchangelib), naivePerSec: median(clientRates.naive), runs: clientRates },
+    cpuMsPerNotification: { median: Object.fromEntries(Object.entries(cpuMsPerNotification).map(([k, v]) => [k, median(v)])), runs: cpuMsPerNotification },
     runs, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
   };
   await writeFile(join(repoRoot, 'bench/results/throughput.json'), JSON.stringify(result, null, 2) + '\n');
