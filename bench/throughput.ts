@@ -134,6 +134,8 @@ try {
     'bulk-100': { mode: 'bulk', chunk: 100 },
     'bulk-threads-4x25': { mode: 'bulk-threads', workers: 4, chunk: 25 },
     'bulk-threads-4x50': { mode: 'bulk-threads', workers: 4, chunk: 50 },
+    'bulk-threads-8x25': { mode: 'bulk-threads', workers: 8, chunk: 25 },
+    'bulk-threads-2x50': { mode: 'bulk-threads', workers: 2, chunk: 50 },
   };
   const explored: Record<string, number> = {};
   const only = process.env.EXCHANGELIB_CONFIG; // skip the exploration: e.g. EXCHANGELIB_CONFIG=bulk-100

@@ -31,18 +31,30 @@ export async function foldCompacted(spool: Spool): Promise<CountsFile> {
   return counts;
 }
 
+/** Records per batch file, by path: a batch record never changes once renamed into place (counted each second). */
+const batchSizes = new Map<string, number>();
+
 /** How many deliveries the record files hold: one for an id's own file, the length of a batch's. */
 async function recordsIn(spool: Spool, names: readonly string[]): Promise<number> {
   let n = 0;
   for (const name of names) {
-    if (!isBatchName(name)) n += 1;
-    else {
+    if (!isBatchName(name)) {
+      n += 1;
+      continue;
+    }
+    const path = spool.paths.deliveredNamed(name);
+    let size = batchSizes.get(path);
+    if (size === undefined) {
       try {
-        n += (JSON.parse(await readFile(spool.paths.deliveredNamed(name), 'utf8')) as unknown[]).length;
+        size = (JSON.parse(await readFile(path, 'utf8')) as unknown[]).length;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        continue;
       }
+      if (batchSizes.size >= 10_000) batchSizes.clear(); // bounded; worst case a re-read
+      batchSizes.set(path, size);
     }
+    n += size;
   }
   return n;
 }
@@ -54,7 +66,10 @@ export async function compactDelivered(spool: Spool, minBatch = 100): Promise<nu
   const n = await recordsIn(spool, names);
   if (n < minBatch) return 0;
   await atomicWrite(spool.paths.counts, JSON.stringify({ delivered: counts.delivered + n, folded: names } satisfies CountsFile));
-  for (const name of names) await unlinkIfExists(spool.paths.deliveredNamed(name));
+  for (const name of names) {
+    await unlinkIfExists(spool.paths.deliveredNamed(name));
+    batchSizes.delete(spool.paths.deliveredNamed(name));
+  }
   return n;
 }
 
