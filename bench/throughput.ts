@@ -2,8 +2,11 @@
 // (`mail-agent run`, its spool, worker and EWS transport) against Debian's python3-exchangelib in its
 // fastest configuration and a plain ews-javascript-api loop, in the same run, against the same sandbox
 // (its own process). Rates are on the sandbox's clock (first to last delivery of each batch), so start-up
-// and warm-up count for nobody. Run: node --import tsx bench/throughput.ts [reps] [n]
-//   → bench/results/throughput.json (EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations)
+// and warm-up count for nobody. The CPU time of the agent and of the sandbox between the first and last
+// delivery (from /proc) is reported per notification: less noisy than rates on a shared machine.
+// Run: node --import tsx bench/throughput.ts [reps] [n] → bench/results/throughput.json
+//   EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations; BENCH_CPU_PROF=<dir> profiles
+//   the agent and the sandbox (node --cpu-prof).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
