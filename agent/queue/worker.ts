@@ -157,8 +157,9 @@ export class DeliveryWorker {
     const now = this.o.clock.now();
     let earliest = Infinity;
     let batch: { id: string; tracked: Tracked }[] = [];
+    const limit = Math.min(this.o.concurrency, transport.sendConcurrency ?? Infinity);
     for (const id of this.order) {
-      if (this.inFlight.size + batch.length >= this.o.concurrency) break;
+      if (this.inFlight.size + batch.length >= limit) break;
       const tracked = this.entries.get(id);
       if (!tracked || this.inFlight.has(id)) continue;
       if (tracked.notBefore > now) {

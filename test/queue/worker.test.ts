@@ -62,6 +62,29 @@ test('delivers FIFO, each once, with at most `concurrency` sends in flight', asy
   });
 });
 
+test('a transport that takes few sends at once (sendConcurrency) gets no more in flight than that', async () => {
+  await withTempDir(async (state) => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    class OneAtATime extends DryRunTransport {
+      readonly sendConcurrency = 2;
+    }
+    const transport = new OneAtATime({
+      beforeSend: async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight -= 1;
+      },
+    });
+    const h = await harness(state, () => transport, { concurrency: 50 });
+    await submitMany(h.spool, 8);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 8, '8 outcomes');
+    await h.worker.stop();
+    assert.is(maxInFlight, 2);
+  });
+});
+
 test('a batch: one delivered record file and one in-flight journal for all, each notification its own log line', async () => {
   await withTempDir(async (state) => {
     const journals: string[][] = [];
