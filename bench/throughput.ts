@@ -2,15 +2,18 @@
 // (`mail-agent run`, its spool, worker and EWS transport) against Debian's python3-exchangelib in its
 // fastest configuration and a plain ews-javascript-api loop, in the same run, against the same sandbox
 // (its own process). Rates are on the sandbox's clock (first to last delivery of each batch), so start-up
-// and warm-up count for nobody. Run: node --import tsx bench/throughput.ts [reps] [n]
-//   → bench/results/throughput.json (EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations)
+// and warm-up count for nobody. The CPU time of the agent and of the sandbox between the first and last
+// delivery (from /proc) is reported per notification: less noisy than rates on a shared machine.
+// Run: node --import tsx bench/throughput.ts [reps] [n] → bench/results/throughput.json
+//   EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations; BENCH_CPU_PROF=<dir> profiles
+//   the agent and the sandbox (node --cpu-prof).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../agent/queue/spool.ts';
 import { submitNotification } from '../agent/queue/submit.ts';
-import { deliveriesWith, repoRoot, runJson, serverRate, startSandboxProcess, startTs } from './throughput/processes.ts';
+import { deliveriesWith, deliverySpan, repoRoot, runJson, sampleCpu, serverRate, startSandboxProcess, startTs, type DeliveryLine } from './throughput/processes.ts';
 
 const reps = Number(process.argv[2] ?? 3);
 const n = Number(process.argv[3] ?? 1000);
@@ -26,11 +29,11 @@ await writeFile(usersFile, `users:\n  - { username: '${user.username}', password
 const sandbox = await startSandboxProcess(join(root, 'sandbox'), usersFile);
 const loadBefore = loadavg();
 
-async function untilDelivered(prefix: string, timeoutMs = 180_000): Promise<number> {
+async function untilDelivered(prefix: string, timeoutMs = 180_000): Promise<DeliveryLine[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const got = await deliveriesWith(sandbox.dataDir, prefix);
-    if (got.length >= n) return serverRate(got);
+    if (got.length >= n) return got;
     if (Date.now() > deadline) throw new Error(`${prefix}: ${got.length} of ${n} delivered`);
     await sleep(200);
   }
@@ -60,12 +63,44 @@ ews:
     await submitNotification(spool, { to: [to], subject: `${prefix}${i}`, body: body(i) }, { charset: 'utf-8', plainText: true, fromDelegation: false }, { cwd: dir });
   }
   const agent = startTs('agent/cli/bin.ts', ['run', '--config', config, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
+  const agentCpu = sampleCpu(agent.proc.pid!);
+  const sandboxCpu = sampleCpu(sandbox.proc.pid!);
   try {
-    return await untilDelivered(prefix);
+    const got = await untilDelivered(prefix);
+    await sleep(100);
+    const { first, last } = deliverySpan(got);
+    cpuMsPerNotification.agent.push(perNotification(agentCpu.between(first, last)));
+    cpuMsPerNotification.sandboxUnderAgent.push(perNotification(sandboxCpu.between(first, last)));
+    return serverRate(got);
   } catch (err) {
     throw new Error(`${String(err)}\n${agent.output().slice(-2000)}`, { cause: err });
   } finally {
+    agentCpu.stop();
+    sandboxCpu.stop();
     await agent.stop();
+  }
+}
+
+/** CPU ms per notification between the first and last delivery (from /proc), less noisy than rates on a shared machine. */
+const cpuMsPerNotification: Record<'agent' | 'sandboxUnderAgent' | 'sandboxUnderExchangelib' | 'sandboxUnderNaive', number[]> = {
+  agent: [], sandboxUnderAgent: [], sandboxUnderExchangelib: [], sandboxUnderNaive: [],
+};
+const perNotification = (ms: number | undefined) => (ms === undefined ? NaN : Math.round((ms / n) * 1000) / 1000);
+
+/** Runs a peer while sampling the sandbox's CPU; the sandbox's CPU per notification over the peer's deliveries. */
+async function withSandboxCpu<T>(key: 'sandboxUnderExchangelib' | 'sandboxUnderNaive', prefix: string, run: () => Promise<T>): Promise<T> {
+  const sampler = sampleCpu(sandbox.proc.pid!);
+  try {
+    const result = await run();
+    await sleep(100);
+    const got = (await deliveriesWith(sandbox.dataDir, prefix)).filter((d) => !/ -\d+$/.test(d.subject));
+    if (got.length >= n) {
+      const { first, last } = deliverySpan(got);
+      cpuMsPerNotification[key].push(perNotification(sampler.between(first, last)));
+    }
+    return result;
+  } finally {
+    sampler.stop();
   }
 }
 
@@ -102,6 +137,8 @@ try {
     'bulk-100': { mode: 'bulk', chunk: 100 },
     'bulk-threads-4x25': { mode: 'bulk-threads', workers: 4, chunk: 25 },
     'bulk-threads-4x50': { mode: 'bulk-threads', workers: 4, chunk: 50 },
+    'bulk-threads-8x25': { mode: 'bulk-threads', workers: 8, chunk: 25 },
+    'bulk-threads-2x50': { mode: 'bulk-threads', workers: 2, chunk: 50 },
   };
   const explored: Record<string, number> = {};
   const only = process.env.EXCHANGELIB_CONFIG; // skip the exploration: e.g. EXCHANGELIB_CONFIG=bulk-100
@@ -112,8 +149,8 @@ try {
   const runs: { agent: number; exchangelib: number; naive: number }[] = [];
   for (let rep = 0; rep < reps; rep++) {
     const agent = await agentRun(rep);
-    const exchangelib = await exchangelibRun(`r${rep}`, configs[fastest]!);
-    const naive = await naiveRun(rep);
+    const exchangelib = await withSandboxCpu('sandboxUnderExchangelib', `exchangelib r${rep} `, () => exchangelibRun(`r${rep}`, configs[fastest]!));
+    const naive = await withSandboxCpu('sandboxUnderNaive', `naive r${rep} `, () => naiveRun(rep));
     runs.push({ agent: round(agent), exchangelib: round(exchangelib), naive: round(naive) });
     console.log(`rep ${rep}:`, runs[rep]);
   }
@@ -128,6 +165,7 @@ try {
     exchangelib: { version: '4.9.0 (Debian python3-exchangelib)', fastest, configurationsPerSec300: explored },
     naive: 'ews-javascript-api 0.15.3 + @ewsjs/xhr 3.1.3 NTLM, sequential SendAndSaveCopy (NODE_EXTRA_CA_CERTS)',
     peersOnTheirOwnClock: { exchangelibPerSec: median(clientRates.exchangelib), naivePerSec: median(clientRates.naive), runs: clientRates },
+    cpuMsPerNotification: { median: Object.fromEntries(Object.entries(cpuMsPerNotification).map(([k, v]) => [k, median(v)])), runs: cpuMsPerNotification },
     runs, loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
   };
   await writeFile(join(repoRoot, 'bench/results/throughput.json'), JSON.stringify(result, null, 2) + '\n');

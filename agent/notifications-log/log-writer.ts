@@ -25,8 +25,15 @@ export class NotificationsLogWriter {
   }
 
   append(entry: NotificationLogEntry): Promise<void> {
-    const line = JSON.stringify(entry) + '\n';
-    const next = this.chain.then(() => this.write(line));
+    return this.appendMany([entry]);
+  }
+
+  /** Several lines in one write (a delivery batch's), all in the same file: rotation happens between writes. */
+  appendMany(entries: readonly NotificationLogEntry[]): Promise<void> {
+    if (entries.length === 0) return this.chain;
+    let text = '';
+    for (const entry of entries) text += JSON.stringify(entry) + '\n';
+    const next = this.chain.then(() => this.write(text));
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -1,8 +1,10 @@
 // Recovery after a crash at any point: a scan of the spool's directories that finishes every
 // interrupted transition. Run by the agent (the only process that moves entries) before delivering.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listDir, removeQuietly, unlinkIfExists } from './fs-durable.ts';
-import { idsWithSuffix } from './spool-paths.ts';
+import { deliveredNames, idsWithSuffix, isBatchName } from './spool-paths.ts';
+import { readInflight } from './spool-inflight.ts';
 import type { Spool } from './spool.ts';
 import { foldCompacted } from './spool-counts.ts';
 
@@ -22,7 +24,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
   const pending = new Set(await spool.pendingIds());
 
   // delivered/ wins over pending/: the record is the commit point.
-  for (const id of idsWithSuffix(await listDir(p.delivered), '.json')) {
+  for (const id of await deliveredIds(spool)) {
     if (pending.delete(id)) report.finishedDelivered += 1;
     await unlinkIfExists(p.pendingFile(id));
     await unlinkIfExists(p.attemptFile(id));
@@ -31,6 +33,18 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     if (pending.delete(id)) report.finishedFailed += 1;
     await spool.finishFailed(id);
   }
+  // A batch in flight at the crash: each of its ids still pending has an unknown outcome, recorded per id
+  // (as a per-id in-progress marker would be) before the journal goes.
+  for (const { name, journal } of await readInflight(p)) {
+    for (const entry of journal?.entries ?? []) {
+      if (!pending.has(entry.id)) continue;
+      const prior = await spool.readAttempt(entry.id);
+      const { inProgressSince: _since, ...rest } = prior ?? { attempts: 0, firstAttemptAt: entry.firstAttemptAt };
+      await spool.writeAttempt(entry.id, { ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true });
+      if (!report.unknownOutcome.includes(entry.id)) report.unknownOutcome.push(entry.id);
+    }
+    await unlinkIfExists(p.inflightFile(name));
+  }
   for (const id of idsWithSuffix(await listDir(p.attempts), '.json')) {
     if (!pending.has(id)) {
       await unlinkIfExists(p.attemptFile(id));
@@ -38,19 +52,44 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     }
     const attempt = await spool.readAttempt(id);
     if (attempt?.inProgressSince !== undefined) {
-      report.unknownOutcome.push(id);
+      if (!report.unknownOutcome.includes(id)) report.unknownOutcome.push(id);
       const { inProgressSince: _since, ...rest } = attempt;
       await spool.writeAttempt(id, { ...rest, outcomeUnknown: true });
     }
   }
   // Temp files of interrupted atomic writes (write-file-atomic names them <file>.<n>).
-  for (const dir of [p.attempts, p.delivered, p.failed]) {
+  for (const dir of [p.inflight, p.attempts, p.delivered, p.failed]) {
     for (const name of await listDir(dir)) {
       if (!/\.(json|eml)$/.test(name)) await removeQuietly(join(dir, name));
     }
   }
   await foldCompacted(spool);
+  report.unknownOutcome.sort();
   return report;
+}
+
+/** The ids with a delivered record, in their own files or in a batch's. */
+async function deliveredIds(spool: Spool): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of deliveredNames(await listDir(spool.paths.delivered))) {
+    if (!isBatchName(name)) ids.push(name);
+    else {
+      const records = await readJsonIfWhole<{ id: string }[]>(spool.paths.deliveredNamed(name));
+      if (records) ids.push(...records.map((r) => r.id));
+      // A torn batch record (only a power cut can leave one: it is written beside and renamed) commits nothing.
+      else await unlinkIfExists(spool.paths.deliveredNamed(name));
+    }
+  }
+  return ids;
+}
+
+async function readJsonIfWhole<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if (err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 /**

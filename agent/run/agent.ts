@@ -23,8 +23,10 @@ import { SettingsWatcher } from '../watch/settings-watcher.ts';
 import { takeSnapshot } from '../watch/snapshot.ts';
 import { acquireStateLock, type StateLock } from './lock.ts';
 
-/** Sends in flight at once: the EWS transport groups those waiting for a connection into one CreateItem. */
-const DELIVERY_CONCURRENCY = 32;
+/** Notifications in flight at once, claimed in batches of up to 100 (one in-flight journal fsync each): a few
+ *  batches in flight keep the server busy while the agent records the previous batch and reads the next.
+ *  The EWS transport groups the sends waiting for a connection into CreateItems. */
+const DELIVERY_CONCURRENCY = 400;
 
 export interface AgentOptions {
   configPath: string;

@@ -50,6 +50,12 @@ export interface Transport {
   /** One cheap authenticated call proving endpoint, certificate, credentials and version. */
   verify(signal?: AbortSignal): Promise<TransportInfo>;
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * Sends worth having in flight at once: the delivery worker claims no more than this (default: its own
+   * limit). A transport that sends one message at a time says so, so that notifications do not wait out
+   * their deadline queued behind hundreds of others.
+   */
+  readonly sendConcurrency?: number;
   /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
   wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
   close(): Promise<void>;

@@ -24,8 +24,12 @@ export function start(command: string, args: string[], env: NodeJS.ProcessEnv = 
   };
 }
 
+/** BENCH_CPU_PROF=<dir>: the agent and the sandbox write V8 CPU profiles there (node --cpu-prof) when they exit. */
+const profileDir = process.env.BENCH_CPU_PROF;
+
 export function startTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  return start(process.execPath, ['--import', 'tsx', join(repoRoot, script), ...args], env);
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return start(process.execPath, [...profile, '--import', 'tsx', join(repoRoot, script), ...args], env);
 }
 
 /** Runs a peer to completion and parses the JSON line it prints. */
@@ -64,4 +68,41 @@ export function serverRate(list: DeliveryLine[]): number {
   const times = list.map((d) => Date.parse(d.time)).sort((a, b) => a - b);
   const span = (times[times.length - 1]! - times[0]!) / 1000;
   return span > 0 ? (list.length - 1) / span : Infinity;
+}
+
+/** CPU time (user + system, ms) of a process, from /proc (Linux); undefined once it is gone. */
+async function cpuMsOf(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (CLK_TCK 100)
+}
+
+export interface CpuSampler { stop(): void; between(from: number, to: number): number | undefined }
+
+/** Samples a process's CPU time every few ms, to tell how much it spent between two wall-clock instants. */
+export function sampleCpu(pid: number, everyMs = 20): CpuSampler {
+  const samples: { at: number; cpuMs: number }[] = [];
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void cpuMsOf(pid).then((cpuMs) => { if (cpuMs !== undefined) samples.push({ at: Date.now(), cpuMs }); }).finally(() => { busy = false; });
+  }, everyMs);
+  const at = (t: number) => samples.findLast((s) => s.at <= t) ?? samples[0];
+  const after = (t: number) => samples.find((s) => s.at >= t) ?? samples[samples.length - 1];
+  return {
+    stop: () => clearInterval(timer),
+    between: (from, to) => {
+      const a = at(from);
+      const b = after(to);
+      return a && b ? b.cpuMs - a.cpuMs : undefined;
+    },
+  };
+}
+
+/** First and last delivery time (sandbox clock, ms). */
+export function deliverySpan(list: DeliveryLine[]): { first: number; last: number } {
+  const times = list.map((d) => Date.parse(d.time));
+  return { first: Math.min(...times), last: Math.max(...times) };
 }

@@ -4,6 +4,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compactDelivered, spoolCounts } from '../../agent/queue/spool-counts.ts';
 import { recoverSpool } from '../../agent/queue/spool-recovery.ts';
+import { beginInflight } from '../../agent/queue/spool-inflight.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { Spool, submitMany } from './helpers.ts';
 
@@ -51,6 +52,32 @@ test('recovery finishes every interrupted transition (a directory scan)', async 
     assert.equal(await readdir(spool.paths.tmp), [`zzz.${process.pid}.eml`], 'a live writer is left alone');
     const again = await recoverSpool(spool, () => false);
     assert.equal(again.finishedDelivered + again.finishedFailed, 0, 'recovery is idempotent');
+  });
+});
+
+test('recovery of batches: a batch record commits its ids; a journal makes its still-pending ids outcome unknown; a torn journal goes', async () => {
+  await withTempDir(async (state) => {
+    const spool = await Spool.open(state);
+    const [a, b, c, d, e] = (await submitMany(spool, 5)).map((q) => q.id) as [string, string, string, string, string];
+    // One batch of a, b, c in flight; a and b delivered (batch record written, bodies not yet removed);
+    // c got a retry-later record; d was in a second batch that got nowhere; e was not in flight.
+    await beginInflight(spool.paths, { inProgressSince: 'x', entries: [a, b, c].map((id) => ({ id, attempts: 2, firstAttemptAt: 'f' })) }, Date.now());
+    await beginInflight(spool.paths, { inProgressSince: 'x', entries: [{ id: d, attempts: 1, firstAttemptAt: 'g' }] }, Date.now());
+    await writeFile(join(spool.paths.inflight, 'torn.json'), '{"inProgressSince":"x","entries":[{"id":"');
+    await writeFile(spool.paths.deliveredNamed(`${a}.batch`), JSON.stringify([a, b].map((id) => ({ id, messageId: 'm', deliveredAt: 'x', attempts: 2 }))));
+    await spool.writeAttempt(c, { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7 });
+
+    const report = await recoverSpool(spool, () => false);
+    assert.equal(report, { removedPartial: 0, finishedDelivered: 2, finishedFailed: 0, unknownOutcome: [c, d] });
+    assert.equal(await spool.pendingIds(), [c, d, e]);
+    assert.equal(await readdir(spool.paths.inflight), [], 'journals (whole and torn) removed');
+    assert.equal(await spool.readAttempt(c), { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7, outcomeUnknown: true });
+    assert.equal(await spool.readAttempt(d), { attempts: 1, firstAttemptAt: 'g', outcomeUnknown: true });
+    assert.is(await spool.readAttempt(e), undefined);
+    assert.is((await spool.readDelivered(b))?.attempts, 2);
+    assert.is((await spoolCounts(spool, Date.now())).delivered, 2);
+    assert.is(await compactDelivered(spool, 2), 2, 'a batch record counts its records');
+    assert.is((await spoolCounts(spool, Date.now())).delivered, 2);
   });
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
 import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
 import { readLogNewestFirst } from '../../agent/notifications-log/log-reader.ts';
@@ -58,6 +59,59 @@ test('delivers FIFO, each once, with at most `concurrency` sends in flight', asy
     assert.equal(new Set(transport.sent.map((m) => m.messageId)).size, 12, 'none twice');
     assert.equal(await h.spool.pendingIds(), []);
     assert.equal(await h.worker.counts(), { pending: 0, delivered: 12, failed: 0 });
+  });
+});
+
+test('a transport that takes few sends at once (sendConcurrency) gets no more in flight than that', async () => {
+  await withTempDir(async (state) => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    class OneAtATime extends DryRunTransport {
+      readonly sendConcurrency = 2;
+    }
+    const transport = new OneAtATime({
+      beforeSend: async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight -= 1;
+      },
+    });
+    const h = await harness(state, () => transport, { concurrency: 50 });
+    await submitMany(h.spool, 8);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 8, '8 outcomes');
+    await h.worker.stop();
+    assert.is(maxInFlight, 2);
+  });
+});
+
+test('a batch: one delivered record file and one in-flight journal for all, each notification its own log line', async () => {
+  await withTempDir(async (state) => {
+    const journals: string[][] = [];
+    const inflight = join(statePaths(state).spool, 'inflight');
+    const transport = new DryRunTransport({
+      beforeSend: async () => {
+        // While the batch is on the wire its journal names every id of it.
+        for (const name of await readdir(inflight)) {
+          const journal = JSON.parse(await readFile(join(inflight, name), 'utf8')) as { entries: { id: string }[] };
+          journals.push(journal.entries.map((e) => e.id));
+        }
+      },
+    }).failNext({ kind: 'permanent', code: 'SendAsDenied', serverCode: 'ErrorSendAsDenied', message: 'denied' });
+    const h = await harness(state, () => transport, { concurrency: 10, batchSize: 10 });
+    const queued = await submitMany(h.spool, 10);
+    await h.worker.start();
+    await waitFor(() => h.outcomes.length === 10, '10 outcomes');
+    await h.worker.stop();
+    assert.equal(new Set(journals.map((j) => j.join())).size, 1, 'one journal for the batch');
+    assert.equal(journals[0], queued.map((q) => q.id));
+    assert.equal(await readdir(h.spool.paths.inflight), [], 'the journal is gone once the outcomes are recorded');
+    assert.equal(await readdir(h.spool.paths.delivered), [`${queued[1]?.id}.batch.json`], 'one record file for the 9 delivered');
+    assert.equal(h.outcomes.filter((o) => o.result === 'delivered').length, 9);
+    assert.is(h.outcomes.find((o) => o.result === 'failed')?.id, queued[0]?.id);
+    const log = await readLogNewestFirst(statePaths(state).notificationsLog);
+    assert.is(log.length, 10, 'a log line per notification');
+    assert.equal(await h.worker.counts(), { pending: 0, delivered: 9, failed: 1 });
   });
 });
 

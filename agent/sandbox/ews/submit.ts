@@ -43,7 +43,7 @@ export async function submit(ctx: SubmitContext, msg: RequestedMessage, operatio
   const messageId = env.messageId ?? `<${ctx.store.nextMessageToken()}@${ctx.hostname}>`;
   const stamp = { from: author.from, sender: author.sender, messageId, date };
   const mime = msg.mime ? stampMime(msg.mime, stamp) : await composeMime(msg, stamp);
-  const delivery = ctx.store.deliver(mime, recipients, {
+  const delivery = await ctx.store.deliver(mime, recipients, {
     time: date.toISOString(), account: ctx.account.username, from: author.from.email, sender: author.sender?.email ?? null,
     to: env.to.map((a) => a.email), cc: env.cc.map((a) => a.email), bcc: env.bcc.map((a) => a.email),
     subject: env.subject, messageId, operation, disposition,

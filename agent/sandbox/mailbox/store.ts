@@ -1,9 +1,10 @@
 // The mailbox on disk: one .eml per recipient under mailboxes/<recipient>/, one JSON line per delivered
 // message in deliveries.jsonl. Saved items (SaveOnly drafts, SendAndSaveCopy copies) live in memory.
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Address, RequestedMessage } from './message.ts';
+import { MailboxWriter } from './writer-thread.ts';
 
 export interface Delivery {
   time: string;
@@ -41,6 +42,7 @@ export function mailboxFolder(email: string): string {
 export class MailboxStore {
   readonly #dir: string;
   readonly #log: number;
+  readonly #writer = new MailboxWriter();
   readonly #made = new Set<string>();
   readonly #items = new Map<string, SavedItem>();
   readonly #prefix = randomBytes(6).toString('base64url');
@@ -78,28 +80,31 @@ export class MailboxStore {
     return [...this.#items.values()].filter((i) => i.owner === owner && i.folder === folder);
   }
 
-  /** Writes the message once per distinct recipient, then its line in deliveries.jsonl. */
-  deliver(mime: Buffer, recipients: readonly Address[], record: Omit<Delivery, 'files'>): Delivery {
+  /**
+   * Writes the message once per distinct recipient, then its line in deliveries.jsonl; resolves once both
+   * are on disk (the client hears it was sent only then). The files are written on a thread of their
+   * own (writer-thread.ts).
+   */
+  async deliver(mime: Buffer, recipients: readonly Address[], record: Omit<Delivery, 'files'>): Promise<Delivery> {
     const seq = ++this.#seq;
     const name = `${Date.now()}-${seq.toString().padStart(6, '0')}.eml`;
     const folders = [...new Set(recipients.map((r) => mailboxFolder(r.email)))];
-    // Synchronous on purpose: a small file costs ~50 µs of CPU this way, several times that through the
-    // thread pool, and the message is on disk before the client hears it was sent.
-    const files = folders.map((folder) => {
+    const files = await Promise.all(folders.map(async (folder) => {
       const dir = path.join(this.#dir, 'mailboxes', folder);
       if (!this.#made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         this.#made.add(dir);
       }
-      writeFileSync(path.join(dir, name), mime);
+      await this.#writer.write({ path: path.join(dir, name), data: mime });
       return `mailboxes/${folder}/${name}`;
-    });
+    }));
     const delivery: Delivery = { ...record, files };
     writeSync(this.#log, JSON.stringify(delivery) + '\n');
     return delivery;
   }
 
   close(): void {
+    this.#writer.close();
     closeSync(this.#log);
   }
 }

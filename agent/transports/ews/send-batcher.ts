@@ -4,7 +4,7 @@
 import { AgentError } from '../../errors.ts';
 import { abortError } from '../../http/errors.ts';
 import type { OutgoingMessage } from '../transport.ts';
-import type { BatchItemOutcome } from './send.ts';
+import type { ItemOutcome } from './create-items-response.ts';
 
 interface Waiting {
   message: OutgoingMessage;
@@ -20,9 +20,9 @@ export interface SendBatcherOptions {
   /** Total MIME bytes per request, so a batch never nears Exchange's request size limit. */
   maxBytes: number;
   sendOne(message: OutgoingMessage, signal: AbortSignal | undefined): Promise<void>;
-  sendMany(messages: OutgoingMessage[]): Promise<BatchItemOutcome[]>;
+  sendMany(messages: OutgoingMessage[]): Promise<ItemOutcome[]>;
   /** A refused item's error (the same one a single send would have thrown). */
-  itemError(outcome: Required<Pick<BatchItemOutcome, 'serverCode'>> & BatchItemOutcome): AgentError;
+  itemError(outcome: Required<Pick<ItemOutcome, 'serverCode'>> & ItemOutcome): AgentError;
   host: string;
 }
 
@@ -79,7 +79,7 @@ export class SendBatcher {
       await this.o.sendOne(only.message, only.signal).then(only.resolve, only.reject);
       return;
     }
-    let outcomes: BatchItemOutcome[];
+    let outcomes: ItemOutcome[];
     try {
       outcomes = await this.o.sendMany(batch.map((w) => w.message));
     } catch (err) {

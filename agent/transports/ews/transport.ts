@@ -7,7 +7,7 @@ import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
-import { sendMime, sendMimeBatch } from './send.ts';
+import { createItems, type CreateItemsTarget } from './create-items.ts';
 import { SendBatcher } from './send-batcher.ts';
 import { serverCodeError } from './server-codes.ts';
 import { createService } from './service.ts';
@@ -87,11 +87,17 @@ export class EwsTransport implements Transport {
       serverVersion: found.version, serverBuild: found.build,
     };
     const service = createService(endpoint, found.version, this.xhr);
-    const saveCopy = this.ews.saveCopy;
+    const target: CreateItemsTarget = {
+      client: this.client, endpoint: new URL(endpoint), version: found.version, saveCopy: this.ews.saveCopy, timeoutMs: this.timeoutMs,
+      ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}),
+    };
     const batcher = new SendBatcher({
       host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
-      sendOne: (message, callSignal) => runCall(host, this.timeoutMs, callSignal, () => sendMime(service, message, saveCopy)),
-      sendMany: (messages) => runCall(host, this.timeoutMs, undefined, () => sendMimeBatch(service, messages, saveCopy)),
+      sendOne: async (message, callSignal) => {
+        const [outcome] = await createItems(target, [message], callSignal);
+        if (outcome?.serverCode !== undefined) throw serverCodeError(outcome.serverCode, host, outcome.backoffMs);
+      },
+      sendMany: (messages) => createItems(target, messages),
       itemError: (outcome) => serverCodeError(outcome.serverCode, host, outcome.backoffMs),
     });
     return { service, info, batcher };

@@ -31,7 +31,8 @@ export class XhrAdapter implements IXHRApi {
   readonly apiName = 'mail-agent';
 
   private readonly client: HttpClient;
-  private readonly onRequest: ((body: string) => void) | undefined;
+  /** Sees each request body (tests validate them); the transport's own CreateItem requests go to it too. */
+  readonly onRequest: ((body: string) => void) | undefined;
 
   constructor(client: HttpClient, onRequest?: (body: string) => void) {
     this.client = client;

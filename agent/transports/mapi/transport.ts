@@ -60,6 +60,8 @@ function cancelledBeforeStart(signal: AbortSignal): AgentError {
 }
 
 export class MapiTransport implements Transport {
+  /** One helper, one request at a time: a few queued sends keep it busy. */
+  readonly sendConcurrency = 32;
   private helper: HelperProcess | undefined;
   private loggedOnAs: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();

@@ -15,15 +15,12 @@ export async function createItem(ctx: OperationContext): Promise<string> {
   checkEnum(ctx.op, 'SendMeetingInvitations');
   const items = child(ctx.op, NS.m, 'Items');
   if (!items) throw new SchemaViolation(`The element 'CreateItem' in namespace '${NS.m}' has incomplete content. List of possible elements expected: 'Items'.`, ctx.op);
-  const out: string[] = [];
-  for (const node of items.children) {
-    if (node.ns !== NS.t || node.local !== 'Message') {
-      out.push(failure(OP, 'ErrorInvalidOperation', '<m:Items/>'));
-      continue;
-    }
-    checkMessage(node);
-    out.push(await createMessage(ctx, node, disposition));
-  }
+  // Like Exchange, the whole request is validated before any item is acted on.
+  for (const node of items.children) if (node.ns === NS.t && node.local === 'Message') checkMessage(node);
+  // The items are then processed together (each answered on its own, in order): their mailbox writes overlap.
+  const out = await Promise.all(items.children.map((node) => (node.ns !== NS.t || node.local !== 'Message'
+    ? Promise.resolve(failure(OP, 'ErrorInvalidOperation', '<m:Items/>'))
+    : createMessage(ctx, node, disposition))));
   return out.join('');
 }
 

@@ -1,0 +1,55 @@
+// The CreateItem request the transport writes itself validates against Microsoft's schema in every form it
+// takes, and its reader gives each item's outcome as the library would: Error items carry their server
+// code and BackOffMilliseconds, Warning items count as sent, an unreadable answer is a ProtocolError.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AgentError } from '../../agent/errors.ts';
+import { createItemsXml } from '../../agent/transports/ews/create-items-request.ts';
+import { readCreateItemsResponse } from '../../agent/transports/ews/create-items-response.ts';
+import { outgoing } from './helpers/mime.ts';
+import { validateRequests } from './helpers/schema.ts';
+
+const samples = path.resolve(import.meta.dirname, '../../../shared/ews-schema/samples');
+
+const envelope = (messages: string) => '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+  + '<m:CreateItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">'
+  + `<m:ResponseMessages>${messages}</m:ResponseMessages></m:CreateItemResponse></s:Body></s:Envelope>`;
+
+test('requests for one and many messages, SendOnly and SendAndSaveCopy, with Bcc and escaped addresses, validate', async () => {
+  const a = await outgoing({ from: 'a@contoso.test', to: ['b@contoso.test'], subject: '<t:Message> & co', text: 'x' });
+  const b = { ...await outgoing({ from: 'a@contoso.test', to: ['b@contoso.test'], subject: 'bcc', text: 'y' }), bcc: ['c@contoso.test', "o'hara&sons@contoso.test"] };
+  const bodies = [
+    createItemsXml([a], 'Exchange2007_SP1', false),
+    createItemsXml([a, b], 'Exchange2016', true),
+    createItemsXml([b], 'Exchange2013_SP1', true),
+  ];
+  assert.match(bodies[1] ?? '', /o&apos;hara&amp;sons@contoso\.test/);
+  assert.is((bodies[1]?.match(/<t:MimeContent/g) ?? []).length, 2);
+  await validateRequests(bodies);
+});
+
+test('each item in order: Success, Warning as sent, Error with code and BackOffMilliseconds', () => {
+  const xml = envelope(
+    '<m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>'
+    + '<m:CreateItemResponseMessage ResponseClass="Warning"><m:MessageText>w</m:MessageText><m:ResponseCode>ErrorBatchProcessingStopped</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>'
+    + '<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>busy</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>'
+    + '<m:MessageXml><t:Value Name="BackOffMilliseconds">2500</t:Value></m:MessageXml><m:Items/></m:CreateItemResponseMessage>'
+    + '<m:CreateItemResponseMessage ResponseClass="Error"><m:ResponseCode>ErrorInvalidRecipients</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>');
+  assert.equal(readCreateItemsResponse(xml, 'h'), [{}, {}, { serverCode: 'ErrorServerBusy', backoffMs: 2500 }, { serverCode: 'ErrorInvalidRecipients' }]);
+});
+
+test('the captured Exchange answers read as the library reads them', async () => {
+  assert.equal(readCreateItemsResponse(await readFile(path.join(samples, 'resp-success.xml'), 'utf8'), 'h'), [{}]);
+  assert.equal(readCreateItemsResponse(await readFile(path.join(samples, 'resp-sendasdenied.xml'), 'utf8'), 'h'), [{ serverCode: 'ErrorSendAsDenied' }]);
+});
+
+test('an answer that is not well-formed XML is a ProtocolError naming the host', () => {
+  const error = (() => { try { readCreateItemsResponse(envelope('<m:CreateItemResponseMessage ResponseClass="Success">'), 'mail.contoso.test'); } catch (e) { return e; } return undefined; })();
+  assert.ok(error instanceof AgentError);
+  assert.is(error.code, 'ProtocolError');
+  assert.match(error.message, /mail\.contoso\.test/);
+});
+
+test.run();
