@@ -26,7 +26,8 @@ test('single-part messages: fast path === MailComposer build()', async () => {
       assert.is(fastHead, slowHead);
       const qp = /Content-Transfer-Encoding: quoted-printable/i.test(fastHead);
       assert.equal(decodeBody(fastBody, qp), decodeBody(slowBody, qp));
-      for (const line of fastBody.split('\r\n')) assert.ok(line.length <= 76, 'line over 76 characters');
+      // A bare LF of the text stays literal in nodemailer's quoted-printable too; a reader breaks the line there.
+      for (const line of fastBody.split(/\r\n|\n|\r/)) assert.ok(line.length <= 76, 'line over 76 characters');
     }), { numRuns: 300 });
 });
 
