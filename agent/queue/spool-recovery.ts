@@ -20,6 +20,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
   const p = spool.paths;
   const report: RecoveryReport = { removedPartial: 0, finishedDelivered: 0, finishedFailed: 0, unknownOutcome: [] };
 
+  const unknown = new Set<string>();
   report.removedPartial = await sweepDeadWriters(spool, isAlive);
   const pending = new Set(await spool.pendingIds());
 
@@ -41,7 +42,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
       const prior = await spool.readAttempt(entry.id);
       const { inProgressSince: _since, ...rest } = prior ?? { attempts: 0, firstAttemptAt: entry.firstAttemptAt };
       await spool.writeAttempt(entry.id, { ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true });
-      if (!report.unknownOutcome.includes(entry.id)) report.unknownOutcome.push(entry.id);
+      unknown.add(entry.id);
     }
     await unlinkIfExists(p.inflightFile(name));
   }
@@ -52,7 +53,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     }
     const attempt = await spool.readAttempt(id);
     if (attempt?.inProgressSince !== undefined) {
-      if (!report.unknownOutcome.includes(id)) report.unknownOutcome.push(id);
+      unknown.add(id);
       const { inProgressSince: _since, ...rest } = attempt;
       await spool.writeAttempt(id, { ...rest, outcomeUnknown: true });
     }
@@ -64,7 +65,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     }
   }
   await foldCompacted(spool);
-  report.unknownOutcome.sort();
+  report.unknownOutcome = [...unknown].sort();
   return report;
 }
 

@@ -95,19 +95,7 @@ export class Spool {
   }
 
   /**
-   * The record is the commit point (its name is what counts: recovery never reads it), then the body goes.
-   * Not fsynced: after a power cut that loses it, the durable in-progress marker makes the entry "outcome
-   * unknown", and wasSent confirms it without sending again. Written beside and renamed (cheap), so a
-   * kill -9 mid-write never leaves an empty or half record under the committed name.
-   */
-  async markDelivered(record: DeliveredRecord): Promise<void> {
-    await replaceFileFast(this.paths.deliveredFile(record.id), JSON.stringify(record));
-    await unlinkIfExists(this.paths.pendingFile(record.id));
-    await unlinkIfExists(this.paths.attemptFile(record.id));
-  }
-
-  /**
-   * A batch's deliveries: ONE record file for all of them (the commit point, as markDelivered's), then the
+   * A batch's deliveries: ONE record file for all of them (one alone gets delivered/<id>.json), then the
    * bodies go, and the attempt records of those that had one (`withAttemptRecord`). The unlinks run in the
    * thread pool, all at once: freeing inodes costs up to 0.1 ms each here, which on the event loop would
    * stall the sends of the batches still in flight.
@@ -115,6 +103,10 @@ export class Spool {
   async markDeliveredMany(records: readonly DeliveredRecord[], withAttemptRecord: ReadonlySet<string>): Promise<void> {
     const [first] = records;
     if (first === undefined) return;
+    // The record is the commit point (recovery goes by the ids it names). Not fsynced: after a power cut that
+    // loses it, the fsynced in-flight journal makes the entries "outcome unknown", and wasSent confirms them
+    // without sending again. Written beside and renamed, so a kill -9 mid-write never leaves an empty or
+    // half record under the committed name.
     if (records.length === 1) await replaceFileFast(this.paths.deliveredFile(first.id), JSON.stringify(first));
     else await replaceFileFast(this.paths.deliveredNamed(`${first.id}.batch`), JSON.stringify(records));
     await Promise.all(records.flatMap(({ id }) => [

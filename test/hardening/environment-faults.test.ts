@@ -14,7 +14,7 @@ import { createNtlmAcceptor } from '../../agent/ntlm/server.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { account } from '../run/helpers/e2e.ts';
-import { faultRig, type FaultRig } from './faults-rig.ts';
+import { faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';
 import { secretScan } from './secret-scan.ts';
 
 const rotated = 'R0tated-Passw0rd!';
@@ -27,9 +27,7 @@ let sent = 0;
 
 test.before(async () => {
   r = await faultRig();
-  const text = await r.write();
-  agent = r.startAgent(['--request-timeout', '1500ms']);
-  assert.is((await r.waitFor(text)).code, 0, agent.output());
+  agent = await readyFaultAgent(r);
 });
 test.after(async () => {
   console.log(`hardening: environment faults ${JSON.stringify(faults)}; notifications sent ${sent}, lost 0`);

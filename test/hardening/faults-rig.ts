@@ -1,10 +1,12 @@
 // Shared by the server-fault tests: the e2e rig with a tap that timestamps every EWS request the sandbox
 // sees (and which of them got an injected fault), and the wait/send helpers the phases use.
+import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EwsTap } from '../../agent/sandbox/http/router.ts';
 import type { FaultRule } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
+import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 
 export interface SeenRequest { at: number; operation: string | undefined; status: number; injected: string | undefined }
@@ -18,6 +20,14 @@ export interface FaultRig extends Rig {
   /** Waits until `subject` was delivered and nothing is pending; returns how many copies arrived. */
   delivered(subject: string, timeoutMs?: number): Promise<number>;
   logLines(): Promise<Record<string, unknown>[]>;
+}
+
+/** The agent the fault suites run: short request deadlines, Ready on the rig's first settings file. */
+export async function readyFaultAgent(r: FaultRig): Promise<Child> {
+  const text = await r.write();
+  const agent = r.startAgent(['--request-timeout', '1500ms']);
+  assert.is((await r.waitFor(text)).code, 0, agent.output());
+  return agent;
 }
 
 export async function faultRig(): Promise<FaultRig> {

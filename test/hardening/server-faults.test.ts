@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
-import { charsets, faultRig, type FaultRig } from './faults-rig.ts';
+import { charsets, faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';
 import { secretScan } from './secret-scan.ts';
 
 const kinds: [FaultKind, string][] = [
@@ -23,9 +23,7 @@ let nextCharset = 0;
 
 test.before(async () => {
   r = await faultRig();
-  const text = await r.write();
-  agent = r.startAgent(['--request-timeout', '1500ms']);
-  assert.is((await r.waitFor(text)).code, 0, agent.output());
+  agent = await readyFaultAgent(r);
 });
 test.after(async () => {
   console.log(`hardening: server faults injected ${JSON.stringify(injected)}; notifications sent ${sent}, lost 0`);

@@ -85,7 +85,7 @@ test('counts, oldest pending age, and compaction that survives a crash between i
   await withTempDir(async (state) => {
     const spool = await Spool.open(state);
     const ids = (await submitMany(spool, 6)).map((q) => q.id);
-    for (const id of ids.slice(0, 4)) await spool.markDelivered({ id, messageId: 'm', deliveredAt: 'x', attempts: 1 });
+    for (const id of ids.slice(0, 4)) await spool.markDeliveredMany([{ id, messageId: 'm', deliveredAt: 'x', attempts: 1 }], new Set());
     await spool.markFailed({ id: ids[4] ?? '', messageId: 'm', failedAt: 'x', attempts: 1, error: { code: 'SendAsDenied', message: 'no' } });
     const now = Date.now() + 1000;
     const counts = await spoolCounts(spool, now);
