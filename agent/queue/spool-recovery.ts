@@ -35,13 +35,14 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     await spool.finishFailed(id);
   }
   // A batch in flight at the crash: each of its ids still pending has an unknown outcome, recorded per id
-  // (as a per-id in-progress marker would be) before the journal goes.
+  // before the journal goes, durably: the journal is another file, so without the fsync a power cut could
+  // keep its removal and lose the records, and the entries would be sent again without asking.
   for (const { name, journal } of await readInflight(p)) {
     for (const entry of journal?.entries ?? []) {
       if (!pending.has(entry.id)) continue;
       const prior = await spool.readAttempt(entry.id);
       const { inProgressSince: _since, ...rest } = prior ?? { attempts: 0, firstAttemptAt: entry.firstAttemptAt };
-      await spool.writeAttempt(entry.id, { ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true });
+      await spool.writeAttempt(entry.id, { ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true }, true);
       unknown.add(entry.id);
     }
     await unlinkIfExists(p.inflightFile(name));
@@ -52,6 +53,8 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
       continue;
     }
     const attempt = await spool.readAttempt(id);
+    // A per-id in-progress marker (spools of earlier versions): rewritten in place, so losing the rewrite
+    // leaves the marker, which says the same.
     if (attempt?.inProgressSince !== undefined) {
       unknown.add(id);
       const { inProgressSince: _since, ...rest } = attempt;

@@ -84,13 +84,13 @@ export class Spool {
   }
 
   /**
-   * The in-progress marker is durable (fsynced) before the send starts, so any crash during it, power cut
-   * included, leaves "outcome unknown" behind. A retry-later record need not be: if a power cut loses it,
-   * the durable marker before it still says "unknown", which only costs a wasSent query.
+   * An attempt record. `durable` (fsynced) where it alone must carry "outcome unknown" across a power cut:
+   * recovery's records that replace an in-flight journal. A retry-later record need not be: if a power cut
+   * loses it, the attempt is merely made again sooner.
    */
-  async writeAttempt(id: string, record: AttemptRecord): Promise<void> {
+  async writeAttempt(id: string, record: AttemptRecord, durable = false): Promise<void> {
     const data = JSON.stringify(record);
-    if (record.inProgressSince !== undefined) await atomicWrite(this.paths.attemptFile(id), data);
+    if (durable) await atomicWrite(this.paths.attemptFile(id), data);
     else await replaceFileFast(this.paths.attemptFile(id), data);
   }
 
