@@ -106,9 +106,12 @@ test('a batch: one delivered record file and one in-flight journal for all, each
     assert.equal(new Set(journals.map((j) => j.join())).size, 1, 'one journal for the batch');
     assert.equal(journals[0], queued.map((q) => q.id));
     assert.equal(await readdir(h.spool.paths.inflight), [], 'the journal is gone once the outcomes are recorded');
-    assert.equal(await readdir(h.spool.paths.delivered), [`${queued[1]?.id}.batch.json`], 'one record file for the 9 delivered');
+    // The batch's sends run together: whichever reaches the transport first gets the planned refusal.
+    const failed = h.outcomes.filter((o) => o.result === 'failed').map((o) => o.id);
+    assert.is(failed.length, 1);
+    const firstDelivered = queued.find((q) => q.id !== failed[0])?.id;
+    assert.equal(await readdir(h.spool.paths.delivered), [`${firstDelivered}.batch.json`], 'one record file for the 9 delivered');
     assert.equal(h.outcomes.filter((o) => o.result === 'delivered').length, 9);
-    assert.is(h.outcomes.find((o) => o.result === 'failed')?.id, queued[0]?.id);
     const log = await readLogNewestFirst(statePaths(state).notificationsLog);
     assert.is(log.length, 10, 'a log line per notification');
     assert.equal(await h.worker.counts(), { pending: 0, delivered: 9, failed: 1 });
