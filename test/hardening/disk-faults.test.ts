@@ -61,6 +61,10 @@ test('a full state dir: send refuses with a clear message and queues nothing; th
   const agent = r.startAgent([], { config: r.settings, stateDir });
   await statusAt(statusPath, ready(revisionOf(good)), 'Ready');
   await writeFile(join(mnt, 'filler'), Buffer.alloc(8 * 1024 * 1024)).catch(() => undefined);
+  // The running agent can still free a page just after (a status write replacing the old file, under way
+  // when Ready showed): let those land, then take whatever they freed too.
+  await sleep(300);
+  await writeFile(join(mnt, 'filler-2'), Buffer.alloc(1024 * 1024)).catch(() => undefined);
   faults['full-state-dir'] = 1;
   const refused = await r.cli(['send', '--state-dir', stateDir, '--to', 'someone@contoso.test', '--subject', 'disk full', '--body', '-']);
   assert.is(refused.code, 1, refused.out + refused.err);
@@ -71,6 +75,7 @@ test('a full state dir: send refuses with a clear message and queues nothing; th
   assert.is(agent.proc.exitCode, null, agent.output().slice(-2000));
   await assertJsonWhole(stateDir);
   await rm(join(mnt, 'filler'));
+  await rm(join(mnt, 'filler-2'), { force: true });
   await statusAt(statusPath, ready(revisionOf(changed)), 'Ready after space returned');
   const ok = await r.cli(['send', '--state-dir', stateDir, '--to', 'someone@contoso.test', '--subject', 'after the disk was freed', '--body', '-']);
   assert.is(ok.code, 0, ok.out + ok.err);
