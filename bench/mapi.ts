@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { createMapiTransport } from '../agent/transports/mapi/index.ts';
 import { outgoing } from '../test/mapi/messages.ts';
 import { mapiSettings } from '../test/mapi/settings.ts';
-import { prepareWine, repoRoot, wineSkipReason } from '../test/mapi/wine.ts';
+import { missingTools } from '../test/helpers/tools.ts';
+import { prepareWine, repoRoot, wineTools } from '../test/mapi/wine.ts';
 
 const sends = 40;
 
@@ -35,9 +36,9 @@ async function measure(env: NodeJS.ProcessEnv): Promise<{ coldVerifyMs: number; 
   }
 }
 
-const skip = wineSkipReason();
-if (skip) {
-  console.log(`bench/mapi.ts skipped: ${skip}`);
+const missing = missingTools(wineTools);
+if (missing.length > 0) {
+  console.log(`bench/mapi.ts skipped: missing ${missing.join(', ')}`);
 } else {
   const wine = prepareWine('bench');
   try {

@@ -10,6 +10,7 @@ import { findCondition, type StatusDocument } from '../../agent/status/model.ts'
 import type { Child } from '../helpers/child.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { readJson, rig, type Rig } from '../run/helpers/e2e.ts';
+import { needTools } from '../helpers/tools.ts';
 
 const playbook = join(repoRoot, 'deploy/ansible/push-mail-settings.yml');
 let r: Rig;
@@ -35,42 +36,44 @@ async function push(text: string): Promise<{ code: number; out: string }> {
     .then((res) => ({ code: 0, out: res.stdout + res.stderr }), (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }));
 }
 
-test.before(async () => {
-  r = await rig();
-  await mkdir(join(r.root, 'push'));
-  // `mail-agent` as the hosts would have it: this checkout, run through tsx.
-  bin = join(r.root, 'mail-agent');
-  await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(repoRoot, 'agent/cli/bin.ts')}" "$@"\n`);
-  await chmod(bin, 0o755);
-  await r.write({ comment: 'before the first push' });
-  agent = r.startAgent();
-});
-test.after(async () => { await r.cleanup(); });
+if (needTools(import.meta.url, test, ['ansible'])) {
+  test.before(async () => {
+    r = await rig();
+    await mkdir(join(r.root, 'push'));
+    // `mail-agent` as the hosts would have it: this checkout, run through tsx.
+    bin = join(r.root, 'mail-agent');
+    await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(repoRoot, 'agent/cli/bin.ts')}" "$@"\n`);
+    await chmod(bin, 0o755);
+    await r.write({ comment: 'before the first push' });
+    agent = r.startAgent();
+  });
+  test.after(async () => { await r.cleanup(); });
 
-test('a good file: copied, and the play waits until the agent made it live', async () => {
-  const text = r.settingsText({ comment: 'pushed by ansible' });
-  const res = await push(text);
-  assert.is(res.code, 0, res.out + agent.output());
-  assert.match(res.out, /Ready: sha256:[0-9a-f]{64} is live/);
-  assert.is(await readFile(r.settings, 'utf8'), text);
-  const doc = await readJson<StatusDocument>(r.statusPath);
-  assert.is(findCondition(doc, 'Ready')?.status, 'True');
-  assert.is(await r.testMessages(), 1);
-});
+  test('a good file: copied, and the play waits until the agent made it live', async () => {
+    const text = r.settingsText({ comment: 'pushed by ansible' });
+    const res = await push(text);
+    assert.is(res.code, 0, res.out + agent.output());
+    assert.match(res.out, /Ready: sha256:[0-9a-f]{64} is live/);
+    assert.is(await readFile(r.settings, 'utf8'), text);
+    const doc = await readJson<StatusDocument>(r.statusPath);
+    assert.is(findCondition(doc, 'Ready')?.status, 'True');
+    assert.is(await r.testMessages(), 1);
+  });
 
-test('an invalid file: validate refuses it, the file on the host is untouched', async () => {
-  const before = await readFile(r.settings, 'utf8');
-  const res = await push(r.settingsText({ extra: 'colour: blue\n' }));
-  assert.is(res.code, 2, res.out);
-  assert.match(res.out, 'failed to validate');
-  assert.is(await readFile(r.settings, 'utf8'), before);
-});
+  test('an invalid file: validate refuses it, the file on the host is untouched', async () => {
+    const before = await readFile(r.settings, 'utf8');
+    const res = await push(r.settingsText({ extra: 'colour: blue\n' }));
+    assert.is(res.code, 2, res.out);
+    assert.match(res.out, 'failed to validate');
+    assert.is(await readFile(r.settings, 'utf8'), before);
+  });
 
-test('a valid file the agent cannot apply: copied, then the wait fails with the reason', async () => {
-  const res = await push(r.settingsText({ passwordFile: 'wrong-password' }));
-  assert.is(res.code, 2, res.out);
-  assert.match(res.out, 'AuthFailed');
-  assert.ok(findCondition(await readJson<StatusDocument>(r.statusPath), 'Stalled')?.status === 'True');
-});
+  test('a valid file the agent cannot apply: copied, then the wait fails with the reason', async () => {
+    const res = await push(r.settingsText({ passwordFile: 'wrong-password' }));
+    assert.is(res.code, 2, res.out);
+    assert.match(res.out, 'AuthFailed');
+    assert.ok(findCondition(await readJson<StatusDocument>(r.statusPath), 'Stalled')?.status === 'True');
+  });
+}
 
 test.run();

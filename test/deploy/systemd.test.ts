@@ -11,6 +11,7 @@ import { runFlags } from '../../agent/run/options.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { needTools } from '../helpers/tools.ts';
 
 const unitPath = join(repoRoot, 'deploy/systemd/mail-agent.service');
 const Bin = '/usr/local/bin/mail-agent'; // where `npm install -g` puts it with the default prefix
@@ -54,7 +55,7 @@ test('ExecStartPre validates and ExecStart runs with flags the CLI accepts, on t
   assert.is(await main(['validate', '/nonexistent/mail-settings.yaml'], io), 1, io.err());
 });
 
-test('systemd-analyze verify accepts the unit', async () => {
+if (needTools(import.meta.url, test, ['systemd-analyze'])) test('systemd-analyze verify accepts the unit', async () => {
   const dir = await tempDir('systemd');
   try {
     // verify checks that the commands exist: stand the agent in at its install path's place.

@@ -14,6 +14,7 @@ import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { account, rig, type Rig } from '../run/helpers/e2e.ts';
 import { secretScan } from './secret-scan.ts';
+import { needTools } from '../helpers/tools.ts';
 
 let r: Rig;
 let agent: Child;
@@ -105,7 +106,7 @@ test('a 200 MB sparse attachment is refused by the 10 MB limit without being rea
   assert.match(res.out + res.err, 'exceed the 10 MB limit');
 });
 
-test('listening sockets: the sandbox on loopback; the agent listens on nothing', () => {
+if (needTools(import.meta.url, test, ['ss'])) test('listening sockets: the sandbox on loopback; the agent listens on nothing', () => {
   assert.is(r.sandbox.host, '127.0.0.1');
   const listening = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' });
   const agentLines = listening.split('\n').filter((l) => l.includes(`pid=${agent.proc.pid},`));

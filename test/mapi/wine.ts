@@ -1,12 +1,13 @@
 // Test support (not a test): builds native/ with mingw-w64, prepares a cached Wine prefix with the test
-// provider registered, and gives each test its own provider log. Returns a reason string when the tools
-// are missing, so the tests say plainly that they are skipped and why.
+// provider registered, and gives each test its own provider log. Missing tools are handled by
+// test/helpers/tools.ts (a failing test in CI, the end-of-run summary elsewhere).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Test } from 'uvu';
+import { needTools, type ToolName } from '../helpers/tools.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wine64 = '/usr/lib/wine/wine64';
@@ -28,14 +29,8 @@ export interface Wine {
   cleanup(): void;
 }
 
-/** Why the Wine tests cannot run here, or undefined when they can. */
-export function wineSkipReason(): string | undefined {
-  const hasCompiler = spawnSync('sh', ['-c', 'command -v x86_64-w64-mingw32-g++ && command -v x86_64-w64-mingw32-gcc'], { stdio: 'ignore' }).status === 0;
-  if (!hasCompiler) return 'the mingw-w64 compiler is not installed (apt-get install g++-mingw-w64-x86-64-win32)';
-  if (!existsSync(wine64)) return `${wine64} is not installed (apt-get install wine64)`;
-  if (!existsSync('/usr/include/nlohmann/json.hpp')) return 'nlohmann/json is not installed (apt-get install nlohmann-json3-dev)';
-  return undefined;
-}
+/** The tools the Wine tests need (test/helpers/tools.ts says what to install when one is missing). */
+export const wineTools: ToolName[] = ['mingw', 'nlohmann-json', 'wine64'];
 
 // Wine's wineserver and services outlive the command and inherit its stdio: a piped spawnSync would wait
 // for them (mapi-notes gotcha 3), so Wine commands run with stdio ignored.
@@ -84,7 +79,7 @@ function buildAndRegister(env: NodeJS.ProcessEnv): void {
   built = true;
 }
 
-/** Call only when wineSkipReason() is undefined. */
+/** Call only when the Wine tools are present (wineTests checks). */
 export function prepareWine(name: string): Wine {
   const env = wineEnv();
   buildAndRegister(env);
@@ -124,15 +119,11 @@ export function readLog(file: string): ProviderRecord[] {
 }
 
 /**
- * Defines a file's Wine tests, or prints plainly that they are skipped and why (uvu has no skip-with-reason).
+ * Defines a file's Wine tests when the tools are here (else: failing in CI, listed at the end elsewhere).
  * `wine()` gives the prepared Wine inside a test.
  */
 export function wineTests(file: string, suite: Test, define: (wine: () => Wine) => void): void {
-  const skip = wineSkipReason();
-  if (skip) {
-    console.log(`SKIPPED ${file}: ${skip}`);
-    return;
-  }
+  if (!needTools(pathToFileURL(path.join(repoRoot, file)).href, suite, wineTools)) return;
   let prepared: Wine | undefined;
   suite.before(() => { prepared = prepareWine(path.basename(file, '.test.ts')); });
   suite.after(() => prepared?.cleanup());

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../agent/sandbox/index.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedDir = path.resolve(repoRoot, '../shared');
-export const samplesDir = path.join(sharedDir, 'ews-schema/samples');
+export { ewsSamplesDir as samplesDir } from '../helpers/ews-schema.ts';
 
 export interface TestSandbox extends Sandbox { cleanup(): Promise<void> }
 

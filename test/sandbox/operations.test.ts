@@ -7,7 +7,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { basicAuth, createItem, post, soap, tempSandbox, type TestSandbox } from './helpers.ts';
-import { validateEnvelopes } from './schema.ts';
+import { validateEnvelopes } from '../helpers/ews-schema.ts';
 
 const USERS = `users:
   - username: 'CONTOSO\\svc-notify'

@@ -9,7 +9,7 @@ import { ewsConfig } from './helpers/config.ts';
 import { watchUnhandled, type UnhandledWatch } from './helpers/unhandled.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, token, type TestSandbox } from './helpers/sandbox.ts';
-import { validateRequests } from './helpers/schema.ts';
+import { validateEnvelopes } from '../helpers/ews-schema.ts';
 
 let sandbox: TestSandbox;
 let unhandled: UnhandledWatch;
@@ -87,7 +87,7 @@ test('oauth: a wrong token is AuthFailed', async () => {
 test('every request sent validates against the EWS schema', async () => {
   assert.ok(captured.length >= 6, 'requests were captured');
   assert.ok(captured.some((body) => body.includes('MessageDisposition="SendAndSaveCopy"')));
-  await validateRequests(captured);
+  await validateEnvelopes(captured);
 });
 
 test('no unhandled rejection escaped', async () => {

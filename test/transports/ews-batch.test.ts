@@ -9,7 +9,7 @@ import { AgentError } from '../../agent/errors.ts';
 import { ewsConfig } from './helpers/config.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
-import { validateRequests } from './helpers/schema.ts';
+import { validateEnvelopes } from '../helpers/ews-schema.ts';
 
 let sandbox: TestSandbox;
 const captured: string[] = [];
@@ -39,7 +39,7 @@ test('30 concurrent sends: fewer CreateItems than messages, each delivered once,
     const delivered = (await sandbox.deliveries()).filter((d) => d.subject.startsWith('batched '));
     assert.is(delivered.length, 29);
     assert.is(new Set(delivered.map((d) => d.messageId)).size, 29);
-    await validateRequests(captured);
+    await validateEnvelopes(captured);
   } finally {
     await transport.close();
   }

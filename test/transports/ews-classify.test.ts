@@ -1,14 +1,14 @@
 // The judgement of raw EWS responses and server builds (pure functions; the sandbox tests cover the wire).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ewsSamplesDir } from '../helpers/ews-schema.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { classifyResponse } from '../../agent/transports/ews/faults.ts';
 import { versionForBuild } from '../../agent/transports/ews/versions.ts';
 
-const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/ews-schema/samples');
+const samples = ewsSamplesDir;
 const response = (status: number, body: string, headers: Record<string, string> = {}) =>
   ({ status, headers, body: Buffer.from(body), socket: undefined as unknown as Socket });
 

@@ -9,9 +9,9 @@ import { AgentError } from '../../agent/errors.ts';
 import { createItemsXml } from '../../agent/transports/ews/create-items-request.ts';
 import { readCreateItemsResponse } from '../../agent/transports/ews/create-items-response.ts';
 import { outgoing } from './helpers/mime.ts';
-import { validateRequests } from './helpers/schema.ts';
+import { ewsSamplesDir, validateEnvelopes } from '../helpers/ews-schema.ts';
 
-const samples = path.resolve(import.meta.dirname, '../../../shared/ews-schema/samples');
+const samples = ewsSamplesDir;
 
 const envelope = (messages: string) => '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
   + '<m:CreateItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">'
@@ -27,7 +27,7 @@ test('requests for one and many messages, SendOnly and SendAndSaveCopy, with Bcc
   ];
   assert.match(bodies[1] ?? '', /o&apos;hara&amp;sons@contoso\.test/);
   assert.is((bodies[1]?.match(/<t:MimeContent/g) ?? []).length, 2);
-  await validateRequests(bodies);
+  await validateEnvelopes(bodies);
 });
 
 test('each item in order: Success, Warning as sent, Error with code and BackOffMilliseconds', () => {

@@ -11,7 +11,7 @@ import { ewsConfig } from './helpers/config.ts';
 import { outgoing } from './helpers/mime.ts';
 import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
-import { validateRequests } from './helpers/schema.ts';
+import { validateEnvelopes } from '../helpers/ews-schema.ts';
 
 let sandbox: TestSandbox;
 let forwarder: Forwarder;
@@ -104,7 +104,7 @@ test('NTLM: one handshake per connection, reused for many sends', async () => {
 });
 
 test('every request sent validates against the EWS schema', async () => {
-  await validateRequests(captured);
+  await validateEnvelopes(captured);
 });
 
 test.run();

@@ -10,7 +10,7 @@ import type { ExchangeVersion as SandboxVersion } from '../../agent/sandbox/inde
 import { ewsConfig } from './helpers/config.ts';
 import { outgoing } from './helpers/mime.ts';
 import { account, startTestSandbox } from './helpers/sandbox.ts';
-import { validateRequests } from './helpers/schema.ts';
+import { validateEnvelopes } from '../helpers/ews-schema.ts';
 
 async function against(serverVersion: SandboxVersion, version: 'auto' | ExchangeVersion) {
   const sandbox = await startTestSandbox({ version: serverVersion });
@@ -34,7 +34,7 @@ test('auto against Exchange 2010 SP2: steps down to Exchange2010_SP2 and sends w
   assert.ok(!isAgentError(info));
   assert.equal([info.serverVersion, info.serverBuild], ['Exchange2010_SP2', '14.3.513.0']);
   assert.equal(versionsOf(requests), ['Exchange2016', 'Exchange2013_SP1', 'Exchange2013', 'Exchange2010_SP2', 'Exchange2010_SP2']);
-  await validateRequests(requests);
+  await validateEnvelopes(requests);
 });
 
 test('auto against Exchange 2016: Exchange2016 from the first answer', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.ts';
 import { contentOf, hasContent, record, type Recorded } from './harness.ts';
+import { needTools } from '../helpers/tools.ts';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let rec: Recorded | undefined;
@@ -31,7 +32,7 @@ test('editor rename-over save: one report with the new content', async () => {
   assert.equal(r.contents(), [v(1), v(2)]);
 });
 
-test('a real vim save', async () => {
+if (needTools(import.meta.url, test, ['vim'])) test('a real vim save', async () => {
   const file = join(dir.path, 'settings.yaml');
   const r = await start(file);
   execFileSync('vim', ['-u', 'NONE', '-i', 'NONE', '-N', '-es', '-c', '%s/version 1/version 2/', '-c', 'wq', file], { stdio: 'ignore', timeout: 10_000 });
@@ -105,7 +106,7 @@ test('a file absent at start is picked up when created', async () => {
   await r.until(hasContent(v(1)), 'v1');
 });
 
-test('git checkout of another revision in a real repository', async () => {
+if (needTools(import.meta.url, test, ['git'])) test('git checkout of another revision in a real repository', async () => {
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'advice.detachedHead=false', ...args], { cwd: dir.path, stdio: 'pipe' });
   git('init', '-q');
   const file = join(dir.path, 'settings.yaml');

@@ -1,0 +1,41 @@
+// A machine without the cross-check tools: npm test passes the rest and ends with one summary naming what did
+// not run and the command that installs it; with CI=true the same missing tool fails the run.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot } from './child.ts';
+import { ciPackages } from './tools.ts';
+
+function runFixture(env: Record<string, string>) {
+  const fixture = path.join('test', 'helpers', 'fixtures');
+  const { CI: _ci, ...base } = process.env;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', fixture, 'needs-swaks.ts$', '--color', 'false'],
+    { cwd: repoRoot, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status, out: res.stdout + res.stderr };
+}
+
+test('without swaks, outside CI: passes, and the summary names the file and the install command', () => {
+  const { code, out } = runFixture({ MAIL_AGENT_TEST_WITHOUT: 'swaks' });
+  assert.is(code, 0, out);
+  assert.match(out, 'Total:     1');
+  assert.match(out, 'Not run on this machine');
+  assert.match(out, 'swaks (swaks): test/helpers/fixtures/needs-swaks.ts');
+  assert.match(out, `sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
+});
+
+test('without swaks, with CI=true: the run fails, naming the tool and its package', () => {
+  const { code, out } = runFixture({ MAIL_AGENT_TEST_WITHOUT: 'swaks', CI: 'true' });
+  assert.is(code, 1, out);
+  assert.match(out, 'swaks (Debian package swaks) is missing; CI=true requires it');
+  assert.not.match(out, 'Not run on this machine');
+});
+
+test('every package .ci/run installs is one a tool names, and the reverse', async () => {
+  const { toolSpecs } = await import('./tools.ts');
+  const named = new Set(Object.values(toolSpecs).map((spec) => spec.pkg));
+  for (const pkg of ciPackages()) if (pkg !== 'binutils') assert.ok(named.has(pkg), `${pkg} has no tool in test/helpers/tools.ts`);
+  for (const pkg of named) assert.ok(ciPackages().includes(pkg), `${pkg} is not in .ci/apt-packages`);
+});
+
+test.run();

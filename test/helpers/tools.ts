@@ -1,0 +1,120 @@
+// External tools the cross-checks need (independent clients, validators, deploy checkers), and what to do
+// when one is missing. With CI=true (.ci/run) a missing tool is a failing test that names it; elsewhere the
+// tests that need it are left out and one summary at the end of the run lists them with the command that
+// installs everything. The Debian package list is .ci/apt-packages, which .ci/run installs from too.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Test } from 'uvu';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface ToolSpec {
+  /** The Debian package that provides it. */
+  pkg: string;
+  /** True when the tool is usable here. */
+  present: () => boolean;
+}
+
+const onPath = (command: string) => () => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+const pythonModule = (module: string) => () => spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+
+export const toolSpecs = {
+  exchangelib: { pkg: 'python3-exchangelib', present: pythonModule('exchangelib') },
+  msal: { pkg: 'python3-msal', present: pythonModule('msal') },
+  xmllint: { pkg: 'libxml2-utils', present: onPath('xmllint') },
+  swaks: { pkg: 'swaks', present: onPath('swaks') },
+  ansible: { pkg: 'ansible-core', present: onPath('ansible-playbook') },
+  'systemd-analyze': { pkg: 'systemd', present: onPath('systemd-analyze') },
+  ss: { pkg: 'iproute2', present: onPath('ss') },
+  vim: { pkg: 'vim', present: onPath('vim') },
+  git: { pkg: 'git', present: onPath('git') },
+  mingw: { pkg: 'g++-mingw-w64-x86-64-win32', present: onPath('x86_64-w64-mingw32-g++') },
+  'nlohmann-json': { pkg: 'nlohmann-json3-dev', present: () => existsSync('/usr/include/nlohmann/json.hpp') },
+  wine64: { pkg: 'wine64', present: () => existsSync('/usr/lib/wine/wine64') },
+} satisfies Record<string, ToolSpec>;
+
+export type ToolName = keyof typeof toolSpecs;
+
+const presence = new Map<ToolName, boolean>();
+/** What was left out (test files, or checks inside tests), per missing tool. */
+const notRun = new Map<ToolName, Set<string>>();
+
+export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean => env.CI === 'true' || env.CI === '1';
+
+/** MAIL_AGENT_TEST_WITHOUT=swaks,wine64 (or `all`) plays a machine without those tools. */
+const hidden = new Set((process.env.MAIL_AGENT_TEST_WITHOUT ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+
+export function hasTool(name: ToolName): boolean {
+  let known = presence.get(name);
+  if (known === undefined) {
+    known = !hidden.has(name) && !hidden.has('all') && toolSpecs[name].present();
+    presence.set(name, known);
+  }
+  return known;
+}
+
+/** The tools of `names` that are missing here. */
+export function missingTools(names: readonly ToolName[]): ToolName[] {
+  return names.filter((name) => !hasTool(name));
+}
+
+/**
+ * Whether a test file's tests that need `names` can run. When a tool is missing: in CI, `suite` gets one
+ * failing test naming it (and the package); elsewhere the file is noted for the end-of-run summary. Either
+ * way the caller defines its tests only when this returns true.
+ */
+export function needTools(fileUrl: string, suite: Test, names: readonly ToolName[]): boolean {
+  const missing = missingTools(names);
+  if (missing.length === 0) return true;
+  const file = path.relative(repoRoot, fileURLToPath(fileUrl));
+  const what = missing.map((name) => `${name} (Debian package ${toolSpecs[name].pkg})`).join(', ');
+  if (inCi()) {
+    suite(`needs ${missing.join(', ')}`, () => {
+      throw new Error(`${file}: ${what} is missing; CI=true requires it. .ci/run installs it`);
+    });
+    return false;
+  }
+  for (const name of missing) noteNotRun(name, file);
+  return false;
+}
+
+/**
+ * For a check inside a test that can run without it (e.g. a schema check after the assertions): true when
+ * `name` is here. Missing: throws in CI, otherwise notes `what` for the summary and returns false.
+ */
+export function toolForCheck(name: ToolName, what: string): boolean {
+  if (hasTool(name)) return true;
+  if (inCi()) throw new Error(`${what}: ${name} (Debian package ${toolSpecs[name].pkg}) is missing; CI=true requires it. .ci/run installs it`);
+  noteNotRun(name, what);
+  return false;
+}
+
+function noteNotRun(name: ToolName, what: string): void {
+  const entries = notRun.get(name) ?? new Set<string>();
+  entries.add(what);
+  notRun.set(name, entries);
+}
+
+/** The packages .ci/run installs (comments and blank lines dropped). */
+export function ciPackages(): string[] {
+  const text = readFileSync(path.join(repoRoot, '.ci/apt-packages'), 'utf8');
+  return text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+}
+
+/** The end-of-run summary of what could not run here, or undefined when everything ran. */
+export function notRunSummary(): string | undefined {
+  if (notRun.size === 0) return undefined;
+  const lines = ['', 'Not run on this machine: these cross-checks need tools that are not installed.'];
+  for (const [name, files] of notRun) lines.push(`  ${name} (${toolSpecs[name].pkg}): ${[...files].sort().join(', ')}`);
+  lines.push('Install everything the tests use (what .ci/run does), then run npm test again:');
+  lines.push(`  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
+  return lines.join('\n');
+}
+
+// uvu runs every test file in this one process: the summary is printed once, as the run ends.
+process.once('exit', () => {
+  const summary = notRunSummary();
+  if (summary) process.stdout.write(`${summary}\n`);
+});
