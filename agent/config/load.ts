@@ -14,6 +14,7 @@ import { sopsIssue } from './sops.ts';
 import { settingsSchema, settingsValidator } from './schema/validator.ts';
 import { schemaIssues } from './schema/messages.ts';
 import { semanticIssues } from './semantic.ts';
+import { textCharIssues } from './text-chars.ts';
 import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
@@ -58,7 +59,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const data: unknown = structuredClone(parsed.data);
   const validate = settingsValidator();
   const schemaDrafts = validate(data) ? [] : schemaIssues(validate.errors ?? [], settingsSchema, data);
-  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts)];
+  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts), ...textCharIssues(data, schemaDrafts)];
   if (problems.length > 0) {
     return failed(revision, schemaDrafts.length > 0 ? 'SchemaViolation' : 'SemanticViolation', placed(path, source, problems));
   }

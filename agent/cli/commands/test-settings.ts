@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
-import { writeLine, type CliIo } from '../io.ts';
+import { writeTextLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, toAgentError } from '../../errors.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { LoadedConfig } from '../../config/settings.ts';
@@ -27,7 +27,7 @@ const options = {
 
 function failure(io: CliIo, step: string, started: number, err: unknown): number {
   const e = toAgentError(err);
-  writeLine(io.stdout, `${step}: FAILED after ${Date.now() - started} ms — ${e.code}${e.serverCode ? ` (server: ${e.serverCode})` : ''}: ${e.message}`);
+  writeTextLine(io.stdout, `${step}: FAILED after ${Date.now() - started} ms — ${e.code}${e.serverCode ? ` (server: ${e.serverCode})` : ''}: ${e.message}`);
   return ExitCodes.Failed;
 }
 
@@ -38,24 +38,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let started = Date.now();
   const loaded = await loadConfig(file, { env: io.env });
   if (!loaded.ok) {
-    writeLine(io.stdout, `load: FAILED — ${loaded.reason}`);
-    for (const i of loaded.issues) writeLine(io.stdout, `  ${values.config}:${i.line}:${i.column}: ${i.message} [${i.path || '/'}]`);
+    writeTextLine(io.stdout, `load: FAILED — ${loaded.reason}`);
+    for (const i of loaded.issues) writeTextLine(io.stdout, `  ${values.config}:${i.line}:${i.column}: ${i.message} [${i.path || '/'}]`);
     return ExitCodes.Failed;
   }
   const base = loaded.config;
-  writeLine(io.stdout, `load: ok in ${Date.now() - started} ms — revision ${base.revision}, settings ${base.settingsDigest}`);
+  writeTextLine(io.stdout, `load: ok in ${Date.now() - started} ms — revision ${base.revision}, settings ${base.settingsDigest}`);
   const config: LoadedConfig = { ...base, settings: { ...base.settings, test: { ...base.settings.test, to: values.to, onChange: true } } };
   started = Date.now();
   let transport: Transport | undefined;
   try {
     transport = await createTransport(config, { env: io.env });
     const info = await transport.verify();
-    writeLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}`);
+    writeTextLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}`);
     started = Date.now();
     const message = await buildTestMessage(config, info, { host: hostname(), now: new Date(), cwd: io.cwd });
     try {
       const sent = await transport.send(message);
-      writeLine(io.stdout, `send: ok in ${Date.now() - started} ms — accepted by the server, Message-ID ${sent.messageId}${sent.itemId ? `, item ${sent.itemId.slice(0, 24)}…` : ''}, to ${values.to}`);
+      writeTextLine(io.stdout, `send: ok in ${Date.now() - started} ms — accepted by the server, Message-ID ${sent.messageId}${sent.itemId ? `, item ${sent.itemId.slice(0, 24)}…` : ''}, to ${values.to}`);
       return ExitCodes.Ok;
     } catch (err) {
       return failure(io, 'send', started, err);
