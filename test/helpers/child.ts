@@ -14,8 +14,10 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, script), ...args], {
+/** `wrapper`: a command that runs the node command line given after it (e.g. `unshare --uts …`). */
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore', wrapper: string[] = []): Child {
+  const command = [...wrapper, process.execPath, '--import', 'tsx', resolve(repoRoot, script), ...args];
+  const proc = spawn(command[0]!, command.slice(1), {
     cwd: repoRoot, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
   });
   let output = '';
