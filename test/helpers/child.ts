@@ -45,3 +45,13 @@ export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv =
     },
   };
 }
+
+/** The child's exit code, or 'still running' (and the child killed) when it has not exited within `ms`. */
+export async function exitedWithin(child: Child, ms: number): Promise<number | null | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((resolve) => { timer = setTimeout(() => { resolve('still running'); }, ms); });
+  const outcome = await Promise.race([child.exited(), late]);
+  clearTimeout(timer);
+  if (outcome === 'still running') await child.kill('SIGKILL');
+  return outcome;
+}
