@@ -34,6 +34,20 @@ async function refusedSend(stateDir: string, subject: string): Promise<string> {
   return res.err;
 }
 
+/** A state dir `name` with a spool entry planted in its pending folder (written as `<file>.x`, then renamed
+ *  once `prepare` has run on it), as an attacker would leave it. */
+async function plantedStateDir(name: string, subject: string, prepare: (paths: { stateDir: string; pending: string; staged: string }) => Promise<void> = () => Promise.resolve()) {
+  const stateDir = join(r.root, name);
+  const planted = await plantedEntry(subject);
+  const pending = join(stateDir, 'spool', 'pending');
+  await mkdir(pending, { recursive: true, mode: 0o700 });
+  const file = join(pending, planted.name);
+  await writeFile(`${file}.x`, planted.bytes);
+  await prepare({ stateDir, pending, staged: `${file}.x` });
+  await rename(`${file}.x`, file);
+  return { stateDir, pending, file, name: planted.name };
+}
+
 /** A spool entry as an attacker would plant it: made by a real `send` elsewhere, carrying their Bcc. */
 async function plantedEntry(subject: string): Promise<{ name: string; bytes: Buffer }> {
   const elsewhere = join(r.root, `attacker-${subject.replace(/\W/g, '')}`);
@@ -68,20 +82,15 @@ test('a status file replaced by a symlink while the agent runs is not written th
 });
 
 test('a spool folder writable by others with a planted entry: run and send exit 1 naming it and the chmod; not loosened, not delivered', async () => {
-  const stateDir = join(r.root, 'state-0777');
   const subject = 'planted through a 0777 folder';
-  const planted = await plantedEntry(subject);
-  const pending = join(stateDir, 'spool', 'pending');
-  await mkdir(pending, { recursive: true, mode: 0o700 });
-  await chmod(pending, 0o777);
-  await writeFile(join(pending, planted.name), planted.bytes);
+  const { stateDir, pending, name } = await plantedStateDir('state-0777', subject, ({ pending: dir }) => chmod(dir, 0o777));
   const out = await refusedRun(stateDir);
   assert.match(out, `the state dir's folder ${pending} is writable by its group (mode 0777)`);
   assert.match(out, `chmod go-w ${pending}`);
   const err = await refusedSend(stateDir, 'should not queue');
   assert.match(err, `chmod go-w ${pending}`);
   assert.is((await stat(pending)).mode & 0o777, 0o777, 'the folder is not quietly chmod-ed');
-  assert.equal(await readdir(pending), [planted.name], 'nothing queued beside it');
+  assert.equal(await readdir(pending), [name], 'nothing queued beside it');
   // The agent exited before delivering anything: nothing more can come.
   assert.not.ok((await r.sandbox.deliveries()).some((d) => d.subject === subject));
 });
@@ -99,13 +108,10 @@ test('a healthy state dir of ours still works: the agent starts, a send is deliv
 
 if (asRoot) {
   test('as root: a state dir owned by nobody is refused by run and send, naming the chown; nothing is adopted or delivered', async () => {
-    const stateDir = join(r.root, 'state-nobody');
     const subject = 'planted by nobody';
-    const planted = await plantedEntry(subject);
-    const pending = join(stateDir, 'spool', 'pending');
-    await mkdir(pending, { recursive: true, mode: 0o700 });
-    await writeFile(join(pending, planted.name), planted.bytes);
-    for (const dir of [stateDir, join(stateDir, 'spool'), pending]) await chown(dir, Nobody, Nobody);
+    const { stateDir } = await plantedStateDir('state-nobody', subject, async ({ stateDir: dir, pending }) => {
+      for (const d of [dir, join(dir, 'spool'), pending]) await chown(d, Nobody, Nobody);
+    });
     const out = await refusedRun(stateDir);
     assert.match(out, `the state dir's folder ${stateDir} is owned by uid ${Nobody}, not by the agent's user root (uid 0)`);
     assert.match(out, `chown -R root ${stateDir}`);
@@ -115,15 +121,8 @@ if (asRoot) {
   });
 
   test('as root: a planted spool file owned by nobody inside our own 0700 folders is refused, naming it', async () => {
-    const stateDir = join(r.root, 'state-planted-file');
     const subject = 'planted file';
-    const planted = await plantedEntry(subject);
-    const pending = join(stateDir, 'spool', 'pending');
-    await mkdir(pending, { recursive: true, mode: 0o700 });
-    const file = join(pending, planted.name);
-    await writeFile(`${file}.x`, planted.bytes);
-    await chown(`${file}.x`, Nobody, Nobody);
-    await rename(`${file}.x`, file);
+    const { stateDir, file } = await plantedStateDir('state-planted-file', subject, ({ staged }) => chown(staged, Nobody, Nobody));
     const out = await refusedRun(stateDir);
     assert.match(out, `the state dir's file ${file} is owned by uid ${Nobody}`);
     assert.not.ok((await r.sandbox.deliveries()).some((d) => d.subject === subject));
