@@ -19,7 +19,7 @@ import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { settingsDigestOf } from './digest.ts';
+import { processDigestKey, settingsDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -76,7 +76,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const config: LoadedConfig = {
     path,
     revision,
-    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile),
+    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile, options.digestKey ?? processDigestKey),
     settings,
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),

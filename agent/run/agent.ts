@@ -13,6 +13,7 @@ import { Reconciler } from '../reconcile/reconciler.ts';
 import { TestMessageRegistry } from '../reconcile/test-registry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
 import { refuseSymlink } from '../state/atomic-write.ts';
+import { digestKey } from '../state/digest-key.ts';
 import { statePaths } from '../state/layout.ts';
 import { ensurePrivateStateDir } from '../state/private-dir.ts';
 import { initialStatus } from '../status/initial.ts';
@@ -74,6 +75,7 @@ export class Agent {
     await refuseSymlink(options.statusPath);
     const lock = await acquireStateLock(options.stateDir);
     try {
+      const key = await digestKey(options.stateDir);
       const clock = options.clock ?? systemClock;
       const status = new StatusWriter({
         // In the state dir (0700) nobody else can reach it anyway: 0600 like every other state file.
@@ -88,7 +90,8 @@ export class Agent {
       // The reconciler's callbacks reach the agent built right after it.
       const ref: { agent?: Agent } = {};
       const reconciler = new Reconciler({
-        configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
+        configPath: options.configPath, stateDir: options.stateDir, status, registry,
+        loadConfig: (path, loadOptions) => loadConfig(path, { ...loadOptions, digestKey: key }),
         createTransport: options.createTransport, log: options.log, clock,
         // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
         transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
