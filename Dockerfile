@@ -17,8 +17,11 @@ RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
+# fs-ext (the state-dir lock: flock(2)) is a native addon, compiled here for this Node version; the build
+# tools stay in this stage. Every other install script stays off.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild fs-ext && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
@@ -28,11 +31,13 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json config.example.yaml ./
 COPY schemas ./schemas
-# The settings folder (mount a ConfigMap or a host folder on it) and the state dir (status.json, spool).
+# The settings folder (mount a ConfigMap or a host folder on it) and the state dir (status.json, spool):
+# owned by the agent's user and 0700, as the agent requires (a named volume mounted there copies both).
 RUN chmod 0755 /app/dist/agent/cli/bin.js \
  && ln -s /app/dist/agent/cli/bin.js /usr/local/bin/mail-agent \
  && mkdir -p /etc/mail-agent /var/lib/mail-agent \
- && chown 1000:1000 /var/lib/mail-agent
+ && chown 1000:1000 /var/lib/mail-agent \
+ && chmod 0700 /var/lib/mail-agent
 # The node image's unprivileged "node" user, by number so that runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE 9464

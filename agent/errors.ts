@@ -41,6 +41,8 @@ export const ErrorCodes = {
   // process
   Usage: 'Usage',
   StateDirLocked: 'StateDirLocked',
+  /** The state dir (or a file the agent writes) is owned or writable by someone else, or a planted link. */
+  StateDirUnsafe: 'StateDirUnsafe',
   DiskFull: 'DiskFull',
   Internal: 'Internal',
 } as const;

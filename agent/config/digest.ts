@@ -1,7 +1,9 @@
 // The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
 // digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
-// secret and of the caFile (so a rotated password or CA is a change of the settings).
-import { createHash } from 'node:crypto';
+// secret and of the caFile (so a rotated password or CA is a change of the settings). The settings digest
+// is published (status file, test messages), so it is an HMAC-SHA256 under the install's digest key
+// (agent/state/digest-key.ts): unkeyed, it would let anyone holding the settings check password guesses.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Secrets, Settings } from './settings.ts';
 
 export function sha256Hex(data: string | Buffer): string {
@@ -22,11 +24,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
+/** The key used when the caller has none (validate, a `test` without a state dir): this process's own. */
+export const processDigestKey: Uint8Array = randomBytes(32);
+
+/** `sha256:` and the hex HMAC-SHA256 (the format of design §2 kept) of the settings and secret hashes. */
+export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined, key: Uint8Array): string {
   const hashes = {
     password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
     token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
     caFile: caFile === undefined ? undefined : sha256Hex(caFile),
   };
-  return `sha256:${sha256Hex(canonicalJson({ settings, hashes }))}`;
+  return `sha256:${createHmac('sha256', key).update(canonicalJson({ settings, hashes })).digest('hex')}`;
 }

@@ -14,11 +14,12 @@ import { sopsIssue } from './sops.ts';
 import { settingsSchema, settingsValidator } from './schema/validator.ts';
 import { schemaIssues } from './schema/messages.ts';
 import { semanticIssues } from './semantic.ts';
+import { textCharIssues } from './text-chars.ts';
 import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { settingsDigestOf } from './digest.ts';
+import { processDigestKey, settingsDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -58,7 +59,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const data: unknown = structuredClone(parsed.data);
   const validate = settingsValidator();
   const schemaDrafts = validate(data) ? [] : schemaIssues(validate.errors ?? [], settingsSchema, data);
-  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts)];
+  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts), ...textCharIssues(data, schemaDrafts)];
   if (problems.length > 0) {
     return failed(revision, schemaDrafts.length > 0 ? 'SchemaViolation' : 'SemanticViolation', placed(path, source, problems));
   }
@@ -75,7 +76,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const config: LoadedConfig = {
     path,
     revision,
-    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile),
+    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile, options.digestKey ?? processDigestKey),
     settings,
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),

@@ -68,7 +68,8 @@ export interface LoadedConfig {
   path: string;
   /** `sha256:` + hex of the raw bytes, as `sha256sum` prints. */
   revision: string;
-  /** `sha256:` over the normalized settings plus a hash of each secret. */
+  /** `sha256:` + HMAC-SHA256, under the install's digest key, of the normalized settings plus a hash of
+   *  each secret (config/digest.ts). */
   settingsDigest: string;
   settings: Readonly<Settings>;
   secrets: Readonly<Secrets>;

@@ -1,6 +1,5 @@
 // The running agent: state-dir lock, status writer with heartbeat, reconciler, watcher and delivery
 // worker, wired together. `stop()` finishes the step in progress, writes the status and releases the lock.
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
@@ -13,7 +12,10 @@ import { DeliveryWorker } from '../queue/worker.ts';
 import { Reconciler } from '../reconcile/reconciler.ts';
 import { TestMessageRegistry } from '../reconcile/test-registry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
+import { refuseSymlink } from '../state/atomic-write.ts';
+import { digestKey } from '../state/digest-key.ts';
 import { statePaths } from '../state/layout.ts';
+import { ensurePrivateStateDir } from '../state/private-dir.ts';
 import { initialStatus } from '../status/initial.ts';
 import type { StatusDocument } from '../status/model.ts';
 import { assertOutsideWatched } from '../status/placement.ts';
@@ -68,9 +70,12 @@ export class Agent {
   static async prepare(options: AgentOptions): Promise<Agent> {
     assertOutsideWatched(options.statusPath, 'the status file', [options.configPath]);
     assertOutsideWatched(join(options.stateDir, 'status.json'), 'the state dir', [options.configPath]);
-    await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+    // Refused before anything is read from it: a state dir someone else can write into is not ours.
+    await ensurePrivateStateDir(options.stateDir, [], { deep: true });
+    await refuseSymlink(options.statusPath);
     const lock = await acquireStateLock(options.stateDir);
     try {
+      const key = await digestKey(options.stateDir);
       const clock = options.clock ?? systemClock;
       const status = new StatusWriter({
         // In the state dir (0700) nobody else can reach it anyway: 0600 like every other state file.
@@ -85,7 +90,8 @@ export class Agent {
       // The reconciler's callbacks reach the agent built right after it.
       const ref: { agent?: Agent } = {};
       const reconciler = new Reconciler({
-        configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
+        configPath: options.configPath, stateDir: options.stateDir, status, registry,
+        loadConfig: (path, loadOptions) => loadConfig(path, { ...loadOptions, digestKey: key }),
         createTransport: options.createTransport, log: options.log, clock,
         // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
         transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },

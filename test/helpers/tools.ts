@@ -33,6 +33,8 @@ export const toolSpecs = {
   mingw: { pkg: 'g++-mingw-w64-x86-64-win32', present: onPath('x86_64-w64-mingw32-g++') },
   'nlohmann-json': { pkg: 'nlohmann-json3-dev', present: () => existsSync('/usr/include/nlohmann/json.hpp') },
   wine64: { pkg: 'wine64', present: () => existsSync('/usr/lib/wine/wine64') },
+  // Runs a process under a hostname of its own (a UTS namespace): needs root, as in CI.
+  'unshare-uts': { pkg: 'util-linux', present: () => spawnSync('unshare', ['--uts', 'true'], { stdio: 'ignore' }).status === 0 },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof toolSpecs;

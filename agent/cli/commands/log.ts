@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
+import { escapeControlsDeep } from '../../text/terminal-escape.ts';
 import { reportFailure } from './cli-errors.ts';
 
 const usage = `Usage: mail-agent log [--state-dir D] [--tail N] [-o json]
@@ -35,7 +36,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new AgentError(ErrorCodes.Usage, '--tail takes a whole number');
     const stateDir = resolveStateDir(values['state-dir'], io);
     const entries = await readLogNewestFirst(statePaths(stateDir).notificationsLog, tail === undefined ? {} : { tail });
-    for (const entry of entries) writeLine(io.stdout, json ? JSON.stringify(entry) : formatEntry(entry));
+    for (const entry of entries) writeLine(io.stdout, json ? JSON.stringify(entry) : formatEntry(escapeControlsDeep(entry)));
     return ExitCodes.Ok;
   } catch (err) {
     return reportFailure('log', err, io, json);

@@ -47,7 +47,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     });
   } catch (err) {
     await log.close();
-    if (isAgentError(err) && err.code === ErrorCodes.StateDirLocked) {
+    if (isAgentError(err) && (err.code === ErrorCodes.StateDirLocked || err.code === ErrorCodes.StateDirUnsafe)) {
       writeLine(io.stderr, `mail-agent run: ${err.message}`);
       return ExitCodes.Failed;
     }
