@@ -17,11 +17,10 @@ RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
-# fs-ext (the state-dir lock: flock(2)) is a native addon, compiled here for this Node version; the build
-# tools stay in this stage. Every other install script stays off.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# No install script runs: the one native addon (fs-native-extensions, the state-dir lock) ships prebuilt
+# Node-API binaries, which load on every Node line.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild fs-ext && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \

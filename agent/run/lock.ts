@@ -1,5 +1,6 @@
 // One agent per state dir, enforced by the kernel: the running agent holds an exclusive advisory lock —
-// flock(2), LockFileEx on Windows, through fs-ext — on agent.lock for as long as it lives. The kernel drops
+// an open-file-description lock (fcntl F_OFD_SETLK) on Linux, flock(2) on macOS, LockFileEx on Windows,
+// through fs-native-extensions — on agent.lock for as long as it lives. The kernel drops
 // it when the process ends, however it ends (kill -9, a crash, a container stopped), so a lock is never
 // "stale" and never taken over: whatever its pid or hostname (containers sharing a volume are each pid 1
 // on their own host), a holder that still runs keeps the state dir. Two agents on one spool would deliver
@@ -7,7 +8,7 @@
 // new file while the first still holds the old one.
 import { constants } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import fsExt from 'fs-ext';
+import { tryLock, unlock } from 'fs-native-extensions';
 import { hostname } from 'node:os';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { statePaths } from '../state/layout.ts';
@@ -25,12 +26,6 @@ export interface StateLock {
 }
 
 const Busy = new Set(['EAGAIN', 'EWOULDBLOCK', 'EBUSY', 'EACCES']);
-
-function flock(fd: number, flags: 'exnb' | 'un'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    fsExt.flock(fd, flags, (err) => { if (err) reject(err); else resolve(); });
-  });
-}
 
 async function holder(path: string): Promise<LockRecord | undefined> {
   try {
@@ -50,7 +45,7 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
   // Never truncated on open: the holder's record stays readable until we hold the lock ourselves.
   const handle = await open(path, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
   try {
-    await flock(handle.fd, 'exnb');
+    if (!tryLock(handle.fd)) throw Object.assign(new Error('locked'), { code: 'EAGAIN' });
   } catch (err) {
     await handle.close();
     const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -60,7 +55,7 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
         + 'Stop that one first: its lock goes when its process ends.');
     }
     throw new AgentError(ErrorCodes.StateDirLocked,
-      `cannot lock ${path} (${code || 'error'}): the state dir must be on a file system with file locks (flock)`, { cause: err });
+      `cannot lock ${path} (${code || 'error'}): the state dir must be on a file system with file locks`, { cause: err });
   }
   try {
     await writeRecord(handle, { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
@@ -71,7 +66,7 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
   let released: Promise<void> | undefined;
   return {
     path,
-    release: () => (released ??= flock(handle.fd, 'un').catch(() => undefined).finally(() => handle.close())),
+    release: () => (released ??= Promise.resolve().then(() => unlock(handle.fd)).catch(() => undefined).finally(() => handle.close())),
   };
 }
 
