@@ -10,7 +10,7 @@ import { stepFailure, type StepFailure } from './failure.ts';
 import { toStatusIssues } from './issues.ts';
 import { testStep } from './test-step.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
-import { short } from '../status/format.ts';
+import { issueLine, short } from '../status/format.ts';
 
 export interface AttemptInput {
   snapshot: SourceSnapshot;
@@ -63,10 +63,14 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
     step('load', revision, loadStart, { outcome: 'Rejected', reason: loaded.reason });
     const mark = { revision, digest: `rejected:${loaded.reason}:${snapshot.digest}` };
     if (!input.force && input.lastFinal?.digest === mark.digest) return { result: 'current' };
+    const errors = toStatusIssues(loaded.issues);
     await deps.status.update((d) => {
       if (d.observedRevision !== revision) t.observed(d, revision, iso());
-      t.rejected(d, { revision, reason: loaded.reason, errors: toStatusIssues(loaded.issues), at: iso(), durationMs: elapsed() });
+      t.rejected(d, { revision, reason: loaded.reason, errors, at: iso(), durationMs: elapsed() });
     });
+    // Each error as `mail-agent status` prints it, for whoever reads the journal: positions and our own
+    // messages only, never a value from the file.
+    deps.log.warn('settings file rejected; the live settings stay', { revision: short(revision), reason: loaded.reason, errors: errors.map((e) => issueLine(deps.configPath, e)) });
     return { result: 'rejected', final: mark, revision };
   }
   const config = loaded.config;
