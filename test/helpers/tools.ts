@@ -21,6 +21,7 @@ const onPath = (command: string) => () => spawnSync('sh', ['-c', `command -v ${c
 const pythonModule = (module: string) => () => spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 
 export const toolSpecs = {
+  python3: { pkg: 'python3', present: () => existsSync('/usr/bin/python3') },
   exchangelib: { pkg: 'python3-exchangelib', present: pythonModule('exchangelib') },
   msal: { pkg: 'python3-msal', present: pythonModule('msal') },
   xmllint: { pkg: 'libxml2-utils', present: onPath('xmllint') },
