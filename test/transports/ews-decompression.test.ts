@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { EwsSettings, LoadedConfig } from '../../agent/config/settings.ts';
-import { isAgentError, type AgentError } from '../../agent/errors.ts';
 import { maxResponseBytes } from '../../agent/http/exchange.ts';
 import { ensureTls } from '../../agent/sandbox/certs.ts';
-import { createTransport } from '../../agent/transports/index.ts';
 import { ewsConfig } from './helpers/config.ts';
 import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
+import { verifyError } from './helpers/verify-error.ts';
 
 const names = ['autodiscover.bomb.test', 'bomb.test'];
 const inflated = 64 * 1024 * 1024;
@@ -57,16 +56,7 @@ test.before.each(() => { asked.length = 0; encoding = 'gzip'; });
 
 const config = (ews: Partial<EwsSettings>): LoadedConfig => ewsConfig({ auth: 'basic', username: 'BOMB\\svc', caFile, ...ews }, { password: 'not-used-by-the-bomb' });
 
-async function verifyFails(settings: LoadedConfig): Promise<AgentError> {
-  const transport = await createTransport(settings, { timeoutMs: 20_000, lookup: lookupFor(names, forwarder.address) });
-  try {
-    const error = await transport.verify().then(() => undefined, (e: unknown) => e);
-    assert.ok(isAgentError(error), `expected an AgentError, got ${String(error)}`);
-    return error;
-  } finally {
-    await transport.close();
-  }
-}
+const verifyFails = (settings: LoadedConfig) => verifyError(settings, { timeoutMs: 20_000, lookup: lookupFor(names, forwarder.address) });
 
 test('the bombs are what the issue measured: about 65 KB of gzip for 64 MiB', () => {
   assert.ok(bombs.gzip.length < 70_000, String(bombs.gzip.length));
