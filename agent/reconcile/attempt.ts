@@ -76,7 +76,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const config = loaded.config;
   step('load', revision, loadStart, { settingsDigest: short(config.settingsDigest) });
   deps.onLoaded?.(config);
-  await deps.status.update((d) => { t.secretExposure(d, config.warnings, revision, iso()); });
+  await deps.status.update((d) => {
+    t.secretExposure(d, config.warnings, revision, iso());
+    t.transportExposure(d, config.warnings, revision, iso());
+  });
 
   const live = input.live;
   if (live && live.config.settingsDigest === config.settingsDigest) return keepLive(deps, live, config, elapsed, iso);

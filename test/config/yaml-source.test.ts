@@ -132,7 +132,7 @@ test('syntax errors are placed where the parser stopped', async () => {
 test('a missing file and a directory are ConfigMissing and ConfigUnreadable', async () => {
   const { loadConfig } = await import('../../agent/config/load.ts');
   const missing = firstIssue(await loadConfig('/nonexistent/mail-settings.yaml'));
-  assert.equal([missing.reason, missing.revision, missing.line], ['ConfigMissing', undefined, 0]);
+  assert.equal([missing.reason, missing.revision, missing.line, missing.column], ['ConfigMissing', undefined, 1, 1]);
   const dir = firstIssue(await loadConfig('/tmp'));
   assert.is(dir.reason, 'ConfigUnreadable');
   const tmp = await tempDir();
