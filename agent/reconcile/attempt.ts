@@ -1,6 +1,7 @@
 // One reconcile attempt for one snapshot: load (validate) → verify a candidate transport → deliver the
 // test message → make it live. Until the last step the previous transport stays live; a step that
 // fails leaves the candidate closed and says whether a retry may help.
+import { unreadableMessage } from '../config/source/read.ts';
 import { writeApplied } from '../state/applied.ts';
 import * as t from '../status/transitions.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';
@@ -51,8 +52,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
 
   if (snapshot.kind !== 'present') {
     const reason = snapshot.kind === 'missing' ? 'ConfigMissing' : 'ConfigUnreadable';
-    await deps.status.update((d) => t.missing(d, iso(), reason));
-    deps.log.warn('settings file unavailable; the live transport stays', { reason });
+    // Unreadable: say which path is in the way (the file, or a folder above it), as validate does.
+    const why = snapshot.kind === 'unreadable' ? await unreadableMessage(deps.configPath, snapshot.code) : undefined;
+    await deps.status.update((d) => t.missing(d, iso(), reason, why));
+    deps.log.warn('settings file unavailable; the live transport stays', { reason, why });
     return { result: 'missing' };
   }
 

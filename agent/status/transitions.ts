@@ -109,13 +109,12 @@ export function applied(doc: StatusDocument, event: AppliedEvent): void {
   doc.failures.nextRetryAt = null;
 }
 
-/** The settings file is gone: the live transport stays, but nothing can progress without a file. */
-export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing' | 'ConfigUnreadable' = 'ConfigMissing'): void {
+/** The settings file is gone: the live transport stays, but nothing can progress without a file.
+ *  `why` says more than the reason (for ConfigUnreadable: the path in the way). */
+export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing' | 'ConfigUnreadable' = 'ConfigMissing', why?: string): void {
   delete doc.source.revision;
   const revision = doc.observedRevision;
-  const message = reason === 'ConfigMissing'
-    ? 'the settings file does not exist; the live transport stays'
-    : 'the settings file cannot be read; the live transport stays';
+  const message = `${why ?? (reason === 'ConfigMissing' ? 'the settings file does not exist' : 'the settings file cannot be read')}; the live transport stays`;
   doc.conditions = removeCondition(doc.conditions, 'Reconciling');
   set(doc, { type: 'Stalled', status: 'True', reason, message, observedRevision: revision }, at);
   set(doc, { type: 'Ready', status: 'False', reason, message, observedRevision: revision }, at);
