@@ -36,12 +36,12 @@ test('tests that need root\'s mount: left out and named in the same summary (no 
   assert.is(here.code, 0, here.out);
   assert.match(here.out, 'Total:     1');
   assert.match(here.out, 'Not run on this machine');
-  assert.match(here.out, 'mount (needs root, to mount a small tmpfs (run the tests as root, as .ci/run does)): test/helpers/fixtures/needs-mount.ts');
+  assert.match(here.out, 'mount (needs root, to mount a small tmpfs; run the tests as root, as .ci/run does): test/helpers/fixtures/needs-mount.ts');
   assert.not.match(here.out, 'apt-get install', 'no package would help');
   assert.not.match(here.out, 'SKIPPED');
   const ci = runFixture({ MAIL_AGENT_TEST_WITHOUT: 'mount', CI: 'true' }, 'needs-mount.ts$');
   assert.is(ci.code, 1, ci.out);
-  assert.match(ci.out, 'mount (needs root, to mount a small tmpfs (run the tests as root, as .ci/run does)) is missing; CI=true requires it');
+  assert.match(ci.out, 'mount (needs root, to mount a small tmpfs; run the tests as root, as .ci/run does) is missing; CI=true requires it');
 });
 
 test('every package .ci/run installs is one a tool names, and the reverse', async () => {

@@ -58,7 +58,7 @@ export const toolSpecs = {
   'nlohmann-json': { pkg: 'nlohmann-json3-dev', present: () => existsSync('/usr/include/nlohmann/json.hpp') },
   wine64: { pkg: 'wine64', present: () => existsSync('/usr/lib/wine/wine64') },
   setpriv: { pkg: 'util-linux', present: onPath('setpriv') },
-  mount: { privilege: 'root, to mount a small tmpfs (run the tests as root, as .ci/run does)', present: canMountTmpfs },
+  mount: { privilege: 'root, to mount a small tmpfs; run the tests as root, as .ci/run does', present: canMountTmpfs },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof toolSpecs;
