@@ -3,10 +3,11 @@
 // reads them from the loaded settings' warnings: `validate`, the status condition InsecureTransport, the
 // warning logged on each apply, the metric mail_agent_insecure_transport and `mail-agent test`. A service
 // adds what its section switches off to `channelsOf`; nothing downstream changes.
+import { ErrorCodes } from '../errors.ts';
 import type { IssueDraft } from './issue.ts';
 import type { EwsSettings, Settings } from './settings.ts';
 
-export const InsecureTransport = 'InsecureTransport';
+const InsecureTransport = ErrorCodes.InsecureTransport;
 
 /** What a setting can switch off (the warning's keyword; the metric's `check` label). */
 export const InsecureChecks = ['certificates', 'encryption'] as const;
