@@ -1,6 +1,7 @@
-// Checks the schema cannot express: the charset must be one we can encode, and the EWS URL must be
-// https (http only with `allowInsecureHttp: true`) without credentials in it. Each check looks only
-// at values of the right type, and skips a path the schema already reported.
+// Checks the schema cannot express: the charset must be one we can encode, the EWS URL must be https
+// (http only with `allowInsecureHttp: true`) without credentials in it, and the autodiscover address must be
+// at a DNS domain. Each check looks only at values of the right type, and skips a path the schema already
+// reported.
 import iconv from 'iconv-lite';
 import type { IssueDraft } from './issue.ts';
 
@@ -35,7 +36,16 @@ function urlIssues(data: unknown): IssueDraft[] {
   return issues;
 }
 
+/** Labels of letters, digits and inner hyphens, at least two of them: what `autodiscover.<domain>` can be. */
+const dnsDomain = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+function autodiscoverIssues(data: unknown): IssueDraft[] {
+  const address = section(data, 'ews').autodiscover;
+  if (typeof address !== 'string' || dnsDomain.test(address.slice(address.lastIndexOf('@') + 1))) return [];
+  return [semantic('/ews/autodiscover', 'domain', 'must be an address at a DNS domain such as contoso.com (autodiscover asks autodiscover.<domain> and <domain>), not an address literal such as [127.0.0.1] or a name without a dot')];
+}
+
 export function semanticIssues(data: unknown, reported: readonly IssueDraft[]): IssueDraft[] {
   const taken = new Set(reported.map((i) => i.path));
-  return [...charsetIssues(data), ...urlIssues(data)].filter((i) => !taken.has(i.path));
+  return [...charsetIssues(data), ...urlIssues(data), ...autodiscoverIssues(data)].filter((i) => !taken.has(i.path));
 }

@@ -84,7 +84,7 @@ export interface ConfigIssue {
   /** JSON pointer of the offending node ('' = the document). */
   path: string;
   keyword: string;
-  /** 1-based; 0 (with column 0) when the problem is the file as a whole: missing, unreadable, too large. */
+  /** 1-based; 1 (with column 1) when the problem is the file as a whole: missing, unreadable, too large. */
   line: number;
   column: number;
   message: string;

@@ -1,8 +1,9 @@
 // Settings that are valid but unwise, reported as warnings: a literal secret in the file (worse when
-// the file is readable by other users), plain http, and certificate checks turned off.
+// the file is readable by other users), and transport security switched off (transport-security.ts).
 import { stat } from 'node:fs/promises';
 import type { IssueDraft } from './issue.ts';
 import type { Settings } from './settings.ts';
+import { transportSecurityWarnings } from './transport-security.ts';
 
 /** Group or others may read the file (POSIX modes; Windows reports none of these bits reliably). */
 async function readableByOthers(file: string): Promise<boolean> {
@@ -15,6 +16,10 @@ async function readableByOthers(file: string): Promise<boolean> {
 }
 
 export async function settingsWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
+  return [...await secretWarnings(settings, file), ...transportSecurityWarnings(settings)];
+}
+
+async function secretWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
   const ews = settings.ews;
   if (!ews) return [];
   const warnings: IssueDraft[] = [];
@@ -29,12 +34,6 @@ export async function settingsWarnings(settings: Settings, file: string): Promis
         message: `the ${name} is written in the file, which other users can read; use { file: PATH } or { env: NAME }` }
       : { path: `/ews/${name}`, keyword: 'secret', code: 'LiteralSecret',
         message: `the ${name} is written in the file; prefer { file: PATH } or { env: NAME }` });
-  }
-  if (ews.url?.startsWith('http:')) {
-    warnings.push({ path: '/ews/url', keyword: 'https', code: 'InsecureTransport', message: 'plain http is allowed by allowInsecureHttp: the password crosses the network readable' });
-  }
-  if (!ews.rejectInvalidCertificates) {
-    warnings.push({ path: '/ews/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the password' });
   }
   return warnings;
 }

@@ -37,6 +37,8 @@ export function createLogger(options: LoggerOptions): AgentLogger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
       if (key === 'level') continue;
+      // A field without a value is not logged (`client=undefined` tells a reader nothing).
+      if (info[key] === undefined) { delete info[key]; continue; }
       info[key] = secrets.redactValue(key === 'message' ? '' : key, info[key]);
     }
     return info;

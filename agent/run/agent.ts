@@ -3,6 +3,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
+import { insecureChecks, insecureTransport } from '../config/transport-security.ts';
 import type { LoadedConfig } from '../config/settings.ts';
 import type { AgentObserver, AgentView } from '../metrics/observer.ts';
 import type { AgentLogger } from '../log/logger.ts';
@@ -102,6 +103,10 @@ export class Agent {
         onLive: (live) => {
           options.observer?.live(live.info);
           options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion, client: live.info.client });
+          // On every apply, not only the first: a journal read later still shows that TLS protection is off.
+          for (const w of insecureTransport(live.config.warnings)) {
+            options.log.warn('insecure transport', { revision: live.config.revision, setting: w.path, check: w.keyword, detail: w.message });
+          }
           ref.agent?.parts.worker?.wake();
         },
       });
@@ -180,6 +185,7 @@ export class Agent {
 
   private loaded(config: LoadedConfig): void {
     this.options.log.secrets.add(config.secrets.password, config.secrets.token);
+    this.options.observer?.insecureTransport(insecureChecks(config.warnings));
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
   }
 

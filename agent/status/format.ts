@@ -1,6 +1,6 @@
 // Human-readable renderings of a status document and of a wait's outcome (stdout of `mail-agent status`).
 import { plainStyle, type Style } from '../cli/style.ts';
-import { findCondition, type ConditionStatus, type StatusDocument } from './model.ts';
+import { findCondition, type ConditionStatus, type StatusDocument, type StatusIssue } from './model.ts';
 import type { WaitOutcome } from './wait.ts';
 
 export function short(revision: string | null | undefined): string {
@@ -37,11 +37,15 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
   return lines.join('\n');
 }
 
+/** One error of a rejected file as `status` prints it and the agent logs it: `FILE:LINE:COL: POINTER: message`. */
+export function issueLine(file: string, e: StatusIssue): string {
+  return `${file}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`;
+}
+
 function rejectionLines(doc: StatusDocument): string[] {
   const r = doc.lastRejected;
   if (!r) return [];
-  return [`rejected: ${short(r.revision)} ${r.reason} at ${r.at}`,
-    ...r.errors.map((e) => `  ${doc.source.path}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`)];
+  return [`rejected: ${short(r.revision)} ${r.reason} at ${r.at}`, ...r.errors.map((e) => `  ${issueLine(doc.source.path, e)}`)];
 }
 
 export function formatOutcome(outcome: WaitOutcome, doc: StatusDocument | undefined, waited = true, style: Style = plainStyle): string {

@@ -1,7 +1,7 @@
 // The status document (design §2), as TypeScript; schemas/status.schema.json is its published form.
 import type { TransportInfo } from '../transports/transport.ts';
 
-export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret'] as const;
+export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret', 'InsecureTransport'] as const;
 export type ConditionType = (typeof ConditionTypes)[number];
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 export type Outcome = 'Applied' | 'Rejected' | 'Failed';

@@ -43,6 +43,11 @@ const cases: Case[] = [
   { name: 'ews.url: credentials in the URL', text: ews('  url: §https://svc:pw@mail.contoso.com/EWS/Exchange.asmx\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'credentials', message: /must not contain a user name or password/, reason: 'SemanticViolation' },
   { name: 'ews.server: a URL', text: ews('  server: §https://mail.contoso.com\n  username: u\n  password: p\n'), path: '/ews/server', keyword: 'pattern', message: /must be a host name/ },
   { name: 'ews.autodiscover: not an address', text: ews('  autodiscover: §contoso.com\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'format', message: /e-mail address/ },
+  // autodiscover asks https://autodiscover.<domain> and https://<domain>: the domain must be a DNS name.
+  { name: 'ews.autodiscover: an address literal', text: ews('  autodiscover: §svc@[127.0.0.1]\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'domain', message: /not an address literal/, reason: 'SemanticViolation' },
+  { name: 'ews.autodiscover: an IPv6 literal', text: ews('  autodiscover: §"svc@[IPv6:::1]"\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'domain', message: /DNS domain such as contoso\.com/, reason: 'SemanticViolation' },
+  { name: 'ews.autodiscover: a dotless domain', text: ews('  autodiscover: §svc@localhost\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'domain', message: /a name without a dot/, reason: 'SemanticViolation' },
+  { name: 'ews.autodiscover: a domain no URL can hold', text: ews('  autodiscover: §svc@mail#1.contoso.com\n  username: u\n  password: p\n'), path: '/ews/autodiscover', keyword: 'domain', message: /DNS domain/, reason: 'SemanticViolation' },
   { name: 'ews: url and server', text: ews('  §url: https://a.contoso.com/EWS/Exchange.asmx\n  server: b.contoso.com\n  username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
   { name: 'ews: no endpoint', text: ews('  §username: u\n  password: p\n'), path: '/ews', keyword: 'oneOf', message: /exactly one of url, server or autodiscover/ },
   { name: 'ews.url: no value (at the key)', text: ews('  §url:\n  username: u\n  password: p\n'), path: '/ews/url', keyword: 'type', message: /^has no value; must be an https URL/ },

@@ -51,18 +51,42 @@ test('a settings change: exactly one more test message; a comment-only change: n
   assert.is(await r.testMessages(), 2);
 });
 
-test('an invalid file: Rejected with line and column; the old transport still live and sending', async () => {
-  const invalid = await r.write({ charset: 'iso-8859-1', extra: 'colour: blue\n' });
+/** The agent's JSON log lines with this message. */
+const logLines = (message: string) => agent.output().split('\n').filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === message);
+
+test('an invalid file: Rejected with line and column, logged as status prints it; the old transport still live and sending', async () => {
+  const invalid = await r.write({ charset: 'iso-8859-1', message: '  plainTxt: true\n', extra: 'colour: blue\n' });
   const res = await wait(invalid);
   assert.is(res.code, 1, res.out + res.err);
   assert.match(res.out, 'Rejected');
   assert.match(res.out, /mail-settings\.yaml:\d+:\d+: /);
+  // The journal carries each error exactly as `status` prints it (position, pointer, message; no value).
+  const printed = res.out.split('\n').filter((l) => l.startsWith(`  ${r.settings}:`)).map((l) => l.trim());
+  assert.is(printed.length, 2, res.out);
+  assert.match(printed[0]!, /:7:3: \/message\/plainTxt: .*did you mean "plainText"\?$/);
+  await agent.waitFor('settings file rejected');
+  const [rejected] = logLines('settings file rejected; the live settings stay');
+  assert.is(rejected?.level, 'warn', agent.output());
+  assert.is(rejected?.reason, 'SchemaViolation');
+  assert.equal(rejected?.errors, printed);
   const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-']);
   assert.is(send.code, 0, send.out + send.err);
   for (let i = 0; i < 100 && (await r.deliveredWithSubject('still sending')) === 0; i++) await sleep(100);
   assert.is(await r.deliveredWithSubject('still sending'), 1);
   const doc = await r.untilStatus((d) => d.queue.delivered >= 1, 'the delivery counted in the status');
   assert.is(doc.queue.pending, 0);
+});
+
+test('a file over 1 MiB: Rejected at FILE:1:1 in status and log (every error has a position that exists)', async () => {
+  const big = await r.write({ charset: 'iso-8859-1', comment: 'x'.repeat(1024 * 1024) });
+  const res = await wait(big);
+  assert.is(res.code, 1, res.out + res.err);
+  assert.match(res.out, `  ${r.settings}:1:1: /: the file is larger than 1048576 bytes (1 MiB)`);
+  assert.equal((await status()).lastRejected?.errors.map((e) => [e.line, e.column]), [[1, 1]]);
+  await agent.waitFor(/"reason":"ConfigTooLarge"/);
+  const logged = logLines('settings file rejected; the live settings stay').find((l) => l.reason === 'ConfigTooLarge');
+  assert.equal(logged?.errors, [`${r.settings}:1:1: /: the file is larger than 1048576 bytes (1 MiB)`]);
 });
 
 test('a wrong password: Stalled (AuthFailed), old transport kept', async () => {

@@ -57,6 +57,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const base = loaded.config;
   writeTextLine(io.stdout, `load: ok in ${Date.now() - started} ms — revision ${base.revision}, settings ${base.settingsDigest} (${key.note})`);
+  // What the agent would warn about too (InsecureTransport: certificate checks off, plain http; literal secrets).
+  for (const w of base.warnings) writeTextLine(io.stdout, `warning: ${values.config}:${w.line}:${w.column}: ${w.code}: ${w.message} [${w.path}]`);
   const config: LoadedConfig = { ...base, settings: { ...base.settings, test: { ...base.settings.test, to: values.to, onChange: true } } };
   started = Date.now();
   let transport: Transport | undefined;

@@ -40,8 +40,7 @@ async function check(file: string, io: CliIo, resolveSecrets: boolean): Promise<
 }
 
 function issueLine(issue: ConfigIssue, severity: 'error' | 'warning'): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  return `${where}: ${severity}: ${issue.message} [${issue.path || '/'} ${issue.keyword}]`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${severity}: ${issue.message} [${issue.path || '/'} ${issue.keyword}]`;
 }
 
 function textReport(report: FileReport): string[] {

@@ -36,8 +36,17 @@ export function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
+/** A JSON body, declared as such: a browser page can send a cross-origin text/plain POST without asking
+ *  (a "simple" request), but application/json needs a CORS preflight, which this endpoint never grants. */
+function isJson(req: IncomingMessage): boolean {
+  return /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
 async function faultControl(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, 'forbidden\n', 'text/plain');
+  // Browsers send Origin on every cross-origin POST; curl, scripts and test harnesses send none.
+  if (req.headers.origin !== undefined) return send(res, 403, 'forbidden: requests from a web page (Origin) are refused\n', 'text/plain');
+  if (!isJson(req)) return send(res, 415, 'unsupported media type: send Content-Type: application/json\n', 'text/plain');
   try {
     const parsed = JSON.parse((await readBody(req, 65536)).toString('utf8')) as unknown;
     const rules = (Array.isArray(parsed) ? parsed : [parsed]).map(checkFaultRule);
