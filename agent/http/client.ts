@@ -9,6 +9,7 @@ import { authorizationHeader, type HttpAuth } from './auth.ts';
 import { exchange, type HttpResponse } from './exchange.ts';
 import { ntlmExchange } from './ntlm-exchange.ts';
 import { ConnectionPool } from './pool.ts';
+import type { NameResolver } from './resolver.ts';
 
 export interface HttpClientOptions {
   auth: HttpAuth;
@@ -16,6 +17,8 @@ export interface HttpClientOptions {
   /** TLS trust shared by every socket (default: Node's root certificates). */
   secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
+  /** Host:port overrides (--resolve); the transport's SRV lookups go through it too. */
+  resolver?: NameResolver;
   /** Sockets per origin. */
   maxConnections?: number;
 }
@@ -31,6 +34,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body: Buffer;
   signal: AbortSignal;
+  /** false: send no credentials at all (Autodiscover's probe of a plain-HTTP redirect). */
+  credentials?: false;
 }
 
 export class HttpClient {
@@ -56,6 +61,12 @@ export class HttpClient {
     const connection = await pool.acquire(request.signal);
     try {
       const auth = this.options.auth;
+      if (request.credentials === false) {
+        return await exchange({
+          url: request.url, method: request.method, agent: connection.agent, signal: request.signal,
+          onSocket: this.countSocket, prepare: () => ({ headers: request.headers, body: request.body }),
+        });
+      }
       if (auth.kind === 'ntlm') {
         return await ntlmExchange(connection, auth, {
           ...request, onSocket: this.countSocket, onHandshake: () => { this.stats.ntlmHandshakes += 1; },
@@ -88,9 +99,11 @@ export class HttpClient {
     const origin = url.origin;
     let pool = this.pools.get(origin);
     if (!pool) {
+      const https = url.protocol === 'https:';
+      const connectTo = this.options.resolver?.connectTo(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || (https ? 443 : 80)));
       pool = new ConnectionPool({
-        https: url.protocol === 'https:', rejectUnauthorized: this.options.rejectUnauthorized,
-        secureContext: this.options.secureContext, lookup: this.options.lookup,
+        https, rejectUnauthorized: this.options.rejectUnauthorized,
+        secureContext: this.options.secureContext, lookup: this.options.lookup, ...(connectTo ? { connectTo } : {}),
       }, this.maxConnectionsPerOrigin, url.host);
       this.pools.set(origin, pool);
     }

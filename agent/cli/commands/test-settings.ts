@@ -13,16 +13,21 @@ import type { LoadedConfig } from '../../config/settings.ts';
 import { buildTestMessage } from '../../reconcile/test-message.ts';
 import { createTransport } from '../../transports/index.ts';
 import type { Transport } from '../../transports/transport.ts';
+import { resolveFlags, resolverFromFlags, resolveUsage } from '../resolve-flags.ts';
 
-const usage = `Usage: mail-agent test --config F --to ADDR [--timeout 30s]
+const usage = `Usage: mail-agent test --config F --to ADDR [--resolve HOST:PORT:ADDR[:PORT2]]… [--resolve-srv NAME:TARGET:PORT]…
 
 "Test Settings": loads F (validating it), connects and verifies the account (endpoint, certificate,
 credentials, Exchange version), then sends one test message to ADDR — printing each step and the
-server's answer. Applies nothing. Exit 0 when the message was accepted, 1 when a step failed, 64 usage.`;
+server's answer. Applies nothing. Exit 0 when the message was accepted, 1 when a step failed, 64 usage.
+
+Options:
+${resolveUsage}`;
 
 const options = {
   config: { type: 'string', short: 'c' },
   to: { type: 'string' },
+  ...resolveFlags,
 } as const;
 
 function failure(io: CliIo, step: string, started: number, err: unknown): number {
@@ -34,6 +39,7 @@ function failure(io: CliIo, step: string, started: number, err: unknown): number
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, options);
   if (!values.config || !values.to) throw new AgentError(ErrorCodes.Usage, '--config FILE and --to ADDR are required');
+  const resolver = resolverFromFlags(values);
   const file = resolve(io.cwd, values.config);
   let started = Date.now();
   const loaded = await loadConfig(file, { env: io.env });
@@ -48,7 +54,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   started = Date.now();
   let transport: Transport | undefined;
   try {
-    transport = await createTransport(config, { env: io.env });
+    transport = await createTransport(config, { env: io.env, ...(resolver ? { resolver } : {}) });
     const info = await transport.verify();
     writeLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}`);
     started = Date.now();

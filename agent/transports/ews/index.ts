@@ -20,6 +20,7 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
     rejectUnauthorized: ews.rejectInvalidCertificates,
     secureContext: await trustContext(ews.caFile),
     lookup: deps.lookup,
+    ...(deps.resolver ? { resolver: deps.resolver } : {}),
   });
   return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs);
 }
