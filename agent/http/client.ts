@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { authorizationHeader, type HttpAuth } from './auth.ts';
 import { exchange, type HttpResponse } from './exchange.ts';
-import { ntlmExchange } from './ntlm-exchange.ts';
+import { ntlmExchange, type WindowsScheme } from './ntlm-exchange.ts';
 import { ConnectionPool } from './pool.ts';
 import type { NameResolver } from './resolver.ts';
 
@@ -41,6 +41,8 @@ export interface HttpRequest {
 export class HttpClient {
   readonly stats: HttpStats = { socketsOpened: 0, ntlmHandshakes: 0 };
   private readonly pools = new Map<string, ConnectionPool>();
+  /** NTLM's label per origin: Negotiate once a server showed it offers only that. */
+  private readonly windowsSchemes = new Map<string, WindowsScheme>();
   private readonly seen = new WeakSet<Socket>();
   private closed = false;
 
@@ -68,9 +70,11 @@ export class HttpClient {
         });
       }
       if (auth.kind === 'ntlm') {
+        let label = this.windowsSchemes.get(request.url.origin);
+        if (!label) this.windowsSchemes.set(request.url.origin, label = { scheme: 'NTLM' });
         return await ntlmExchange(connection, auth, {
           ...request, onSocket: this.countSocket, onHandshake: () => { this.stats.ntlmHandshakes += 1; },
-        });
+        }, label);
       }
       const headers = { ...request.headers, Authorization: authorizationHeader(auth) ?? '' };
       return await exchange({
