@@ -36,11 +36,12 @@ export async function locateEndpoint(deps: LocateDeps, signal?: AbortSignal): Pr
     const hit = await firstWorking(deps, cached.ewsUrls, failures);
     if (hit) return hit;
   }
+  const resolver = deps.resolver;
   let discovered;
   try {
     discovered = await autodiscover(email, {
       client: deps.client, timeoutMs: deps.timeoutMs, ...(signal ? { signal } : {}),
-      resolveSrv: deps.resolver ? (name) => deps.resolver!.resolveSrv(name) : (name) => dns.resolveSrv(name),
+      resolveSrv: resolver ? (name) => resolver.resolveSrv(name) : (name) => dns.resolveSrv(name),
     });
   } catch (error) {
     if (!(error instanceof AgentError) || failures.size === 0) throw error;
