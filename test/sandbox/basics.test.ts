@@ -122,7 +122,7 @@ test('a schema fault points at the offending element', async () => {
 });
 
 test('GetFolder answers for the distinguished folders', async () => {
-  const r = await post(sb, soap('<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="sentitems"/><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>'));
+  const r = await post(sb, soap('<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="sentitems"/><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>'));
   assert.is(r.status, 200);
   assert.match(r.body, /<t:DisplayName>Sent Items<\/t:DisplayName>/);
   assert.match(r.body, /<t:DisplayName>Inbox<\/t:DisplayName>/);

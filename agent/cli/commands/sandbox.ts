@@ -24,7 +24,17 @@ Options:
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
                        KIND: busy, unavailable, html500, reset, stall, badxml
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
-  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir"}`;
+  --auth-schemes LIST  what the 401 offers, in order: ntlm, negotiate (SPNEGO with NTLM inside, as
+                       IIS's Negotiate provider), negotiate:kerberos (Kerberos only: NTLM refused),
+                       basic, bearer (default ntlm,basic,bearer)
+  --extended-protection MODE
+                       off (default), allow or require: NTLM's channel binding must match the
+                       server certificate (require: must be present), as IIS tokenChecking
+  --redirect-port N    plain-HTTP port for Autodiscover's 302 (default: a free one, opened when the
+                       users file has a domain with httpRedirect)
+  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir", "redirectPort", "resolve",
+                       "resolveSrv"} (resolve*: the agent's --resolve / --resolve-srv values for every
+                       name of the users file)`;
 
 const options = {
   host: { type: 'string' },
@@ -36,6 +46,9 @@ const options = {
   http: { type: 'boolean' },
   fault: { type: 'string', multiple: true },
   'backoff-ms': { type: 'string' },
+  'auth-schemes': { type: 'string' },
+  'extended-protection': { type: 'string' },
+  'redirect-port': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -75,15 +88,27 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
     const backoffMs = wholeNumber(values['backoff-ms'], 'backoff-ms', 1000);
     const { parseFaultSpec } = await import('../../sandbox/faults.ts');
     const faults = (values.fault ?? []).map((spec) => parseFaultSpec(spec));
+    const { parseAuthSchemes, isExtendedProtection, EXTENDED_PROTECTION } = await import('../../sandbox/auth/policy.ts');
+    const authSchemes = values['auth-schemes'] === undefined ? undefined : parseAuthSchemes(values['auth-schemes']);
+    const extendedProtection = values['extended-protection'];
+    if (extendedProtection !== undefined && !isExtendedProtection(extendedProtection)) {
+      throw new AgentError(ErrorCodes.Usage, `--extended-protection must be one of ${EXTENDED_PROTECTION.join(', ')}`);
+    }
+    const redirectPort = values['redirect-port'] === undefined ? undefined : wholeNumber(values['redirect-port'], 'redirect-port', 0, 65535);
     const { startSandbox } = await import('../../sandbox/index.ts');
     const sandbox = await startSandbox({
+      ...(authSchemes ? { authSchemes } : {}), ...(extendedProtection ? { extendedProtection } : {}),
+      ...(redirectPort !== undefined ? { redirectPort } : {}),
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
       version, hostnames: values.hostname, http: values.http, faults, backoffMs,
     });
     writeLine(io.stdout, output === 'json'
-      ? JSON.stringify({ url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })
+      ? JSON.stringify({
+        url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir, redirectPort: sandbox.redirectPort ?? null,
+        resolve: sandbox.resolve.resolve, resolveSrv: sandbox.resolve.resolveSrv,
+      })
       : sandbox.url);
     await stop;
     await sandbox.close();

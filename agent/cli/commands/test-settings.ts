@@ -15,20 +15,25 @@ import { readDigestKey } from '../../state/digest-key.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
 import { createTransport } from '../../transports/index.ts';
 import type { Transport } from '../../transports/transport.ts';
+import { resolveFlags, resolverFromFlags, resolveUsage } from '../resolve-flags.ts';
 
-const usage = `Usage: mail-agent test --config F --to ADDR [--state-dir D]
+const usage = `Usage: mail-agent test --config F --to ADDR [--state-dir D] [--resolve HOST:PORT:ADDR[:PORT2]]… [--resolve-srv NAME:TARGET:PORT]…
 
 "Test Settings": loads F (validating it), connects and verifies the account (endpoint, certificate,
 credentials, Exchange version), then sends one test message to ADDR — printing each step and the
 server's answer. Applies nothing. Exit 0 when the message was accepted, 1 when a step failed, 64 usage.
 The settings digest it prints is keyed with the agent's digest key from the state dir (default as for
 \`send\`), so it matches the status file's; without one (not created, not readable) it is keyed for this
-run only and matches nothing.`;
+run only and matches nothing.
+
+Options:
+${resolveUsage}`;
 
 const options = {
   config: { type: 'string', short: 'c' },
   to: { type: 'string' },
   'state-dir': { type: 'string' },
+  ...resolveFlags,
 } as const;
 
 function failure(io: CliIo, step: string, started: number, err: unknown): number {
@@ -46,6 +51,7 @@ async function installKey(stateDir: string): Promise<{ key?: Buffer; note: strin
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, options);
   if (!values.config || !values.to) throw new AgentError(ErrorCodes.Usage, '--config FILE and --to ADDR are required');
+  const resolver = resolverFromFlags(values);
   const file = resolve(io.cwd, values.config);
   let started = Date.now();
   const key = await installKey(resolveStateDir(values['state-dir'], io));
@@ -63,7 +69,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   started = Date.now();
   let transport: Transport | undefined;
   try {
-    transport = await createTransport(config, { env: io.env });
+    transport = await createTransport(config, { env: io.env, ...(resolver ? { resolver } : {}) });
     const info = await transport.verify();
     writeTextLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}`);
     started = Date.now();

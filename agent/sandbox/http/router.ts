@@ -1,6 +1,6 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from '../auth/authenticate.ts';
+import type { AuthOutcome, Authenticator } from '../auth/authenticate.ts';
 import { handleEws } from '../ews/dispatch.ts';
 import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
 import type { MailboxStore } from '../mailbox/store.ts';
@@ -30,6 +30,11 @@ const XML = 'text/xml; charset=utf-8';
 
 function send(res: ServerResponse, status: number, body: string, type = XML, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+}
+
+/** Negotiate's final token goes out with the answer it authenticated (RFC 4559 §5). */
+export function sendAuthResult(res: ServerResponse, outcome: AuthOutcome): void {
+  if (outcome.kind === 'ok' && outcome.wwwAuthenticate) res.setHeader('www-authenticate', outcome.wwwAuthenticate);
 }
 
 export function isLoopback(address: string | undefined): boolean {
@@ -63,6 +68,7 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   if (outcome.kind === 'challenge') {
     return send(res, 401, '', 'text/html', { 'www-authenticate': outcome.wwwAuthenticate });
   }
+  sendAuthResult(res, outcome);
   if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
   const injected = state.faults.next();
   const request = body.toString('utf8');
