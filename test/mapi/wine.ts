@@ -108,14 +108,33 @@ export function prepareWine(name: string): Wine {
 export interface ProviderRecord {
   profile: string;
   logonFlags: number;
+  /** The store the message was submitted to: the server's (online) or the profile's cached copy. */
+  store: 'online' | 'cached';
+  /** Submitted to a cached store: in its Outbox until a sync tick transports it (see transported()). */
+  outbox: boolean;
+  /** The probe message the provider posted at logon was gone from the init thread's queue at submit. */
+  pumped: boolean;
+  /** The message set a represented sender without its entry id: the provider put the owner in its place. */
+  representingRewritten: boolean;
+  /** Recipients Exchange would answer with a non-delivery report (no usable PR_ENTRYID). */
+  ndr: { to: string | null; reason: string }[];
   props: Record<string, string | number | boolean | null>;
   recipients: Record<string, string | number | boolean | null>[];
   attachments: Record<string, string | number | boolean | null>[];
 }
 
-export function readLog(file: string): ProviderRecord[] {
+function logLines(file: string): Record<string, unknown>[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProviderRecord);
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export function readLog(file: string): ProviderRecord[] {
+  return logLines(file).filter((line) => 'props' in line) as unknown as ProviderRecord[];
+}
+
+/** The Message-IDs a cached store's sync ticks took out of the Outbox, in order. */
+export function transported(file: string): string[] {
+  return logLines(file).flatMap((line) => (typeof line.transported === 'string' ? [line.transported] : []));
 }
 
 /**

@@ -15,10 +15,13 @@ export interface MapiTransportDeps extends TransportDeps {
   startupMs?: number;
   /** Keep a copy in Sent Items (default true); false sets PR_DELETE_AFTER_SUBMIT. */
   saveCopy?: boolean;
+  /** How long a submitted message may stay in the Outbox before it is StuckInOutbox (default 60 s). */
+  outboxWaitMs?: number;
 }
 
 export const defaultMapiTimeoutMs = 60_000;
 export const defaultMapiStartupMs = 30_000;
+export const defaultMapiOutboxWaitMs = 60_000;
 
 /** Never throws: a platform without a helper fails verify() and send() with PlatformUnsupported. */
 export function createMapiTransport(settings: Readonly<Settings>, deps: MapiTransportDeps = {}): MapiTransport & Transport {
@@ -38,6 +41,7 @@ export function createMapiTransport(settings: Readonly<Settings>, deps: MapiTran
     timeoutMs: deps.timeoutMs ?? defaultMapiTimeoutMs,
     startupMs: deps.startupMs ?? defaultMapiStartupMs,
     saveCopy: deps.saveCopy ?? true,
+    outboxWaitMs: deps.outboxWaitMs ?? defaultMapiOutboxWaitMs,
     ...(deps.spawn ? { spawn: deps.spawn } : {}),
     ...(deps.onHelperSpawn ? { onHelperSpawn: deps.onHelperSpawn } : {}),
   });
