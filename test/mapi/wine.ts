@@ -54,6 +54,9 @@ function regSetDefault(env: NodeJS.ProcessEnv, client: string): void {
 }
 
 let built = false;
+/** MAPI_TEST_HELPER_EXE runs the tests against another build of the helper (e.g. an older one, to see a test
+ *  catch the behaviour it fixed); the provider is always this tree's. */
+const helperExe = process.env.MAPI_TEST_HELPER_EXE || path.join(buildDir, 'mapi-helper.exe');
 
 /** Builds native/ (incremental) and makes the cached prefix once per process. */
 function buildAndRegister(env: NodeJS.ProcessEnv): void {
@@ -92,7 +95,7 @@ export function prepareWine(name: string): Wine {
     tmp,
     env: (extra = {}) => ({
       ...env,
-      MAIL_AGENT_MAPI_HELPER: `${wine64} ${path.join(buildDir, 'mapi-helper.exe')}`,
+      MAIL_AGENT_MAPI_HELPER: `${wine64} ${helperExe}`,
       MAPI_TEST_PROFILES: 'Outlook*,Notifications',
       ...extra,
       ...(extra.MAPI_TEST_PROVIDER_LOG ? { MAPI_TEST_PROVIDER_LOG: toWinePath(extra.MAPI_TEST_PROVIDER_LOG) } : {}),

@@ -60,12 +60,12 @@ export function signInExpiredError(profile: string, goodSends: number, cause: Ag
 }
 
 /** Submitted, but the Outbox still holds it: not delivered, and not to be sent again (it leaves later). */
-export function stuckInOutboxError(profile: string, store: string, waitedMs: number): AgentError {
+export function stuckInOutboxError(profile: string, store: string, waitedMs = 0): AgentError {
   const why = store === 'cached'
     ? 'the profile\'s store is the cached copy (Cached Exchange Mode, MDB_ONLINE refused), whose Outbox only Outlook\'s synchronization empties'
     : 'the server has not taken it';
   return new AgentError(ErrorCodes.StuckInOutbox,
-    `MAPI: the message was submitted but is still in the Outbox of profile ${profile} after ${Math.round(waitedMs / 1000)} s: ${why}. ` +
+    `MAPI: the message was submitted but is still in the Outbox of profile ${profile}${waitedMs > 0 ? ` after ${waitedMs < 1000 ? `${waitedMs} ms` : `${Math.round(waitedMs / 1000)} s`}` : ''}: ${why}. ` +
     'It is not counted as sent and is not sent again; it is checked for in Sent Items later', { transient: true, serverCode: 'StuckInOutbox' });
 }
 

@@ -142,7 +142,7 @@ export class MapiTransport implements Transport {
     return this.serialize(async () => {
       const found = await this.find(messageId, signal);
       if (found === 'sent') return true;
-      if (found === 'outbox') throw stuckInOutboxError(this.loggedOnAs?.profile ?? 'default', this.loggedOnAs?.store ?? 'online', 0);
+      if (found === 'outbox') throw stuckInOutboxError(this.loggedOnAs?.profile ?? 'default', this.loggedOnAs?.store ?? 'online');
       return this.options.saveCopy ? false : undefined; // no copy kept: absence proves nothing
     }, signal);
   }
@@ -162,7 +162,7 @@ export class MapiTransport implements Transport {
       throw outcomeUnknown(lost);
     }
     if (found === 'sent') return true;
-    if (found === 'outbox') throw stuckInOutboxError(this.loggedOnAs?.profile ?? 'default', this.loggedOnAs?.store ?? 'online', 0);
+    if (found === 'outbox') throw stuckInOutboxError(this.loggedOnAs?.profile ?? 'default', this.loggedOnAs?.store ?? 'online');
     if (!this.options.saveCopy) throw outcomeUnknown(lost); // gone without a copy: sent, or never submitted
     return false;
   }
