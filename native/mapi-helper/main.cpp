@@ -20,7 +20,7 @@
 
 using nlohmann::json;
 
-static const char *kVersion = "0.1.0";
+static const char *kVersion = "0.2.0";
 
 static void write_line(const json &value) {
   std::string line = value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -34,6 +34,8 @@ static json provider_json(const ProviderInfo &p) {
   if (!p.registered) return out;
   out["client"] = p.client;
   out["dll"] = p.dll_path;
+  out["source"] = p.source;
+  if (!p.msi_component.empty()) out["msiComponentId"] = p.msi_component;
   if (p.bits) out["bits"] = p.bits;
   if (!p.machine.empty()) out["machine"] = p.machine;
   if (!p.problem.empty()) out["problem"] = p.problem;

@@ -33,6 +33,7 @@ export const toolSpecs = {
   mingw: { pkg: 'g++-mingw-w64-x86-64-win32', present: onPath('x86_64-w64-mingw32-g++') },
   'nlohmann-json': { pkg: 'nlohmann-json3-dev', present: () => existsSync('/usr/include/nlohmann/json.hpp') },
   wine64: { pkg: 'wine64', present: () => existsSync('/usr/lib/wine/wine64') },
+  msitools: { pkg: 'msitools', present: onPath('msibuild') },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof toolSpecs;

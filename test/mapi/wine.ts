@@ -16,14 +16,19 @@ const buildDir = path.join(repoRoot, 'native', 'build');
 const prefix = path.join(repoRoot, 'node_modules', '.cache', 'mail-agent-mapi', 'wine-prefix');
 export const providerClient = 'Mail Agent Test Provider';
 export const providerClientX86 = 'Mail Agent Test Provider x86';
+export const providerClientMsi = 'Mail Agent Test Provider MSI';
+/** The category GUID native/test-provider-msi.sh publishes the 32-bit stand-in under. */
+export const msiComponentId = '{7E8F9A0B-1C2D-4E3F-8A4B-5C6D7E8F9A0B}';
 
 export interface Wine {
   /** Environment for the transport: the helper command, the prefix, the provider's settings. */
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
   /** A fresh provider log (a Unix path; the provider gets it as Z:…). */
   newLog(): string;
-  /** Makes mapi32 forward to the 64-bit test provider, the 32-bit stand-in, or nothing at all. */
-  useProvider(which: 'x64' | 'x86' | 'none'): void;
+  /** Makes mapi32 forward to the 64-bit test provider, the 32-bit stand-in, or nothing at all; 'msi': a
+   *  client whose DLLPathEx is the 64-bit provider (what Wine's stub loads) and whose MSIComponentID (what
+   *  Windows' stub loads first) is the 32-bit stand-in, installed by Windows Installer (needs msitools). */
+  useProvider(which: 'x64' | 'x86' | 'none' | 'msi'): void;
   /** A temp dir of this test file, removed by cleanup(). */
   tmp: string;
   cleanup(): void;
@@ -82,6 +87,22 @@ function buildAndRegister(env: NodeJS.ProcessEnv): void {
   built = true;
 }
 
+/** Installs the MSI of native/test-provider-msi.sh (the 32-bit stand-in) once per prefix; registers the client. */
+function installMsiProvider(env: NodeJS.ProcessEnv): void {
+  const marker = path.join(prefix, '.mail-agent-msi');
+  const x64 = path.join(buildDir, 'mapi-test-provider.dll');
+  if (!existsSync(marker)) {
+    const dir = path.join(buildDir, 'msi');
+    run(path.join(repoRoot, 'native', 'test-provider-msi.sh'), [dir, path.join(buildDir, 'mapi-test-provider-x86.dll')], env);
+    run(wine64, ['msiexec', '/i', toWinePath(path.join(dir, 'provider.msi')), '/qn'], env, true);
+    writeFileSync(marker, '');
+  }
+  const key = `HKLM\\Software\\Clients\\Mail\\${providerClientMsi}`;
+  run(wine64, ['reg', 'add', key, '/v', 'DLLPathEx', '/t', 'REG_SZ', '/d', toWinePath(x64), '/f'], env, true);
+  run(wine64, ['reg', 'add', key, '/v', 'MSIComponentID', '/t', 'REG_SZ', '/d', msiComponentId, '/f'], env, true);
+  regSetDefault(env, providerClientMsi);
+}
+
 /** Call only when the Wine tools are present (wineTests checks). */
 export function prepareWine(name: string): Wine {
   const env = wineEnv();
@@ -102,7 +123,8 @@ export function prepareWine(name: string): Wine {
       ...(extra.MAPI_TEST_HANG_ONCE ? { MAPI_TEST_HANG_ONCE: toWinePath(extra.MAPI_TEST_HANG_ONCE) } : {}),
     }),
     newLog: () => path.join(tmp, `provider-${++logs}.jsonl`),
-    useProvider: (which) => regSetDefault(env, { x64: providerClient, x86: providerClientX86, none: 'No Such Mail Client' }[which]),
+    useProvider: (which) => (which === 'msi' ? installMsiProvider(env)
+      : regSetDefault(env, { x64: providerClient, x86: providerClientX86, none: 'No Such Mail Client' }[which])),
     cleanup: () => rmSync(tmp, { recursive: true, force: true }),
   };
 }
@@ -144,8 +166,8 @@ export function transported(file: string): string[] {
  * Defines a file's Wine tests when the tools are here (else: failing in CI, listed at the end elsewhere).
  * `wine()` gives the prepared Wine inside a test.
  */
-export function wineTests(file: string, suite: Test, define: (wine: () => Wine) => void): void {
-  if (!needTools(pathToFileURL(path.join(repoRoot, file)).href, suite, wineTools)) return;
+export function wineTests(file: string, suite: Test, define: (wine: () => Wine) => void, moreTools: ToolName[] = []): void {
+  if (!needTools(pathToFileURL(path.join(repoRoot, file)).href, suite, [...wineTools, ...moreTools])) return;
   let prepared: Wine | undefined;
   suite.before(() => { prepared = prepareWine(path.basename(file, '.test.ts')); });
   suite.after(() => prepared?.cleanup());
