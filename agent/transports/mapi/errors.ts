@@ -59,6 +59,13 @@ export function signInExpiredError(profile: string, goodSends: number, cause: Ag
     '`mail-agent test`; queued notifications wait meanwhile', { transient: true, serverCode: cause.serverCode, cause });
 }
 
+/** A first logon refused: AuthFailed, with what to check when the profile worked before (a sign-in that expired). */
+export function signInRefusedError(cause: AgentError): AgentError {
+  return new AgentError(ErrorCodes.AuthFailed, `${cause.message}; the profile's saved sign-in was refused — if it worked before, ` +
+    'it may have expired: start Outlook with this profile as the account the agent runs as and sign in',
+  { transient: cause.transient, serverCode: cause.serverCode, cause });
+}
+
 /** Submitted, but the Outbox still holds it: not delivered, and not to be sent again (it leaves later). */
 export function stuckInOutboxError(profile: string, store: string, waitedMs = 0): AgentError {
   const why = store === 'cached'

@@ -12,7 +12,7 @@
 // outboxWaitMs); one still there is StuckInOutbox, never counted as sent.
 import { AgentError, ErrorCodes, toAgentError } from '../../errors.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
-import { helperErrorToAgentError, helperLostError, isSignInFailure, signInExpiredError, stuckInOutboxError } from './errors.ts';
+import { helperErrorToAgentError, helperLostError, isSignInFailure, signInExpiredError, signInRefusedError, stuckInOutboxError } from './errors.ts';
 import { HelperLostError, HelperProcess, HelperReplyError, type DeadlineExtension, type SpawnFn } from './helper-process.ts';
 import type { FoundIn, HelloResult, HelperRequest, SendResult as HelperSendResult } from './protocol.ts';
 import { toSendRequest } from './send-request.ts';
@@ -52,9 +52,9 @@ function describeMapi(logon: Logon, hello: HelloResult): TransportInfo {
 
 interface Logon { profile: string; store: 'online' | 'cached' }
 
-/** MAPI said the session is over (not the sign-in): one fresh logon, then the call once more. */
+/** MAPI said the session is over (nothing was submitted in it): one fresh logon, then the call once more. */
 function sessionEnded(err: unknown): boolean {
-  return err instanceof AgentError && (err.serverCode === 'MAPI_E_END_OF_SESSION' || err.serverCode === 'MAPI_E_NETWORK_ERROR');
+  return err instanceof AgentError && err.serverCode === 'MAPI_E_END_OF_SESSION';
 }
 
 /** Lost before these events: nothing reached the store, a retry cannot duplicate. */
@@ -204,10 +204,9 @@ export class MapiTransport implements Transport {
     try {
       result = await this.call({ cmd: 'logon', profile: this.options.profile }, signal);
     } catch (err) {
-      if (err instanceof AgentError && this.goodSends > 0 && isSignInFailure(err)) {
-        throw signInExpiredError(this.options.profile || 'default', this.goodSends, err);
-      }
-      throw err;
+      if (!(err instanceof AgentError) || !isSignInFailure(err)) throw err;
+      if (this.goodSends > 0) throw signInExpiredError(this.options.profile || 'default', this.goodSends, err);
+      throw signInRefusedError(err);
     }
     this.loggedOnAs = {
       profile: typeof result.profile === 'string' && result.profile ? result.profile : this.options.profile || 'default',
