@@ -73,7 +73,7 @@ export function stuckInOutboxError(profile: string, store: string, waitedMs = 0)
     : 'the server has not taken it';
   return new AgentError(ErrorCodes.StuckInOutbox,
     `MAPI: the message was submitted but is still in the Outbox of profile ${profile}${waitedMs > 0 ? ` after ${waitedMs < 1000 ? `${waitedMs} ms` : `${Math.round(waitedMs / 1000)} s`}` : ''}: ${why}. ` +
-    'It is not counted as sent and is not sent again; it is checked for in Sent Items later', { transient: true, serverCode: 'StuckInOutbox' });
+    'It is not counted as sent, and not sent again: a queued notification is looked for in Sent Items before any retry', { transient: true, serverCode: 'StuckInOutbox' });
 }
 
 /** The helper died or hung before it could report an outcome. */
