@@ -18,6 +18,8 @@ export const ErrorCodes = {
   InsecureTransport: 'InsecureTransport',
   // transport
   AuthFailed: 'AuthFailed',
+  /** Sign-in worked, then stopped working (e.g. a MAPI profile's modern-authentication tokens expired). */
+  AuthExpired: 'AuthExpired',
   CertificateRejected: 'CertificateRejected',
   SendAsDenied: 'SendAsDenied',
   ServerBusy: 'ServerBusy',
@@ -33,6 +35,8 @@ export const ErrorCodes = {
   ProfileNotFound: 'ProfileNotFound',
   PlatformUnsupported: 'PlatformUnsupported',
   HelperFailed: 'HelperFailed',
+  /** Submitted, but still in the Outbox past the limit: neither delivered nor to be sent again. */
+  StuckInOutbox: 'StuckInOutbox',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
   AttachmentLimitExceeded: 'AttachmentLimitExceeded',

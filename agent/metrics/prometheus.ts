@@ -30,6 +30,10 @@ export class AgentMetrics implements AgentObserver {
     name: 'mail_agent_delivery_duration_seconds', help: 'Duration of each notification delivery attempt, by result (delivered, retry, failed).',
     labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
   });
+  private readonly undelivered = new Counter({
+    name: 'mail_agent_delivery_failures_total', help: 'Delivery attempts that did not deliver, by result (retry, failed) and error code (AuthExpired, StuckInOutbox, ServerBusy, ...).',
+    labelNames: ['result', 'code'], registers: [this.registry],
+  });
 
   constructor() {
     const view = () => this.view;
@@ -86,5 +90,6 @@ export class AgentMetrics implements AgentObserver {
 
   delivery(entry: NotificationLogEntry): void {
     this.deliveries.observe({ result: entry.result }, entry.durationMs / 1000);
+    if (entry.result !== 'delivered') this.undelivered.inc({ result: entry.result, code: entry.code ?? 'Unknown' });
   }
 }

@@ -32,6 +32,7 @@ export function describeSettings(settings: Settings, info: TransportInfo): [stri
   }
   if (info.client) rows.push(['MAPI client', info.client]);
   if (info.helper) rows.push(['MAPI helper', info.helper]);
+  if (info.store) rows.push(['MAPI store', info.store]);
   if (settings.mapi) rows.push(['MAPI profile', settings.mapi.profile]);
   const m = settings.message;
   rows.push(['From', m.from ?? '(the account\'s own address)'], ['character set', m.charset], ['plain text only', String(m.plainText)],

@@ -7,6 +7,7 @@ import { insecureChecks, insecureTransport } from '../config/transport-security.
 import type { LoadedConfig } from '../config/settings.ts';
 import type { AgentObserver, AgentView } from '../metrics/observer.ts';
 import type { AgentLogger } from '../log/logger.ts';
+import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import { NotificationsLogWriter } from '../notifications-log/log-writer.ts';
 import { Spool } from '../queue/spool.ts';
 import { DeliveryWorker } from '../queue/worker.ts';
@@ -17,6 +18,7 @@ import { refuseSymlink } from '../state/atomic-write.ts';
 import { digestKey } from '../state/digest-key.ts';
 import { statePaths } from '../state/layout.ts';
 import { ensurePrivateStateDir } from '../state/private-dir.ts';
+import { deliveryOutcome, isDeliveryTrouble } from '../status/delivery-health.ts';
 import { initialStatus } from '../status/initial.ts';
 import type { StatusDocument } from '../status/model.ts';
 import { assertOutsideWatched } from '../status/placement.ts';
@@ -61,6 +63,8 @@ export class Agent {
   private readonly parts: Parts;
   private stopping: Promise<void> | undefined;
   private queueRefresh: unknown;
+  /** The delivery trouble TransportReady shows (code and reason), so repeats and successes write only on change. */
+  private shownTrouble: string | undefined;
 
   private constructor(options: AgentOptions, parts: Parts) {
     this.options = options;
@@ -135,7 +139,11 @@ export class Agent {
       describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
       log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
       onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },
-      onOutcome: (entry) => { this.options.observer?.delivery(entry); this.queueChanged(); },
+      onOutcome: (entry) => {
+        this.options.observer?.delivery(entry);
+        this.queueChanged();
+        this.deliveryHealth(entry);
+      },
     });
     await this.parts.worker.start();
     this.queueChanged();
@@ -187,6 +195,14 @@ export class Agent {
     this.options.log.secrets.add(config.secrets.password, config.secrets.token);
     this.options.observer?.insecureTransport(insecureChecks(config.warnings));
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
+  }
+
+  /** Delivery-time trouble (an expired sign-in, a stuck Outbox) on TransportReady, cleared by the next delivery. */
+  private deliveryHealth(entry: NotificationLogEntry): void {
+    const trouble = isDeliveryTrouble(entry) ? `${entry.code ?? ''}: ${entry.reason ?? ''}` : undefined;
+    if (trouble === this.shownTrouble || (trouble === undefined && entry.result !== 'delivered')) return;
+    this.shownTrouble = trouble;
+    void this.parts.status.update((d) => { deliveryOutcome(d, entry, entry.time); }).catch(() => undefined);
   }
 
   /** Queue counts go to the status soon after deliveries, at most once a second (and on every heartbeat). */

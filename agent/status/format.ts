@@ -21,7 +21,7 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
   ];
   if (doc.lastApplied) {
     const t = doc.lastApplied.transport;
-    lines.push(`live:     ${short(doc.lastApplied.revision)} ${t.service} ${t.endpoint}${t.serverVersion ? ` (${t.serverVersion})` : t.client ? ` via ${t.client}` : ''} since ${doc.lastApplied.at}`);
+    lines.push(`live:     ${short(doc.lastApplied.revision)} ${t.service} ${t.endpoint}${t.serverVersion ? ` (${t.serverVersion})` : t.client ? ` via ${t.client}` : ''}${t.store ? `, ${t.store} store` : ''} since ${doc.lastApplied.at}`);
   }
   if (doc.lastAttempted) {
     const a = doc.lastAttempted;

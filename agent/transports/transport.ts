@@ -38,6 +38,9 @@ export interface TransportInfo {
   client?: string;
   /** MAPI: the helper program that talks to it, its version and bitness. */
   helper?: string;
+  /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
+   *  Outbox Outlook's synchronization empties later). */
+  store?: 'online' | 'cached';
 }
 
 export interface SendResult {

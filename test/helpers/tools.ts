@@ -61,6 +61,7 @@ export const toolSpecs = {
   'unshare-uts': { pkg: 'util-linux', present: () => spawnSync('unshare', ['--uts', 'true'], { stdio: 'ignore' }).status === 0 },
   setpriv: { pkg: 'util-linux', present: onPath('setpriv') },
   mount: { privilege: 'root, to mount a small tmpfs; run the tests as root, as .ci/run does', present: canMountTmpfs },
+  msitools: { pkg: 'msitools', present: onPath('msibuild') },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof toolSpecs;
