@@ -1,8 +1,9 @@
 // The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
 // digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
-// secret and of the caFile (so a rotated password or CA is a change of the settings).
+// secret and of the caFile (so a rotated password or CA is a change of the settings). The submission port's
+// section has a digest of its own: a change to it restarts the port, not the transport (no test message).
 import { createHash } from 'node:crypto';
-import type { Secrets, Settings } from './settings.ts';
+import type { Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -22,11 +23,21 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
+export function settingsDigestOf(withSubmission: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
+  const { submission: _listener, ...settings } = withSubmission;
   const hashes = {
     password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
     token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
     caFile: caFile === undefined ? undefined : sha256Hex(caFile),
   };
   return `sha256:${sha256Hex(canonicalJson({ settings, hashes }))}`;
+}
+
+export function submissionDigestOf(submission: SubmissionSettings, secrets: SubmissionSecrets | undefined): string {
+  const hashes = {
+    passwords: [...(secrets?.passwords ?? new Map<string, string>())].map(([user, password]) => [user, sha256Hex(password)]),
+    cert: secrets?.tls ? sha256Hex(secrets.tls.cert) : undefined,
+    key: secrets?.tls ? sha256Hex(secrets.tls.key) : undefined,
+  };
+  return `sha256:${sha256Hex(canonicalJson({ submission, hashes }))}`;
 }
