@@ -11,6 +11,7 @@ import { route, type EwsTap, type RouterState } from './http/router.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
+import type { SmtpPort } from './smtp/server.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
@@ -39,6 +40,12 @@ export interface SandboxOptions {
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
   /** Sees each EWS request and the sandbox's answer (for conformance tests). */
   tap?: EwsTap;
+  /** An SMTP submission port too (agent/sandbox/smtp), on `host`; 0 picks a free port. Absent: none. */
+  smtpPort?: number;
+  /** The largest message the SMTP port takes (SIZE; default 36,700,160 bytes, Exchange's 35 MB). */
+  smtpMaxMessageBytes?: number;
+  /** Client addresses the SMTP port lets send without AUTH (an anonymous relay connector). */
+  smtpRelayFrom?: string[];
 }
 
 export interface Sandbox {
@@ -52,6 +59,8 @@ export interface Sandbox {
   caPem: string | undefined;
   caPath: string | undefined;
   dataDir: string;
+  /** The SMTP submission port, when asked for (`smtpPort`). */
+  smtp?: { host: string; port: number };
   /** Replaces the fault-injection rules (an empty list clears them). */
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
@@ -106,9 +115,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const port = (server.address() as AddressInfo).port;
   origin = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+  let smtp: SmtpPort | undefined;
+  if (options.smtpPort !== undefined) {
+    try {
+      // Loaded only when asked for: smtp-server is not needed by the EWS sandbox.
+      smtp = await (await import('./smtp/server.ts')).startSmtpPort({
+        host, port: options.smtpPort, credentials: state.auth.credentials, store, hostname, now: state.now,
+        ...(tls ? { tls: { certPem: tls.certPem, keyPem: tls.keyPem } } : {}),
+        ...(options.smtpMaxMessageBytes !== undefined ? { maxMessageBytes: options.smtpMaxMessageBytes } : {}),
+        ...(options.smtpRelayFrom ? { relayFrom: options.smtpRelayFrom } : {}),
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+      throw err;
+    }
+  }
   let closing: Promise<void> | undefined;
   return {
     url: state.ewsUrl(), origin, host, port, dataDir,
+    ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
     caPem: tls?.caPem, caPath: tls?.caPath,
     setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
     close: () => {
@@ -116,7 +142,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
-        await closed;
+        await Promise.all([closed, smtp?.close()]);
         store.close();
       })();
       return closing;

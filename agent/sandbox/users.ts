@@ -12,6 +12,8 @@ export interface Account {
   email: string;
   sendAs: ReadonlySet<string>;
   sendOnBehalf: ReadonlySet<string>;
+  /** SMTP AUTH turned off for this mailbox (Exchange's SmtpClientAuthenticationDisabled): 535 5.7.139. */
+  smtpAuthDisabled?: boolean;
 }
 
 export interface Directory {
@@ -34,10 +36,11 @@ function lowerSet(list: unknown): Set<string> {
   return new Set(Array.isArray(list) ? list.map((a) => String(a).toLowerCase()) : []);
 }
 
-function account(raw: { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown }): Account {
+function account(raw: { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown; smtpAuthDisabled?: unknown }): Account {
   return {
     username: raw.username, ...splitUsername(raw.username), password: raw.password, email: raw.email.toLowerCase(),
     sendAs: lowerSet(raw.sendAs), sendOnBehalf: lowerSet(raw.sendOnBehalf),
+    ...(raw.smtpAuthDisabled === true ? { smtpAuthDisabled: true } : {}),
   };
 }
 
