@@ -1,0 +1,39 @@
+// Shared by the submission-port tests: the `submission:` section for the rig's settings, waiting for the
+// port in the status file, and messages as an SMTP client would write them.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StatusDocument } from '../../agent/status/model.ts';
+import type { Rig } from '../run/helpers/e2e.ts';
+
+export function submissionSection(lines = ''): string {
+  return `submission:\n  listen: 127.0.0.1:0\n${lines}`;
+}
+
+/** The port the agent picked, once the status file says it listens (for `listen`, when given). */
+export async function listeningPort(r: Rig, listen?: string): Promise<number> {
+  const doc = await r.untilStatus((d: StatusDocument) => d.submission?.state === 'Listening' && (listen === undefined || d.submission.listen === listen), 'the submission port listening', 30_000);
+  return Number(doc.submission!.address!.split(':').at(-1));
+}
+
+let counter = 0;
+
+/** A plain message with a Message-ID of its own (returned), CRLF line ends. */
+export function mimeMessage(options: { from?: string; to?: string; headers?: string; body?: string; subject?: string } = {}): { id: string; raw: string } {
+  counter += 1;
+  const id = `<sub-${process.pid}-${counter}@client.test>`;
+  const raw = [
+    ...(options.from === '' ? [] : [`From: ${options.from ?? 'svc-notify@contoso.test'}`]),
+    `To: ${options.to ?? 'ops@contoso.test'}`,
+    `Subject: ${options.subject ?? `submitted ${counter}`}`,
+    `Message-ID: ${id}`,
+    ...(options.headers ? [options.headers] : []),
+    '',
+    options.body ?? 'Disk almost full on db-01',
+    '',
+  ].join('\r\n');
+  return { id, raw };
+}
+
+export async function pendingInSpool(r: Rig): Promise<string[]> {
+  return readdir(join(r.stateDir, 'spool', 'pending')).catch(() => []);
+}
