@@ -123,8 +123,17 @@ export class SubmissionPort {
       banner: 'mail-agent submission port', logger: false, disableReverseLookup: true, hideENHANCEDSTATUSCODES: false,
       size: maxBytes, rejectOversized: true, maxRecipients: 500, closeTimeout: 5_000,
       authMethods: ['PLAIN', 'LOGIN'], authOptional: !requireAuth, authRequiredMessage: '5.7.0 Authentication required',
-      // With a certificate, AUTH only after STARTTLS; without one (loopback only) there is nothing to start.
+      // With a certificate, AUTH only after STARTTLS (not even advertised before it); without one (loopback
+      // only) there is nothing to start.
       ...(tls ? { key: tls.key, cert: tls.cert } : { disabledCommands: requireAuth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'], allowInsecureAuth: true }),
+      onConnect: (session, callback) => {
+        if (tls) session.disabledCommands = ['AUTH'];
+        callback();
+      },
+      onSecure: (_socket, session, callback) => {
+        session.disabledCommands = [];
+        callback();
+      },
       onAuth: (auth, _session, callback) => {
         const expected = auth.username === undefined ? undefined : passwords.get(auth.username);
         if ((auth.method === 'PLAIN' || auth.method === 'LOGIN') && expected !== undefined && samePassword(auth.password ?? '', expected)) {
@@ -169,7 +178,8 @@ export class SubmissionPort {
           });
       },
     };
-    const server = new OwnRepliesServer(options);
+    const server = new OwnRepliesServer(options, (code, _text, context) =>
+      (code === 500 && context === 'AUTH' ? { code: 530, text: '5.7.0 Must issue a STARTTLS command first' } : undefined));
     // A connection's own trouble (a client resetting) is the client's; the port stays up.
     server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {

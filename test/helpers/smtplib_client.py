@@ -3,7 +3,7 @@
 # answered. Request keys: host, port, starttls (bool), ca (PEM file), user, password, mechanism (LOGIN,
 # PLAIN: sent even when not advertised), from, to (list), message (text) or messageBase64, mailOptions
 # (e.g. ["SIZE=999999", "BODY=8BITMIME"]), commands (raw lines, answered before MAIL), messages (count, to
-# send the same message several times on one connection), noSize (do not announce SIZE).
+# send it several times on one connection, "{n}" in it becoming 0, 1, ...), noSize (do not announce SIZE).
 import base64
 import json
 import smtplib
@@ -52,8 +52,9 @@ try:
             out["replies"].append(reply(code, text))
     if "from" in req:
         data = base64.b64decode(req["messageBase64"]) if "messageBase64" in req else req["message"].encode("utf-8")
-        for _ in range(req.get("messages", 1)):
-            refused = client.sendmail(req["from"], req["to"], data, mail_options=req.get("mailOptions", []))
+        for n in range(req.get("messages", 1)):
+            # "{n}" in the message becomes its number: several distinct messages over one connection.
+            refused = client.sendmail(req["from"], req["to"], data.replace(b"{n}", str(n).encode()), mail_options=req.get("mailOptions", []))
             out.setdefault("refused", {}).update({k: reply(*v) for k, v in refused.items()})
             out["accepted"] = out.get("accepted", 0) + 1
     client.quit()

@@ -9,9 +9,10 @@ export function submissionSection(lines = ''): string {
   return `submission:\n  listen: 127.0.0.1:0\n${lines}`;
 }
 
-/** The port the agent picked, once the status file says it listens (for `listen`, when given). */
-export async function listeningPort(r: Rig, listen?: string): Promise<number> {
-  const doc = await r.untilStatus((d: StatusDocument) => d.submission?.state === 'Listening' && (listen === undefined || d.submission.listen === listen), 'the submission port listening', 30_000);
+/** The port the agent picked, once the status file says it listens (for `listen`, and by agent `pid`, when given). */
+export async function listeningPort(r: Rig, listen?: string, pid?: number): Promise<number> {
+  const doc = await r.untilStatus((d: StatusDocument) => d.submission?.state === 'Listening' && (listen === undefined || d.submission.listen === listen)
+    && (pid === undefined || d.agent.pid === pid), 'the submission port listening', 30_000);
   return Number(doc.submission!.address!.split(':').at(-1));
 }
 
