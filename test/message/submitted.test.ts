@@ -5,22 +5,13 @@ import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MessageSettings } from '../../agent/config/settings.ts';
-import { AgentError } from '../../agent/errors.ts';
+import { agentErrorOf } from '../helpers/agent-error.ts';
 import { checkSubmission } from '../../agent/message/submitted.ts';
 
 const settings: MessageSettings = { from: 'helpdesk@contoso.com', charset: 'utf-8', plainText: false, fromDelegation: false };
 const stamp = { messageId: '<ours@mail-agent.invalid>', date: new Date('2026-01-02T03:04:05Z') };
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'latin1');
 
-async function refused(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.instance(err, AgentError);
-    return err as AgentError;
-  }
-  throw new Error('expected a refusal');
-}
 
 test('kept as sent: header order, folding, 8-bit bytes, the body; Bcc dropped; recipients split by the headers', async () => {
   const mime = crlf(['From: helpdesk@contoso.com', 'To: a@contoso.com,', ' b@contoso.com', 'Cc: c@contoso.com', 'Bcc: d@contoso.com',
@@ -47,9 +38,9 @@ test('added where missing: Message-ID (also for one we could not look up again),
 
 test('the sender: MAIL FROM and each From address as send --from is; delegation lets another through as on-behalf', async () => {
   const mime = (from: string) => crlf([`From: ${from}`, 'To: a@contoso.com', 'Subject: s', '', 'x', '']);
-  const envelope = await refused(checkSubmission({ mailFrom: 'ceo@contoso.com', rcptTo: ['a@contoso.com'], mime: mime('helpdesk@contoso.com') }, settings, stamp));
+  const envelope = await agentErrorOf(checkSubmission({ mailFrom: 'ceo@contoso.com', rcptTo: ['a@contoso.com'], mime: mime('helpdesk@contoso.com') }, settings, stamp));
   assert.is(envelope.code, 'FromNotAllowed');
-  const header = await refused(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime: mime('CEO <ceo@contoso.com>') }, settings, stamp));
+  const header = await agentErrorOf(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime: mime('CEO <ceo@contoso.com>') }, settings, stamp));
   assert.equal([header.code, header.message], ['FromNotAllowed', "from: ceo@contoso.com is not the default From address and 'From' address delegation (message.fromDelegation) is off"]);
   const delegated = await checkSubmission({ mailFrom: 'ceo@contoso.com', rcptTo: ['a@contoso.com'], mime: mime('ceo@contoso.com') }, { ...settings, fromDelegation: true }, stamp);
   assert.is(delegated.onBehalfOf, 'ceo@contoso.com');
@@ -60,7 +51,7 @@ test('attachments: their decoded sizes against attachmentLimitMB, with send\'s w
   const mime = crlf(['From: helpdesk@contoso.com', 'To: a@contoso.com', 'Subject: s', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=x', '',
     '--x', 'Content-Type: text/plain', '', 'see', '--x', 'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename=a.bin',
     'Content-Transfer-Encoding: base64', '', payload, '--x--', '']);
-  const err = await refused(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime }, { ...settings, attachmentLimitMB: 0.1 }, stamp));
+  const err = await agentErrorOf(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime }, { ...settings, attachmentLimitMB: 0.1 }, stamp));
   assert.equal([err.code, err.message], ['AttachmentLimitExceeded', 'attachments total 0.2 MB exceed the 0.1 MB limit']);
   const ok = await checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime }, { ...settings, attachmentLimitMB: 1 }, stamp);
   assert.equal(ok.attachments, [{ filename: 'a.bin', contentType: 'application/octet-stream', size: 150_000 }]);
@@ -77,13 +68,13 @@ test('plain-text mode: HTML-only becomes text/plain in the configured charset; w
   assert.match(String(c.mime), /charset=iso-8859-1/);
   assert.is(parsed.headers.get('x-keep'), 'yes');
   assert.equal([c.charset, c.html], ['iso-8859-1', undefined]);
-  const euro = await refused(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime: html('<p>5 €</p>') }, latin, stamp));
+  const euro = await agentErrorOf(checkSubmission({ mailFrom: '', rcptTo: ['a@contoso.com'], mime: html('<p>5 €</p>') }, latin, stamp));
   assert.is(euro.code, 'CharsetUnencodable');
   assert.match(euro.message, /U\+20AC/);
 });
 
 test('an envelope recipient that is not an addr-spec is refused', async () => {
-  const err = await refused(checkSubmission({ mailFrom: '', rcptTo: ['not-an-address'], mime: Buffer.from('To: x\r\n\r\nx') }, settings, stamp));
+  const err = await agentErrorOf(checkSubmission({ mailFrom: '', rcptTo: ['not-an-address'], mime: Buffer.from('To: x\r\n\r\nx') }, settings, stamp));
   assert.is(err.code, 'MessageInvalid');
 });
 

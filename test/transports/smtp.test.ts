@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
-import { AgentError } from '../../agent/errors.ts';
+import { agentErrorOf } from '../helpers/agent-error.ts';
 import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { SmtpTransport } from '../../agent/transports/smtp/transport.ts';
 import type { SmtpAuth, SmtpSessionOptions } from '../../agent/transports/smtp/session.ts';
@@ -44,15 +44,6 @@ function message(id: string, headers = `From: ${notify.email}\r\nTo: ops@contoso
   return { messageId: `<${id}@test>`, from: notify.email, to: ['ops@contoso.test'], cc: [], bcc, subject: `transport ${id}`, mime };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.instance(err, AgentError);
-    return err as AgentError;
-  }
-  throw new Error('expected a failure');
-}
 
 test.before(async () => {
   sb = await startTestSandbox({ directory, smtpPort: 0 });
@@ -75,22 +66,22 @@ test('verify: connect, STARTTLS with the caFile, EHLO, AUTH; nothing is sent', a
 });
 
 test('verify: a wrong password is AuthFailed (535 5.7.3); SMTP AUTH disabled is SmtpAuthDisabled (535 5.7.139); both permanent', async () => {
-  const wrong = await failure(new SmtpTransport(await options(sb, login(notify.username, 'nope'))).verify());
+  const wrong = await agentErrorOf(new SmtpTransport(await options(sb, login(notify.username, 'nope'))).verify());
   assert.equal([wrong.code, wrong.serverCode, wrong.transient], ['AuthFailed', '535 5.7.3', false]);
   assert.not.ok(wrong.message.includes('nope'), 'the password is never in the message');
-  const locked = await failure(new SmtpTransport(await options(sb, login('locked@contoso.test', 'Locked-1'))).verify());
+  const locked = await agentErrorOf(new SmtpTransport(await options(sb, login('locked@contoso.test', 'Locked-1'))).verify());
   assert.equal([locked.code, locked.serverCode, locked.transient], ['SmtpAuthDisabled', '535 5.7.139', false]);
   assert.match(locked.message, /SmtpClientAuthenticationDisabled/);
   assert.ok(classifyFailure(locked).transient, 'queued notifications wait for the mailbox to be fixed');
 });
 
 test('verify: an untrusted certificate is CertificateRejected; STARTTLS not offered is a ProtocolError; refused connection is transient', async () => {
-  const untrusted = await failure(new SmtpTransport({ ...(await options(sb, login())), secureContext: await trustContext(undefined) }).verify());
+  const untrusted = await agentErrorOf(new SmtpTransport({ ...(await options(sb, login())), secureContext: await trustContext(undefined) }).verify());
   assert.is(untrusted.code, 'CertificateRejected');
-  const noTls = await failure(new SmtpTransport(await options(plain, login())).verify());
+  const noTls = await agentErrorOf(new SmtpTransport(await options(plain, login())).verify());
   assert.is(noTls.code, 'ProtocolError');
   assert.match(noTls.message, /did not start TLS/);
-  const refused = await failure(new SmtpTransport({ ...(await options(sb, login())), port: 1 }).verify());
+  const refused = await agentErrorOf(new SmtpTransport({ ...(await options(sb, login())), port: 1 }).verify());
   assert.equal([refused.code, refused.transient], ['ConnectionFailed', true]);
 });
 
@@ -107,12 +98,12 @@ test('send: delivered to every envelope recipient, Bcc only in the envelope', as
 
 test('send: a sender the account may not use is SendAsDenied (550 5.7.60), permanent; auth none where AUTH is needed is AuthRequired (530 5.7.57)', async () => {
   const transport = new SmtpTransport(await options(sb, login()));
-  const denied = await failure(transport.send(message('send-2', 'From: ceo@contoso.test\r\nTo: ops@contoso.test\r\n')));
+  const denied = await agentErrorOf(transport.send(message('send-2', 'From: ceo@contoso.test\r\nTo: ops@contoso.test\r\n')));
   assert.equal([denied.code, denied.serverCode, denied.transient], ['SendAsDenied', '550 5.7.60', false]);
   await transport.close();
   const anonymous = new SmtpTransport(await options(sb, { kind: 'none' }));
   assert.is((await anonymous.verify()).auth, 'none', 'verify without AUTH passes: the server says no only at MAIL FROM');
-  const required = await failure(anonymous.send({ ...message('send-3'), from: 'app@contoso.test' }));
+  const required = await agentErrorOf(anonymous.send({ ...message('send-3'), from: 'app@contoso.test' }));
   assert.equal([required.code, required.serverCode, required.transient], ['AuthRequired', '530 5.7.57', false]);
   await anonymous.close();
 });
@@ -122,7 +113,7 @@ test('send: a message over the server\'s SIZE is MessageTooLarge, permanent', as
   try {
     const transport = new SmtpTransport(await options(small, login()));
     const big = message('send-4');
-    const tooLarge = await failure(transport.send({ ...big, mime: Buffer.concat([big.mime, Buffer.alloc(4000, 'x')]) }));
+    const tooLarge = await agentErrorOf(transport.send({ ...big, mime: Buffer.concat([big.mime, Buffer.alloc(4000, 'x')]) }));
     assert.equal([tooLarge.code, tooLarge.transient], ['MessageTooLarge', false]);
     await transport.close();
   } finally {
@@ -145,19 +136,19 @@ test('XOAUTH2 from a token source: a refused token is invalidated and a fresh on
   assert.is((await ok.verify()).auth, 'xoauth2');
   assert.equal([issued, invalidated], [['stale-token', 'fresh-token'], ['stale-token']]);
   issued.length = 0;
-  const bad = await failure(new SmtpTransport(await options(sb, { kind: 'xoauth2', username: notify.email, tokens: tokens(['nope']) })).verify());
+  const bad = await agentErrorOf(new SmtpTransport(await options(sb, { kind: 'xoauth2', username: notify.email, tokens: tokens(['nope']) })).verify());
   assert.equal([bad.code, bad.serverCode], ['AuthFailed', '535 5.7.3']);
 });
 
 test('a connection lost after the final "." is transient with an unknown outcome, and says it is sent again; before DATA it is not "after"', async () => {
   const transport = new SmtpTransport({ host: '127.0.0.1', port: scripted.port, security: 'none', auth: { kind: 'none' }, rejectUnauthorized: true, secureContext: await trustContext(undefined), timeoutMs: 5_000 });
   scripted.afterData.push('drop');
-  const lost = await failure(transport.send(message('lost-1')));
+  const lost = await agentErrorOf(transport.send(message('lost-1')));
   assert.ok(lost.transient);
   assert.ok(classifyFailure(lost).maybeSent, 'recorded as outcome unknown');
   assert.match(lost.message, /after the whole message was sent: SMTP cannot tell whether the server took it; it is sent again \(at least once\)/);
   scripted.afterData.push({ reply: '451 4.3.2 System not accepting network messages' });
-  const busy = await failure(transport.send(message('busy-1')));
+  const busy = await agentErrorOf(transport.send(message('busy-1')));
   assert.equal([busy.code, busy.serverCode, busy.transient], ['ServerBusy', '451 4.3.2', true]);
   assert.not.ok(classifyFailure(busy).maybeSent, 'the server answered: it did not take it');
   await transport.close();
