@@ -32,7 +32,9 @@ function replyMeaning(reply: number, enhanced: string, text: string): Meaning {
   if (enhanced === '5.7.60' || /send(ing)? as|permissions? to send/i.test(text)) {
     return { code: ErrorCodes.SendAsDenied, what: 'the account may not send as this sender (Send As)' };
   }
-  if (enhanced === '5.7.54' || enhanced === '5.7.64' || /relay/i.test(text)) return { code: ErrorCodes.RelayDenied, what: 'the server does not relay for this client to this recipient' };
+  if (enhanced === '5.7.54' || enhanced === '5.7.64' || /relay/i.test(text) || (reply === 554 && enhanced === '5.7.1')) {
+    return { code: ErrorCodes.RelayDenied, what: 'the server does not relay for this client to this recipient' };
+  }
   if (reply === 552 || enhanced === '5.3.4' || enhanced === '5.2.3') return { code: ErrorCodes.MessageTooLarge, what: 'the message is larger than the server accepts' };
   if (enhanced.startsWith('5.1.') || reply === 553) return { code: ErrorCodes.RecipientRejected, what: 'the server refused an address' };
   if (reply >= 400 && reply < 500) return { code: ErrorCodes.ServerBusy, what: 'the server asked to try again later' };
