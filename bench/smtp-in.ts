@@ -6,7 +6,7 @@
 //   delivered/s  first → last delivery of the batch on the sandbox's clock (deliveries.jsonl);
 //   end to end   n / (first connect → last delivery).
 // Both the agent and the sandbox run as their own processes, from dist/ when built (npm run bench builds).
-// Run: node --import tsx bench/smtp-in.ts [reps] [n] → bench/results/smtp-in.json
+// Run: node --import tsx bench/smtp-in.ts [reps] [n] → bench/results/smtp-in.json (BENCH_CPU_PROF=<dir>: profiles)
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,7 +22,9 @@ const user = { username: 'BENCH\\notify', password: 'bench-Passw0rd', email: 'no
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const round = (x: number) => Math.round(x * 10) / 10;
 const compiled = join(repoRoot, 'dist/agent/cli/bin.js');
-const cli = (args: string[]): Proc => (existsSync(compiled) ? start(process.execPath, [compiled, ...args]) : startTs('agent/cli/bin.ts', args));
+/** BENCH_CPU_PROF=<dir>: the agent and the sandbox write V8 CPU profiles there when they exit. */
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const cli = (args: string[]): Proc => (existsSync(compiled) ? start(process.execPath, [...profile, compiled, ...args]) : startTs('agent/cli/bin.ts', args));
 
 interface Load { started: number; ended: number; accepted: number }
 

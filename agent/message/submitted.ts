@@ -28,7 +28,16 @@ export type CheckedSubmission = Omit<SpoolMeta, 'id' | 'enqueuedAt' | 'source'> 
 
 /** MAIL FROM, checked as `send --from` is (the null sender passes: the From header is checked later). */
 export function checkEnvelopeSender(mailFrom: string, settings: MessageSettings): void {
-  if (mailFrom !== '') checkFrom(mailFrom, settings);
+  if (mailFrom !== '') checkSender(mailFrom, settings);
+}
+
+/** `send --from`'s rule; without any From in the settings, the refusal says what to set. */
+function checkSender(address: string, settings: MessageSettings): { onBehalfOf?: string } {
+  if (settings.from === undefined && !settings.fromDelegation && isAddrSpec(address)) {
+    throw new AgentError(ErrorCodes.FromNotAllowed,
+      `from: ${address} is not allowed: the settings name no 'From' address (message.from) and 'From' address delegation (message.fromDelegation) is off; set message.from: ${address}`);
+  }
+  return checkFrom(address, settings);
 }
 
 export function checkEnvelopeRecipient(address: string): void {
@@ -49,7 +58,7 @@ export async function checkSubmission(input: SubmittedMessage, settings: Message
 
   const fromAddresses = addressesOf(parsed.from);
   let onBehalfOf: string | undefined;
-  for (const address of fromAddresses) onBehalfOf = checkFrom(address, settings).onBehalfOf ?? onBehalfOf;
+  for (const address of fromAddresses) onBehalfOf = checkSender(address, settings).onBehalfOf ?? onBehalfOf;
 
   const block = splitHeaderBlock(input.mime);
   block.fields = block.fields.filter((f) => !/^(bcc|resent-bcc)$/i.test(f.name));

@@ -187,7 +187,10 @@ export class Agent {
   private submissionPort(spool: Spool): SubmissionPort {
     return new SubmissionPort({
       spool, log: this.options.log,
-      messageSettings: () => this.parts.reconciler.liveSettings()?.config.settings.message,
+      live: () => {
+        const live = this.parts.reconciler.liveSettings();
+        return live ? { message: live.config.settings.message, ...(live.info.account ? { account: live.info.account } : {}) } : undefined;
+      },
       onAccepted: () => {
         this.parts.worker?.wake();
         this.queueChanged();

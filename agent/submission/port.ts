@@ -9,6 +9,7 @@ import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { formatAddress, isLoopbackHost } from '../config/listen.ts';
 import type { LoadedConfig, MessageSettings, SubmissionSettings } from '../config/settings.ts';
 import type { Log } from '../log/types.ts';
+import { isAddrSpec } from '../message/addresses.ts';
 import { checkEnvelopeRecipient, checkEnvelopeSender } from '../message/submitted.ts';
 import type { Spool } from '../queue/spool.ts';
 import { submitMime } from '../queue/submit.ts';
@@ -34,8 +35,8 @@ export interface SubmissionStatus {
 
 export interface SubmissionPortDeps {
   spool: Spool;
-  /** The message options of the live settings; undefined while none are live. */
-  messageSettings(): MessageSettings | undefined;
+  /** The message options of the live settings and the account the transport signs in as; undefined while none are live. */
+  live(): { message: MessageSettings; account?: string } | undefined;
   log: Log;
   /** A message was queued (the delivery worker wakes). */
   onAccepted(): void;
@@ -72,6 +73,17 @@ export class SubmissionPort {
   /** Where it listens, while it does. */
   address(): AddressInfo | undefined {
     return this.#server?.server.address() as AddressInfo | undefined;
+  }
+
+  /**
+   * What submissions are checked against: the live message options. Without a `message.from`, the account's
+   * own address (when its name is one) is the default From, as the server would stamp it for `send`.
+   */
+  #messageSettings(): MessageSettings | undefined {
+    const live = this.#deps.live();
+    if (!live) return undefined;
+    const { message, account } = live;
+    return message.from === undefined && account !== undefined && isAddrSpec(account) ? { ...message, from: account } : message;
   }
 
   async #apply(config: LoadedConfig): Promise<void> {
@@ -141,7 +153,7 @@ export class SubmissionPort {
         } else callback(smtpReply(535, '5.7.8 Authentication credentials invalid'));
       },
       onMailFrom: (address, _session, callback) => {
-        const settings = this.#deps.messageSettings();
+        const settings = this.#messageSettings();
         if (!settings) return callback(notLive);
         try {
           checkEnvelopeSender(address.address, settings);
@@ -162,7 +174,7 @@ export class SubmissionPort {
         readMessage(stream, maxBytes)
           .then(async ({ data, oversized }) => {
             if (oversized) return callback(); // answered 552 5.3.4 by the server itself (rejectOversized)
-            const settings = this.#deps.messageSettings();
+            const settings = this.#messageSettings();
             if (!settings) return callback(notLive);
             const queued = await submitMime(this.#deps.spool, {
               mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -46,6 +46,13 @@ test('the sender: MAIL FROM and each From address as send --from is; delegation 
   assert.is(delegated.onBehalfOf, 'ceo@contoso.com');
 });
 
+test('no message.from and no delegation: the refusal says what to set', async () => {
+  const err = await agentErrorOf(checkSubmission({ mailFrom: 'app@contoso.com', rcptTo: ['a@contoso.com'], mime: Buffer.from('To: a@contoso.com\r\n\r\nx') },
+    { charset: 'utf-8', plainText: false, fromDelegation: false }, stamp));
+  assert.equal([err.code, err.message], ['FromNotAllowed',
+    "from: app@contoso.com is not allowed: the settings name no 'From' address (message.from) and 'From' address delegation (message.fromDelegation) is off; set message.from: app@contoso.com"]);
+});
+
 test('attachments: their decoded sizes against attachmentLimitMB, with send\'s wording', async () => {
   const payload = Buffer.alloc(150_000, 1).toString('base64').replace(/.{76}/g, '$&\r\n');
   const mime = crlf(['From: helpdesk@contoso.com', 'To: a@contoso.com', 'Subject: s', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=x', '',
