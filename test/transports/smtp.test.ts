@@ -2,6 +2,7 @@
 // real server will not do on cue (drop the connection right after the final "."), a scripted test double.
 // Verify goes as far as AUTH and sends nothing; replies map to reasons and to transient or permanent.
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
@@ -83,6 +84,19 @@ test('verify: an untrusted certificate is CertificateRejected; STARTTLS not offe
   assert.match(noTls.message, /did not start TLS/);
   const refused = await agentErrorOf(new SmtpTransport({ ...(await options(sb, login())), port: 1 }).verify());
   assert.equal([refused.code, refused.transient], ['ConnectionFailed', true]);
+});
+
+test('a port that never greets (not an SMTP port): a transient Timeout that asks whether it is one', async () => {
+  const silent = createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as AddressInfo).port;
+    const err = await agentErrorOf(new SmtpTransport({ ...(await options(sb, login())), port, timeoutMs: 1_500 }).verify());
+    assert.equal([err.code, err.transient], ['Timeout', true]);
+    assert.match(err.message, new RegExp(`^127\\.0\\.0\\.1:${port} accepted the connection but sent no SMTP greeting: is the port an SMTP port`));
+  } finally {
+    silent.close();
+  }
 });
 
 test('send: delivered to every envelope recipient, Bcc only in the envelope', async () => {

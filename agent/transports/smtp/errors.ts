@@ -10,6 +10,8 @@ import { abortError, networkError } from '../../http/errors.ts';
 /** What nodemailer's SMTPConnection attaches to its errors. */
 export interface SmtpClientError extends Error {
   code?: string;
+  /** nodemailer's: GREETING_TIMEOUT when the server never said 220 (not an SMTP port?). */
+  timeoutType?: string;
   originalCode?: string;
   response?: string;
   responseCode?: number;
@@ -71,6 +73,9 @@ export function smtpError(err: unknown, host: string, stage: SmtpStage, signal?:
     return new AgentError(ErrorCodes.MessageTooLarge, `the message is larger than ${host} accepts (${e.message.replace(/[\r\n]+/g, ' ')})`, { cause: err });
   }
   if (e.code === 'EDNS') return new AgentError(ErrorCodes.HostNotFound, `host ${host} not found`, { transient: true, cause: err });
+  if (e.timeoutType === 'GREETING_TIMEOUT') {
+    return new AgentError(ErrorCodes.Timeout, `${host} accepted the connection but sent no SMTP greeting: is the port an SMTP port (587 with starttls, 465 with tls)?`, { transient: true, cause: err });
+  }
   if (e.code === 'ETIMEDOUT' && !e.originalCode) return unknownIfAfterData(new AgentError(ErrorCodes.Timeout, `no answer from ${host} in time`, { transient: true, cause: err }), stage);
   const network = networkError({ code: e.originalCode ?? '', message: e.message }, host);
   return unknownIfAfterData(network, stage);

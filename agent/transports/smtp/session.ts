@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
 import { AgentError, ErrorCodes } from '../../errors.ts';
+import { formatAddress } from '../../config/listen.ts';
 import { smtpError, type SmtpStage } from './errors.ts';
 import type { TokenSource } from './token-source.ts';
 
@@ -119,7 +120,7 @@ export class SmtpSession {
         connection.off('end', onEnd);
         if (err) {
           this.failed = true;
-          reject(smtpError(err, this.#options.host, stageNow(), signal));
+          reject(smtpError(err, formatAddress(this.#options.host, this.#options.port), stageNow(), signal));
         } else resolve(value as T);
       };
       const onAbort = () => { finish(new Error('aborted')); this.close(); };
