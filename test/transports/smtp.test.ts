@@ -93,7 +93,7 @@ test('a port that never greets (not an SMTP port): a transient Timeout that asks
     const port = (silent.address() as AddressInfo).port;
     const err = await agentErrorOf(new SmtpTransport({ ...(await options(sb, login())), port, timeoutMs: 1_500 }).verify());
     assert.equal([err.code, err.transient], ['Timeout', true]);
-    assert.match(err.message, new RegExp(`^127\\.0\\.0\\.1:${port} accepted the connection but sent no SMTP greeting: is the port an SMTP port`));
+    assert.match(err.message, new RegExp(`^127\\.0\\.0\\.1:${port} accepted the connection but sent no SMTP greeting: is the port an SMTP port`), err.message);
   } finally {
     silent.close();
   }

@@ -59,7 +59,7 @@ export class SmtpSession {
     });
     const session = new SmtpSession(connection, options);
     try {
-      await session.#step('session', signal, (done) => connection.connect((err) => done(err ?? null)));
+      await session.#step('session', signal, (done) => connection.connect((err) => done(err ?? null)), () => connection.lastServerResponse === false);
       if (auth.kind === 'login') {
         await session.#step('session', signal, (done) => connection.login({ user: auth.username, pass: auth.password }, (err) => done(err)));
       } else if (auth.kind === 'xoauth2') {
@@ -107,7 +107,7 @@ export class SmtpSession {
    * abort closes the connection.
    */
   #step<T>(stage: SmtpStage | (() => SmtpStage), signal: AbortSignal | undefined,
-    run: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
+    run: (done: (err: Error | null, value?: T) => void) => void, silentServer?: () => boolean): Promise<T> {
     const stageNow = () => (typeof stage === 'function' ? stage() : stage);
     const connection = this.#connection;
     return new Promise<T>((resolve, reject) => {
@@ -120,6 +120,8 @@ export class SmtpSession {
         connection.off('end', onEnd);
         if (err) {
           this.failed = true;
+          // Whichever of nodemailer's timers fired, a server that never said a word is not an SMTP server.
+          if ((err as { code?: string }).code === 'ETIMEDOUT' && silentServer?.()) Object.assign(err, { timeoutType: 'GREETING_TIMEOUT' });
           reject(smtpError(err, formatAddress(this.#options.host, this.#options.port), stageNow(), signal));
         } else resolve(value as T);
       };
