@@ -9,7 +9,7 @@ import { revisionOf } from '../../agent/watch/digest.ts';
 import { smtplib, swaks, swaksReplies, type SmtplibRequest } from '../helpers/smtp-clients.ts';
 import { generateTestTls } from '../helpers/tls.ts';
 import { needTools } from '../helpers/tools.ts';
-import { notificationsLog } from '../notifications/helpers.ts';
+import { untilLogged } from '../notifications/helpers.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { listeningPort, mimeMessage, submissionSection } from './helpers.ts';
 
@@ -20,15 +20,6 @@ let ca: string;
 const section = submissionSection('  tls: { certFile: ./cert.pem, keyFile: ./key.pem }\n  users:\n    - { username: helpdesk, password: { file: ./helpdesk-password } }\n');
 const secure = (extra: Partial<SmtplibRequest>): SmtplibRequest => ({ host: '127.0.0.1', port, starttls: true, ca, user: 'helpdesk', password: 'Help-Desk-1', ...extra });
 
-async function untilLogged(messageId: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const line = (await notificationsLog(r)).find((l) => l.messageId === messageId && l.result === 'delivered');
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`${messageId} not delivered`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 if (needTools(import.meta.url, test, ['smtplib', 'swaks', 'swaks-tls'])) {
   test.before(async () => {
@@ -60,7 +51,7 @@ if (needTools(import.meta.url, test, ['smtplib', 'swaks', 'swaks-tls'])) {
       const res = await smtplib(secure({ mechanism, from: 'svc-notify@contoso.test', to: ['ops@contoso.test'], message: m.raw }));
       assert.ok(res.ok, JSON.stringify(res));
       assert.is(res.replies[0]?.code, 235);
-      const line = await untilLogged(m.id);
+      const line = await untilLogged(r, m.id);
       assert.equal(line.source?.user, 'helpdesk');
     }
   });
@@ -80,7 +71,7 @@ if (needTools(import.meta.url, test, ['smtplib', 'swaks', 'swaks-tls'])) {
       '--from', 'svc-notify@contoso.test', '--to', 'ops@contoso.test', '--header', 'Message-Id: <swaks-auth-1@client.test>']);
     assert.is(sent.code, 0, sent.transcript);
     assert.ok(swaksReplies(sent.transcript).some((l) => l.startsWith('235 ')), sent.transcript);
-    await untilLogged('<swaks-auth-1@client.test>');
+    await untilLogged(r, '<swaks-auth-1@client.test>');
   });
 
   test('listen beyond loopback without tls and users: the file is rejected at its line, the running port stays', async () => {

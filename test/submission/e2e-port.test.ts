@@ -11,7 +11,7 @@ import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { smtplib, swaks, swaksReplies } from '../helpers/smtp-clients.ts';
 import { needTools } from '../helpers/tools.ts';
-import { emlOf, notificationsLog, untilDelivered, type Delivery } from '../notifications/helpers.ts';
+import { emlOf, untilDelivered, untilLogged, type Delivery } from '../notifications/helpers.ts';
 import { rig, type Rig, type SettingsOptions } from '../run/helpers/e2e.ts';
 import { listeningPort, mimeMessage, pendingInSpool, submissionSection } from './helpers.ts';
 
@@ -65,8 +65,7 @@ if (needTools(import.meta.url, test, ['smtplib', 'swaks'])) {
     assert.equal([d.to, d.bcc], [['ops@contoso.test'], ['audit@contoso.test']]);
     const eml = await emlOf(r, d);
     assert.not.match(eml.toString('latin1'), /^bcc:/im);
-    const line = (await notificationsLog(r)).find((l) => l.messageId === m.id);
-    assert.is(line?.result, 'delivered');
+    const line = await untilLogged(r, m.id);
     assert.is(line?.source?.via, 'smtp');
     assert.match(String(line?.source?.client), /^127\.0\.0\.1:\d+$/);
     const text = await r.cli(['log', '--state-dir', r.stateDir, '--tail', '5']);
