@@ -8,7 +8,7 @@ import { smtplib, swaks, swaksReplies } from '../helpers/smtp-clients.ts';
 import { needTools } from '../helpers/tools.ts';
 import { untilDelivered, deliveries, duplicates } from '../notifications/helpers.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
-import { listeningPort, mimeMessage, pendingInSpool, submissionSection } from './helpers.ts';
+import { listeningPort, mimeMessage, queuedMessageIds, submissionSection } from './helpers.ts';
 
 let r: Rig;
 
@@ -28,7 +28,7 @@ if (needTools(import.meta.url, test, ['smtplib', 'swaks'])) {
     const sw = await swaks(['--server', `127.0.0.1:${port}`, '--from', 'svc-notify@contoso.test', '--to', 'ops@contoso.test']);
     assert.is.not(sw.code, 0);
     assert.ok(swaksReplies(sw.transcript).some((l) => l.startsWith('451 4.3.2 ')), sw.transcript);
-    assert.equal(await pendingInSpool(r), []);
+    assert.equal(await queuedMessageIds(r), [], 'nothing queued');
     const text = await r.write({ extra: submissionSection() });
     const waited = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
     assert.is(waited.code, 0, waited.out + waited.err);

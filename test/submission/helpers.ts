@@ -1,6 +1,6 @@
 // Shared by the submission-port tests: the `submission:` section for the rig's settings, waiting for the
 // port in the status file, and messages as an SMTP client would write them.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import type { Rig } from '../run/helpers/e2e.ts';
@@ -35,6 +35,10 @@ export function mimeMessage(options: { from?: string; to?: string; headers?: str
   return { id, raw };
 }
 
-export async function pendingInSpool(r: Rig): Promise<string[]> {
-  return readdir(join(r.stateDir, 'spool', 'pending')).catch(() => []);
+/** The Message-IDs waiting in the spool (the meta line of each pending file). */
+export async function queuedMessageIds(r: Rig): Promise<string[]> {
+  const dir = join(r.stateDir, 'spool', 'pending');
+  const names = await readdir(dir).catch(() => []);
+  const metas = await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8').catch(() => '')));
+  return metas.filter(Boolean).map((text) => (JSON.parse(text.slice(0, text.indexOf('\n'))) as { messageId: string }).messageId);
 }
