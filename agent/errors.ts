@@ -32,6 +32,11 @@ export const ErrorCodes = {
   AutodiscoverFailed: 'AutodiscoverFailed',
   InvalidServerVersion: 'InvalidServerVersion',
   RecipientRejected: 'RecipientRejected',
+  // SMTP (service: smtp): the server's reply class decides transient (4xx) or permanent (5xx)
+  SmtpAuthDisabled: 'SmtpAuthDisabled',
+  AuthRequired: 'AuthRequired',
+  RelayDenied: 'RelayDenied',
+  MessageTooLarge: 'MessageTooLarge',
   ProfileNotFound: 'ProfileNotFound',
   PlatformUnsupported: 'PlatformUnsupported',
   HelperFailed: 'HelperFailed',

@@ -19,7 +19,7 @@ import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { processDigestKey, settingsDigestOf } from './digest.ts';
+import { processDigestKey, settingsDigestOf, submissionDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -30,7 +30,8 @@ function failed(revision: string | undefined, reason: string, issues: ConfigIssu
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // A Buffer (the submission port's TLS files) cannot be frozen; nothing writes to it.
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }
@@ -69,7 +70,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const warnings = placed(path, source, await settingsWarnings(settings, path));
   let resolved: Awaited<ReturnType<typeof resolveReferences>> = { secrets: {}, issues: [] };
   if (options.resolveSecrets ?? true) {
-    resolved = await resolveReferences(settings, raw.ews, options.env ?? process.env);
+    resolved = await resolveReferences(settings, raw, options.env ?? process.env);
     const first = resolved.issues[0];
     if (first) return failed(revision, first.code, placed(path, source, resolved.issues));
   }
@@ -81,6 +82,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),
     warnings,
+    ...(settings.submission ? { submissionDigest: submissionDigestOf(settings.submission, resolved.secrets.submission, options.digestKey ?? processDigestKey) } : {}),
   };
   return { ok: true, config: deepFreeze(config) };
 };

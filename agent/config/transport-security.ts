@@ -5,7 +5,7 @@
 // adds what its section switches off to `channelsOf`; nothing downstream changes.
 import { ErrorCodes } from '../errors.ts';
 import type { IssueDraft } from './issue.ts';
-import type { EwsSettings, Settings } from './settings.ts';
+import type { EwsSettings, Settings, SmtpSettings } from './settings.ts';
 
 const InsecureTransport = ErrorCodes.InsecureTransport;
 
@@ -33,9 +33,18 @@ function ewsChannel(ews: EwsSettings): Channel {
   };
 }
 
+function smtpChannel(smtp: SmtpSettings): Channel {
+  return {
+    ...(!smtp.rejectInvalidCertificates && { uncheckedCertificates: '/smtp/rejectInvalidCertificates' }),
+    ...(smtp.security === 'none' && {
+      plaintext: { path: '/smtp/security', exposes: 'security: none sends the messages (and the password, with auth: login) unencrypted; acceptable only on loopback' },
+    }),
+  };
+}
+
 /** The connections the settings make (only the chosen service's section is kept by then). */
 function channelsOf(settings: Settings): Channel[] {
-  return settings.ews ? [ewsChannel(settings.ews)] : [];
+  return [...(settings.ews ? [ewsChannel(settings.ews)] : []), ...(settings.smtp ? [smtpChannel(settings.smtp)] : [])];
 }
 
 export function transportSecurityWarnings(settings: Settings): IssueDraft[] {

@@ -15,25 +15,35 @@ async function readableByOthers(file: string): Promise<boolean> {
   }
 }
 
+function literalSecretWarning(pointer: string, name: string, shared: boolean): IssueDraft {
+  return shared
+    ? { path: pointer, keyword: 'secret', code: 'InsecureSecret', message: `the ${name} is written in the file, which other users can read; use { file: PATH } or { env: NAME }` }
+    : { path: pointer, keyword: 'secret', code: 'LiteralSecret', message: `the ${name} is written in the file; prefer { file: PATH } or { env: NAME }` };
+}
+
+/** `service: smtp` and the submission port: literal passwords. */
+async function smtpWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
+  const literals: [string, string][] = [];
+  const smtp = settings.smtp;
+  if (smtp?.passwordRef && 'literal' in smtp.passwordRef) literals.push(['/smtp/password', 'password']);
+  settings.submission?.users.forEach((u, i) => { if ('literal' in u.passwordRef) literals.push([`/submission/users/${i}/password`, `password of submission user ${u.username}`]); });
+  const shared = literals.length > 0 && await readableByOthers(file);
+  return literals.map(([pointer, name]) => literalSecretWarning(pointer, name, shared));
+}
+
 export async function settingsWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
   return [...await secretWarnings(settings, file), ...transportSecurityWarnings(settings)];
 }
 
 async function secretWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
   const ews = settings.ews;
-  if (!ews) return [];
-  const warnings: IssueDraft[] = [];
+  if (!ews) return smtpWarnings(settings, file);
+  const warnings: IssueDraft[] = await smtpWarnings(settings, file);
   const literals = (['password', 'token'] as const).filter((name) => {
     const ref = name === 'password' ? ews.passwordRef : ews.tokenRef;
     return ref !== undefined && 'literal' in ref;
   });
   const shared = literals.length > 0 && await readableByOthers(file);
-  for (const name of literals) {
-    warnings.push(shared
-      ? { path: `/ews/${name}`, keyword: 'secret', code: 'InsecureSecret',
-        message: `the ${name} is written in the file, which other users can read; use { file: PATH } or { env: NAME }` }
-      : { path: `/ews/${name}`, keyword: 'secret', code: 'LiteralSecret',
-        message: `the ${name} is written in the file; prefer { file: PATH } or { env: NAME }` });
-  }
+  for (const name of literals) warnings.push(literalSecretWarning(`/ews/${name}`, name, shared));
   return warnings;
 }

@@ -30,7 +30,7 @@ export async function checkNotification(input: NotificationInput, settings: Mess
   const body = input.body ?? '';
   const html = input.html ? body : undefined;
   assertBodyText('body', body);
-  const text = html === undefined ? body : (toText ??= compile({ wordwrap: 78 }))(html);
+  const text = html === undefined ? body : htmlAsText(html);
   encodeStrict('subject', input.subject, settings.charset);
   encodeStrict('body', body, settings.charset);
   if (html !== undefined) encodeStrict('body (as text)', text, settings.charset);
@@ -49,8 +49,13 @@ export async function checkNotification(input: NotificationInput, settings: Mess
   };
 }
 
+/** HTML as readable plain text (plain-text mode, and the text alternative of an HTML notification). */
+export function htmlAsText(html: string): string {
+  return (toText ??= compile({ wordwrap: 78 }))(html);
+}
+
 /** The default From is the settings' `from` (else the account's own, stamped by the server). */
-function checkFrom(requested: string | undefined, settings: MessageSettings): { from?: Address; onBehalfOf?: string } {
+export function checkFrom(requested: string | undefined, settings: MessageSettings): { from?: Address; onBehalfOf?: string } {
   const configured = settings.from === undefined ? undefined : configuredFrom(settings.from);
   if (requested === undefined || requested.trim() === '') return configured ? { from: configured } : {};
   const from = parseSingleAddress('from', requested);

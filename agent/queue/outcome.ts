@@ -11,6 +11,7 @@ const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.
 const TRANSPORT_TROUBLE: ReadonlySet<string> = new Set([
   ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
   ErrorCodes.InvalidServerVersion, ErrorCodes.ProfileNotFound, ErrorCodes.HelperFailed,
+  ErrorCodes.SmtpAuthDisabled, ErrorCodes.AuthRequired,
 ]);
 
 export interface Classified {

@@ -23,6 +23,7 @@ import { initialStatus } from '../status/initial.ts';
 import type { StatusDocument } from '../status/model.ts';
 import { assertOutsideWatched } from '../status/placement.ts';
 import { StatusWriter } from '../status/writer.ts';
+import { SubmissionPort } from '../submission/port.ts';
 import type { CreateTransport, TransportDeps } from '../transports/factory-contract.ts';
 import { SettingsWatcher } from '../watch/settings-watcher.ts';
 import { takeSnapshot } from '../watch/snapshot.ts';
@@ -56,6 +57,7 @@ interface Parts {
   reconciler: Reconciler;
   watcher?: SettingsWatcher;
   worker?: DeliveryWorker;
+  submission?: SubmissionPort;
 }
 
 export class Agent {
@@ -147,6 +149,7 @@ export class Agent {
     });
     await this.parts.worker.start();
     this.queueChanged();
+    this.parts.submission = this.submissionPort(spool);
     this.parts.watcher = new SettingsWatcher({
       path: this.options.configPath,
       onSnapshot: (snapshot, cause) => {
@@ -180,9 +183,10 @@ export class Agent {
   }
 
   private async shutdown(): Promise<void> {
-    const { watcher, reconciler, worker, status, lock } = this.parts;
+    const { watcher, reconciler, worker, status, lock, submission } = this.parts;
     (this.options.timers ?? systemTimers).clearTimeout(this.queueRefresh);
     await watcher?.close();
+    await submission?.stop();
     await reconciler.stop();
     await worker?.stop();
     const queue = await this.queueCounts().catch(() => undefined);
@@ -192,9 +196,31 @@ export class Agent {
   }
 
   private loaded(config: LoadedConfig): void {
-    this.options.log.secrets.add(config.secrets.password, config.secrets.token);
+    this.options.log.secrets.add(config.secrets.password, config.secrets.token, ...(config.secrets.submission?.passwords.values() ?? []));
     this.options.observer?.insecureTransport(insecureChecks(config.warnings));
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
+    // The port follows every valid file (it answers 451 until a transport is live).
+    this.parts.submission?.apply(config).catch((err: unknown) => { this.options.log.error('submission port error', { error: messageOf(err) }); });
+  }
+
+  /** The SMTP submission port: it checks against the live settings' message options and wakes the worker. */
+  private submissionPort(spool: Spool): SubmissionPort {
+    return new SubmissionPort({
+      spool, log: this.options.log,
+      live: () => {
+        const live = this.parts.reconciler.liveSettings();
+        return live ? { message: live.config.settings.message, ...(live.info.account ? { account: live.info.account } : {}) } : undefined;
+      },
+      onAccepted: () => {
+        this.parts.worker?.wake();
+        this.queueChanged();
+      },
+      onStatus: (port) => {
+        this.parts.status.update((d) => { if (port) d.submission = port; else delete d.submission; })
+          .catch((err: unknown) => { this.options.log.error('writing the status file failed', { error: messageOf(err) }); });
+      },
+      ...(this.options.clock ? { now: () => this.options.clock!.now() } : {}),
+    });
   }
 
   /** Delivery-time trouble (an expired sign-in, a stuck Outbox) on TransportReady, cleared by the next delivery. */

@@ -16,6 +16,7 @@ import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
+import type { SmtpPort } from './smtp/server.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
@@ -55,6 +56,12 @@ export interface SandboxOptions {
   /** Port of the plain-HTTP listener for Autodiscover's 302 (default: a free one, opened only when the users
    *  file names an `httpRedirect`, or when this is given). */
   redirectPort?: number;
+  /** An SMTP submission port too (agent/sandbox/smtp), on `host`; 0 picks a free port. Absent: none. */
+  smtpPort?: number;
+  /** The largest message the SMTP port takes (SIZE; default 36,700,160 bytes, Exchange's 35 MB). */
+  smtpMaxMessageBytes?: number;
+  /** Client addresses the SMTP port lets send without AUTH (an anonymous relay connector). */
+  smtpRelayFrom?: string[];
 }
 
 export interface Sandbox {
@@ -72,6 +79,8 @@ export interface Sandbox {
   redirectPort: number | undefined;
   /** The agent flags that send every name of the users file here: --resolve and --resolve-srv values. */
   resolve: ResolveHints;
+  /** The SMTP submission port, when asked for (`smtpPort`). */
+  smtp?: { host: string; port: number };
   /** Replaces the fault-injection rules (an empty list clears them). */
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
@@ -145,11 +154,29 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store.close();
     throw err;
   }
+  let smtp: SmtpPort | undefined;
+  if (options.smtpPort !== undefined) {
+    try {
+      // Loaded only when asked for: smtp-server is not needed by the EWS sandbox.
+      smtp = await (await import('./smtp/server.ts')).startSmtpPort({
+        host, port: options.smtpPort, credentials: state.auth.credentials, store, hostname, now: state.now,
+        ...(tls ? { tls: { certPem: tls.certPem, keyPem: tls.keyPem } } : {}),
+        ...(options.smtpMaxMessageBytes !== undefined ? { maxMessageBytes: options.smtpMaxMessageBytes } : {}),
+        ...(options.smtpRelayFrom ? { relayFrom: options.smtpRelayFrom } : {}),
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await redirect?.close();
+      store.close();
+      throw err;
+    }
+  }
   let closing: Promise<void> | undefined;
   return {
     url: state.ewsUrl(), origin, host, port, dataDir,
     redirectPort: redirect?.port,
     resolve: resolveHints(directory, urlHost(host).replace(/^\[(.*)\]$/, '$1'), port, redirect?.port),
+    ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
     caPem: tls?.caPem, caPath: tls?.caPath,
     setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
     close: () => {
@@ -157,7 +184,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
-        await Promise.all([closed, redirect?.close()]);
+        await Promise.all([closed, redirect?.close(), smtp?.close()]);
         store.close();
       })();
       return closing;

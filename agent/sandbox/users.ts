@@ -17,6 +17,8 @@ export interface Account {
   aliases?: ReadonlySet<string>;
   /** How Autodiscover answers for this mailbox; default: EXCH and EXPR both the sandbox's own EWS URL. */
   autodiscover?: MailboxAutodiscover;
+  /** SMTP AUTH turned off for this mailbox (Exchange's SmtpClientAuthenticationDisabled): 535 5.7.139. */
+  smtpAuthDisabled?: boolean;
 }
 
 export interface Directory {
@@ -41,7 +43,7 @@ function lowerSet(list: unknown): Set<string> {
   return new Set(Array.isArray(list) ? list.map((a) => String(a).toLowerCase()) : []);
 }
 
-interface RawAccount { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown; aliases?: unknown; autodiscover?: unknown }
+interface RawAccount { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown; aliases?: unknown; autodiscover?: unknown; smtpAuthDisabled?: unknown }
 
 function account(raw: RawAccount, where = 'users'): Account {
   const autodiscover = parseMailboxAutodiscover(raw.autodiscover, `${where}.autodiscover`);
@@ -49,6 +51,7 @@ function account(raw: RawAccount, where = 'users'): Account {
     username: raw.username, ...splitUsername(raw.username), password: raw.password, email: raw.email.toLowerCase(),
     sendAs: lowerSet(raw.sendAs), sendOnBehalf: lowerSet(raw.sendOnBehalf),
     aliases: new Set(parseAliases(raw.aliases, `${where}.aliases`)), ...(autodiscover ? { autodiscover } : {}),
+    ...(raw.smtpAuthDisabled === true ? { smtpAuthDisabled: true } : {}),
   };
 }
 

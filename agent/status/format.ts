@@ -34,6 +34,13 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
   lines.push(`failures: ${f.consecutive} consecutive, ${f.total} total${f.nextRetryAt ? `, next retry ${f.nextRetryAt}` : ''}`);
   const q = doc.queue;
   lines.push(`queue:    ${q.pending} pending, ${q.delivered} delivered, ${q.failed} failed${q.oldestPendingAgeSeconds ? `, oldest ${q.oldestPendingAgeSeconds} s` : ''}`);
+  const p = doc.submission;
+  if (p) {
+    const how = [p.tls ? 'STARTTLS' : '', p.auth ? 'AUTH' : ''].filter(Boolean).join(', ') || 'loopback, no AUTH';
+    lines.push(p.state === 'Listening'
+      ? `smtp in:  listening on ${p.address ?? p.listen} (${how}) since ${p.since}`
+      : style.bad(`smtp in:  not listening on ${p.listen}: ${p.reason ?? 'Failed'}: ${p.message ?? ''}`));
+  }
   return lines.join('\n');
 }
 

@@ -27,7 +27,7 @@ export interface MessageParts {
 
 export interface TransportInfo {
   /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'dryrun';
+  service: 'ews' | 'mapi' | 'smtp' | 'dryrun';
   endpoint: string;
   auth?: string;
   account?: string;

@@ -49,6 +49,9 @@ export const toolSpecs = {
   msal: { pkg: 'python3-msal', present: pythonModule('msal') },
   xmllint: { pkg: 'libxml2-utils', present: onPath('xmllint') },
   swaks: { pkg: 'swaks', present: onPath('swaks') },
+  // swaks speaks STARTTLS only with Net::SSLeay (a Recommends of swaks, which --no-install-recommends skips).
+  'swaks-tls': { pkg: 'libnet-ssleay-perl', present: () => spawnSync('perl', ['-MNet::SSLeay', '-e', '1'], { stdio: 'ignore' }).status === 0 },
+  smtplib: { pkg: 'python3', present: () => existsSync('/usr/bin/python3') },
   ansible: { pkg: 'ansible-core', present: onPath('ansible-playbook') },
   'systemd-analyze': { pkg: 'systemd', present: onPath('systemd-analyze') },
   ss: { pkg: 'iproute2', present: onPath('ss') },

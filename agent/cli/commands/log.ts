@@ -47,7 +47,8 @@ function formatEntry(e: NotificationLogEntry): string {
   const why = e.result === 'delivered'
     ? (e.confirmedBy ? ` (already on the server: ${e.confirmedBy})` : '')
     : ` ${[e.serverCode ?? e.code, e.reason].filter(Boolean).join(': ')}`;
-  return `${e.time}  ${e.result.padEnd(9)} ${e.id}  to ${e.to.join(',')}  "${e.subject}"  via ${e.transport}  attempt ${e.attempt}  ${e.durationMs} ms${why}`;
+  const from = e.source ? `  from ${e.source.via} ${e.source.client}${e.source.user ? ` (${e.source.user})` : ''}` : '';
+  return `${e.time}  ${e.result.padEnd(9)} ${e.id}  to ${e.to.join(',')}  "${e.subject}"${from}  via ${e.transport}  attempt ${e.attempt}  ${e.durationMs} ms${why}`;
 }
 
 export const command: Command = { name: 'log', summary: 'show the outgoing-notifications log, newest first', usage, run };

@@ -1,16 +1,19 @@
 // `mail-agent sandbox`: the Exchange sandbox in the foreground. One line on stdout when ready (the EWS
 // URL, or JSON with -o json); SIGTERM or SIGINT stop it cleanly.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
+import { formatAddress } from '../../config/listen.ts';
 
 const usage = `Usage: mail-agent sandbox [options]
 
 A loopback Exchange (EWS) server for tests and CI: HTTPS with its own CA, Basic/NTLM/Bearer auth,
-every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl.
+every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl;
+with --smtp-port, Exchange's SMTP submission too.
 
 Options:
   --host ADDR          address to bind (default 127.0.0.1)
@@ -32,9 +35,14 @@ Options:
                        server certificate (require: must be present), as IIS tokenChecking
   --redirect-port N    plain-HTTP port for Autodiscover's 302 (default: a free one, opened when the
                        users file has a domain with httpRedirect)
+
+  --smtp-port N        also an SMTP submission port (STARTTLS, AUTH LOGIN/XOAUTH2, Exchange's replies);
+                       0 picks a free one; the ready line then ends with "smtp HOST:PORT"
+  --smtp-relay-from A  a client address that may send over SMTP without AUTH (repeatable)
+  --smtp-max-size B    the largest message the SMTP port takes, in bytes (default 36700160)
   -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir", "redirectPort", "resolve",
                        "resolveSrv"} (resolve*: the agent's --resolve / --resolve-srv values for every
-                       name of the users file)`;
+                       name of the users file), and "smtp": "HOST:PORT" with --smtp-port`;
 
 const options = {
   host: { type: 'string' },
@@ -49,6 +57,9 @@ const options = {
   'auth-schemes': { type: 'string' },
   'extended-protection': { type: 'string' },
   'redirect-port': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'smtp-relay-from': { type: 'string', multiple: true },
+  'smtp-max-size': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -56,6 +67,21 @@ function wholeNumber(value: string | undefined, name: string, fallback: number, 
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) > max) throw new AgentError(ErrorCodes.Usage, `--${name} must be a whole number up to ${max}`);
   return Number(value);
+}
+
+function smtpOptions(values: { 'smtp-port'?: string; 'smtp-relay-from'?: string[]; 'smtp-max-size'?: string }) {
+  if (values['smtp-port'] === undefined) {
+    if (values['smtp-relay-from'] || values['smtp-max-size']) throw new AgentError(ErrorCodes.Usage, '--smtp-relay-from and --smtp-max-size need --smtp-port');
+    return {};
+  }
+  for (const address of values['smtp-relay-from'] ?? []) {
+    if (isIP(address) === 0) throw new AgentError(ErrorCodes.Usage, '--smtp-relay-from must be an IP address');
+  }
+  return {
+    smtpPort: wholeNumber(values['smtp-port'], 'smtp-port', 0, 65535),
+    ...(values['smtp-relay-from'] ? { smtpRelayFrom: values['smtp-relay-from'] } : {}),
+    ...(values['smtp-max-size'] !== undefined ? { smtpMaxMessageBytes: wholeNumber(values['smtp-max-size'], 'smtp-max-size', 0, 2 ** 31) } : {}),
+  };
 }
 
 /** Resolves on SIGTERM or SIGINT; dispose() removes the handlers (also when the sandbox never started). */
@@ -103,13 +129,15 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
       version, hostnames: values.hostname, http: values.http, faults, backoffMs,
+      ...smtpOptions(values),
     });
+    const smtp = sandbox.smtp ? formatAddress(sandbox.smtp.host, sandbox.smtp.port) : undefined;
     writeLine(io.stdout, output === 'json'
       ? JSON.stringify({
         url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir, redirectPort: sandbox.redirectPort ?? null,
-        resolve: sandbox.resolve.resolve, resolveSrv: sandbox.resolve.resolveSrv,
+        resolve: sandbox.resolve.resolve, resolveSrv: sandbox.resolve.resolveSrv, ...(smtp ? { smtp } : {}),
       })
-      : sandbox.url);
+      : `${sandbox.url}${smtp ? ` smtp ${smtp}` : ''}`);
     await stop;
     await sandbox.close();
     return ExitCodes.Ok;
