@@ -8,6 +8,8 @@ import { Authenticator, type NtlmAcceptor } from './auth/authenticate.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
 import { route, type EwsTap, type RouterState } from './http/router.ts';
+import { MailboxLimits } from './limits/limiter.ts';
+import type { ExchangeLimits } from './limits/options.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
@@ -15,6 +17,7 @@ import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
 export type { ExchangeVersion } from './versions.ts';
+export type { ExchangeLimits } from './limits/options.ts';
 
 export interface SandboxOptions {
   /** Where ca.pem, the mailboxes and deliveries.jsonl go. */
@@ -39,6 +42,8 @@ export interface SandboxOptions {
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
   /** Sees each EWS request and the sandbox's answer (for conformance tests). */
   tap?: EwsTap;
+  /** Exchange's per-mailbox limits (limits/options.ts): message rate, Sent Items lag, connections, size, mailbox version. */
+  limits?: Partial<ExchangeLimits>;
 }
 
 export interface Sandbox {
@@ -54,6 +59,8 @@ export interface Sandbox {
   dataDir: string;
   /** Replaces the fault-injection rules (an empty list clears them). */
   setFaults(rules: FaultRule[]): void;
+  /** Changes the mailbox limits (each key given replaces that limit, null lifts it); returns them all. */
+  setLimits(change: Record<string, unknown>): ExchangeLimits;
   close(): Promise<void>;
 }
 
@@ -76,10 +83,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, certNames);
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
+  const limits = new MailboxLimits(store, dataDir, options.limits);
   let origin = '';
   const state: RouterState = {
     auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
-    directory, store, faults, hostname,
+    directory, store, faults, limits, hostname,
     version: options.version ?? 'Exchange2016',
     now: options.now ?? (() => new Date()),
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
@@ -101,6 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
     });
   } catch (err) {
+    limits.close();
     store.close();
     throw err;
   }
@@ -111,12 +120,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: state.ewsUrl(), origin, host, port, dataDir,
     caPem: tls?.caPem, caPath: tls?.caPath,
     setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
+    setLimits: (change) => limits.change(change),
     close: () => {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
         await closed;
+        limits.close();
         store.close();
       })();
       return closing;

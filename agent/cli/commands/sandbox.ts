@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
+import { limitsFromFlags, limitsOptions, limitsUsage } from './sandbox-limits.ts';
 
 const usage = `Usage: mail-agent sandbox [options]
 
@@ -22,8 +23,10 @@ Options:
   --hostname NAME      extra name for the server certificate (repeatable)
   --http               plain HTTP instead of HTTPS
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
-                       KIND: busy, unavailable, html500, reset, stall, badxml
+                       KIND: busy, unavailable, html500, reset, stall, badxml, connlimit,
+                       internal200, unknowncode
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
+${limitsUsage}
   -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir"}`;
 
 const options = {
@@ -37,6 +40,7 @@ const options = {
   fault: { type: 'string', multiple: true },
   'backoff-ms': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  ...limitsOptions,
 } as const;
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -75,12 +79,13 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
     const backoffMs = wholeNumber(values['backoff-ms'], 'backoff-ms', 1000);
     const { parseFaultSpec } = await import('../../sandbox/faults.ts');
     const faults = (values.fault ?? []).map((spec) => parseFaultSpec(spec));
+    const limits = await limitsFromFlags(values);
     const { startSandbox } = await import('../../sandbox/index.ts');
     const sandbox = await startSandbox({
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
-      version, hostnames: values.hostname, http: values.http, faults, backoffMs,
+      version, hostnames: values.hostname, http: values.http, faults, backoffMs, limits,
     });
     writeLine(io.stdout, output === 'json'
       ? JSON.stringify({ url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })

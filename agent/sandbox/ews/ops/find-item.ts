@@ -1,5 +1,6 @@
-// FindItem in Sent Items (or Drafts), optionally restricted to IsEqualTo on message:InternetMessageId or
-// item:Subject: how a client checks whether a message it may have sent did go out.
+// FindItem in Sent Items, the Outbox or Drafts, optionally restricted to IsEqualTo on
+// message:InternetMessageId or item:Subject: how a client checks whether a message it may have sent did go
+// out (under a submission rate or a Sent Items lag, a sent message is in the Outbox for a while first).
 import { esc } from '../../xml/escape.ts';
 import { NS } from '../../xml/namespaces.ts';
 import { child, type XmlNode } from '../../xml/parse.ts';
@@ -39,7 +40,7 @@ export function findItem(ctx: OperationContext): string {
     const name = node.local === 'DistinguishedFolderId' ? node.attrs.get('Id') : folderName(owner, node.attrs.get('Id') ?? '');
     if (!name || !FOLDERS[name]) return failure(OP, 'ErrorFolderNotFound');
     if (filter === 'unsupported') return failure(OP, 'ErrorUnsupportedPathForQuery');
-    const items = name === 'sentitems' || name === 'drafts' ? ctx.store.itemsIn(owner, name).filter(filter) : [];
+    const items = name === 'sentitems' || name === 'drafts' || name === 'outbox' ? ctx.store.itemsIn(owner, name).filter(filter) : [];
     const shown = items.slice(0, Number.isFinite(max) && max > 0 ? max : undefined);
     return success(OP, `<m:RootFolder TotalItemsInView="${items.length}" IncludesLastItemInRange="${shown.length === items.length}">` +
       `<t:Items>${shown.map(itemXml).join('')}</t:Items></m:RootFolder>`);

@@ -13,7 +13,7 @@ function folderXml(ctx: OperationContext, name: string): string {
   const f = FOLDERS[name];
   if (!f) return '';
   const owner = ctx.account.email;
-  const count = name === 'sentitems' || name === 'drafts' ? ctx.store.itemsIn(owner, name).length : 0;
+  const count = name === 'sentitems' || name === 'drafts' || name === 'outbox' ? ctx.store.itemsIn(owner, name).length : 0;
   const children = Object.values(FOLDERS).filter((x) => x.parent === name).length;
   const parent = f.parent ? `<t:ParentFolderId Id="${esc(folderId(owner, f.parent))}" ChangeKey="${CHANGE_KEY}"/>` : '';
   const folderClass = f.folderClass ? `<t:FolderClass>${f.folderClass}</t:FolderClass>` : '';
