@@ -1,11 +1,15 @@
 // The back-off the sandbox advised each account, and what came in before it was over. Exchange answers
 // ErrorServerBusy again to a request inside the advised BackOffMilliseconds; the sandbox does the same and
 // writes each advice and each early request to DATA/throttle.jsonl, so a test or benchmark can show that a
-// client honoured them. An early request is a violation only if the client could have read the advice
-// before sending it: it came on the same connection, or after the advice was written out in full
-// (`afterAdviceMs` ≥ 0; a request already on its way when the advice left is not one).
+// client honoured them. An early request is a violation only if the client had read the advice before
+// sending it: it came on the same connection (HTTP/1.1 answers in order), or on another one more than
+// IN_FLIGHT_GRACE_MS after the advice was written out; a request arriving sooner may have left the client
+// while the advice was on its way (a concurrent client cannot do better), and is logged as not a violation.
 import type { Socket } from 'node:net';
 import type { ThrottleLog } from './throttle-log.ts';
+
+/** Time for an answer to reach a client and be acted on, during which its other connections may still send. */
+export const IN_FLIGHT_GRACE_MS = 100;
 
 interface Window {
   advisedAt: number;
@@ -51,7 +55,7 @@ export class BackoffWindows {
     }
     const sameConnection = window.socket === socket;
     const afterAdviceMs = window.writtenAt === undefined ? null : now - window.writtenAt;
-    const violation = sameConnection || (afterAdviceMs !== null && afterAdviceMs >= 0);
+    const violation = sameConnection || (afterAdviceMs !== null && afterAdviceMs > IN_FLIGHT_GRACE_MS);
     this.#log.write({
       event: 'early', account, remainingMs: window.until - now, sameConnection, afterAdviceMs, violation,
       advisedAt: new Date(window.advisedAt).toISOString(),

@@ -36,7 +36,8 @@ export class MailboxLimits {
     this.#limits = { maxMessageSizeMB: DEFAULT_MAX_MESSAGE_SIZE_MB, ...limits };
     this.#now = now;
     this.#log = new ThrottleLog(dataDir);
-    this.#budget = new SubmissionBudget(this.#limits.messageRatePerMinute, now);
+    this.#budget = new SubmissionBudget(now);
+    this.#budget.setRate(this.#limits.messageRatePerMinute, this.#limits.outboxAheadMs);
     this.#windows = new BackoffWindows(this.#log, now);
     this.outbox = new Outbox(store, this.#budget, () => this.#limits.sentItemsLagMs ?? 0, now);
   }
@@ -48,7 +49,7 @@ export class MailboxLimits {
   /** Applies a change (see options.ts); lifting the rate also forgets advised back-offs. */
   change(change: unknown): ExchangeLimits {
     this.#limits = changeLimits(this.#limits, change);
-    this.#budget.setRate(this.#limits.messageRatePerMinute);
+    this.#budget.setRate(this.#limits.messageRatePerMinute, this.#limits.outboxAheadMs);
     if (this.#limits.messageRatePerMinute === undefined) this.#windows.clear();
     return this.#limits;
   }
@@ -95,7 +96,7 @@ export class MailboxLimits {
     for (;;) {
       const wait = this.#budget.waitMs(account);
       if (wait <= 0) return true;
-      if (this.#now() - receivedAt + wait > BATCH_LIMIT_MS) return false;
+      if (this.#now() - receivedAt + wait > (this.#limits.batchLimitMs ?? BATCH_LIMIT_MS)) return false;
       if (!(await this.#sleep(wait))) return false;
     }
   }

@@ -17,6 +17,10 @@ export interface ExchangeLimits {
   maxMessageSizeMB: number;
   /** The mailbox's own version: requests for a newer schema answer ErrorInvalidSchemaVersionForMailboxVersion. */
   mailboxVersion?: ExchangeVersion;
+  /** How far ahead of the rate a mailbox may submit before it is over budget (default 10 s). */
+  outboxAheadMs?: number;
+  /** How long one request may work through its items before the rest are not processed (Exchange: one minute). */
+  batchLimitMs?: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE_MB = 10;
@@ -48,7 +52,7 @@ function version(value: unknown, name: string): ExchangeVersion {
   return value;
 }
 
-const KEYS = ['messageRate', 'sentItemsLagMs', 'maxConnections', 'maxMessageSizeMB', 'mailboxVersion'] as const;
+const KEYS = ['messageRate', 'sentItemsLagMs', 'maxConnections', 'maxMessageSizeMB', 'mailboxVersion', 'outboxAheadMs', 'batchLimitMs'] as const;
 
 /**
  * Applies a change from JSON (POST /sandbox/limits) to `current`: each key given replaces that limit, `null`
@@ -79,6 +83,15 @@ export function changeLimits(current: ExchangeLimits, change: unknown): Exchange
         if (lift) delete next.mailboxVersion;
         else next.mailboxVersion = version(value, 'mailboxVersion');
         break;
+      // Exchange's own timings, shortened by tests that cannot wait a minute.
+      case 'outboxAheadMs':
+        if (lift) delete next.outboxAheadMs;
+        else next.outboxAheadMs = whole(value, 'outboxAheadMs', 1, 3_600_000);
+        break;
+      case 'batchLimitMs':
+        if (lift) delete next.batchLimitMs;
+        else next.batchLimitMs = whole(value, 'batchLimitMs', 1, 3_600_000);
+        break;
       default:
         throw usage(`limits: unknown key '${key}' (known: ${KEYS.join(', ')})`);
     }
@@ -94,5 +107,7 @@ export function describeLimits(limits: ExchangeLimits): Record<string, unknown> 
     maxConnections: limits.maxConnections ?? null,
     maxMessageSizeMB: limits.maxMessageSizeMB,
     mailboxVersion: limits.mailboxVersion ?? null,
+    outboxAheadMs: limits.outboxAheadMs ?? null,
+    batchLimitMs: limits.batchLimitMs ?? null,
   };
 }

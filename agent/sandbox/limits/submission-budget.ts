@@ -1,25 +1,26 @@
 // MessageRateLimit as a debt clock per mailbox: each message sent takes the mailbox's next submission slot
-// (one every 60,000/rate ms) and waits in the Outbox until then. The debt is how far the next free slot
-// lies ahead. Up to OUTBOX_AHEAD_MS of debt, messages are simply queued; beyond it the mailbox is over
-// budget, and as Exchange does with an overdrawn budget, the server slows the next item of a batch down
-// until the budget recharges, and refuses new requests with ErrorServerBusy and a BackOffMilliseconds
-// after which half of that backlog has gone out.
+// (one every 60,000/rate ms) and waits in the Outbox until then. The debt is how far the next free slot lies
+// ahead. A request that finds more than half the allowance (`aheadMs`, OUTBOX_AHEAD_MS by default) owed is
+// refused with ErrorServerBusy and a BackOffMilliseconds after which it is down to half again; the items of a
+// request let in are queued up to the whole allowance, and beyond it, as Exchange does with an overdrawn
+// budget, each next item waits until the budget has recharged by one message.
 
-/** How far ahead of the rate a mailbox may submit before it is over budget. */
+/** How far ahead of the rate a mailbox may submit before it is over budget (by default). */
 export const OUTBOX_AHEAD_MS = 10_000;
 
 export class SubmissionBudget {
   readonly #nextSlot = new Map<string, number>();
   readonly #now: () => number;
   #rate: number | undefined;
+  #aheadMs = OUTBOX_AHEAD_MS;
 
-  constructor(ratePerMinute: number | undefined, now: () => number) {
-    this.#rate = ratePerMinute;
+  constructor(now: () => number) {
     this.#now = now;
   }
 
-  setRate(ratePerMinute: number | undefined): void {
+  setRate(ratePerMinute: number | undefined, aheadMs = OUTBOX_AHEAD_MS): void {
     this.#rate = ratePerMinute;
+    this.#aheadMs = aheadMs;
     if (ratePerMinute === undefined) this.#nextSlot.clear();
   }
 
@@ -36,15 +37,15 @@ export class SubmissionBudget {
     return Math.max(0, (this.#nextSlot.get(mailbox) ?? 0) - this.#now());
   }
 
-  /** Over budget: how long until the backlog is down to half the allowance (undefined when within it). */
+  /** Too far behind for a new request: how long until the backlog is down to half the allowance (else undefined). */
   overdrawnMs(mailbox: string): number | undefined {
-    const debt = this.debtMs(mailbox);
-    return this.limited && debt >= OUTBOX_AHEAD_MS ? Math.ceil(debt - OUTBOX_AHEAD_MS / 2) : undefined;
+    const excess = this.debtMs(mailbox) - this.#aheadMs / 2;
+    return this.limited && excess > 0 ? Math.ceil(excess) + 1 : undefined;
   }
 
   /** How long the next item must wait before the mailbox is back within its allowance (0: now). */
   waitMs(mailbox: string): number {
-    return this.limited ? Math.max(0, this.debtMs(mailbox) - OUTBOX_AHEAD_MS + this.intervalMs) : 0;
+    return this.limited ? Math.max(0, this.debtMs(mailbox) - this.#aheadMs + this.intervalMs) : 0;
   }
 
   /** Takes the mailbox's next slot: when the message leaves the Outbox (now, without a rate). */
