@@ -52,51 +52,35 @@ function version(value: unknown, name: string): ExchangeVersion {
   return value;
 }
 
-const KEYS = ['messageRate', 'sentItemsLagMs', 'maxConnections', 'maxMessageSizeMB', 'mailboxVersion', 'outboxAheadMs', 'batchLimitMs'] as const;
+type Key = 'messageRate' | 'sentItemsLagMs' | 'maxConnections' | 'maxMessageSizeMB' | 'mailboxVersion' | 'outboxAheadMs' | 'batchLimitMs';
+
+/** Each JSON key: the limit it sets, how its value is checked, and what null (lifted) leaves. */
+const KEYS: Record<Key, { field: keyof ExchangeLimits; check: (value: unknown, name: string) => ExchangeLimits[keyof ExchangeLimits]; lifted?: number }> = {
+  messageRate: { field: 'messageRatePerMinute', check: (v) => (typeof v === 'string' ? parseMessageRate(v) : positive(v, 'messageRate (a minute)', 6_000_000)) },
+  sentItemsLagMs: { field: 'sentItemsLagMs', check: (v, n) => whole(v, n, 0, 3_600_000) },
+  maxConnections: { field: 'maxConnections', check: (v, n) => whole(v, n, 1, 10_000) },
+  maxMessageSizeMB: { field: 'maxMessageSizeMB', check: (v, n) => positive(v, n, 1024), lifted: DEFAULT_MAX_MESSAGE_SIZE_MB },
+  mailboxVersion: { field: 'mailboxVersion', check: version },
+  // Exchange's own timings, shortened by tests that cannot wait a minute.
+  outboxAheadMs: { field: 'outboxAheadMs', check: (v, n) => whole(v, n, 1, 3_600_000) },
+  batchLimitMs: { field: 'batchLimitMs', check: (v, n) => whole(v, n, 1, 3_600_000) },
+};
 
 /**
  * Applies a change from JSON (POST /sandbox/limits) to `current`: each key given replaces that limit, `null`
  * lifts it (maxMessageSizeMB back to 10). Unknown keys are refused: a typo must not pass as "no limit".
  */
 export function changeLimits(current: ExchangeLimits, change: unknown): ExchangeLimits {
-  if (typeof change !== 'object' || change === null || Array.isArray(change)) throw usage(`limits: expected an object with ${KEYS.join(', ')}`);
-  const next: ExchangeLimits = { ...current };
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) throw usage(`limits: expected an object with ${Object.keys(KEYS).join(', ')}`);
+  const next: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(change as Record<string, unknown>)) {
-    const lift = value === null;
-    switch (key) {
-      case 'messageRate':
-        if (lift) delete next.messageRatePerMinute;
-        else next.messageRatePerMinute = typeof value === 'string' ? parseMessageRate(value) : positive(value, 'messageRate (a minute)', 6_000_000);
-        break;
-      case 'sentItemsLagMs':
-        if (lift) delete next.sentItemsLagMs;
-        else next.sentItemsLagMs = whole(value, 'sentItemsLagMs', 0, 3_600_000);
-        break;
-      case 'maxConnections':
-        if (lift) delete next.maxConnections;
-        else next.maxConnections = whole(value, 'maxConnections', 1, 10_000);
-        break;
-      case 'maxMessageSizeMB':
-        next.maxMessageSizeMB = lift ? DEFAULT_MAX_MESSAGE_SIZE_MB : positive(value, 'maxMessageSizeMB', 1024);
-        break;
-      case 'mailboxVersion':
-        if (lift) delete next.mailboxVersion;
-        else next.mailboxVersion = version(value, 'mailboxVersion');
-        break;
-      // Exchange's own timings, shortened by tests that cannot wait a minute.
-      case 'outboxAheadMs':
-        if (lift) delete next.outboxAheadMs;
-        else next.outboxAheadMs = whole(value, 'outboxAheadMs', 1, 3_600_000);
-        break;
-      case 'batchLimitMs':
-        if (lift) delete next.batchLimitMs;
-        else next.batchLimitMs = whole(value, 'batchLimitMs', 1, 3_600_000);
-        break;
-      default:
-        throw usage(`limits: unknown key '${key}' (known: ${KEYS.join(', ')})`);
-    }
+    const spec = (KEYS as Record<string, (typeof KEYS)[Key] | undefined>)[key];
+    if (!spec) throw usage(`limits: unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
+    if (value !== null) next[spec.field] = spec.check(value, key);
+    else if (spec.lifted !== undefined) next[spec.field] = spec.lifted;
+    else delete next[spec.field];
   }
-  return next;
+  return next as unknown as ExchangeLimits;
 }
 
 /** The limits as JSON (GET/POST /sandbox/limits answers, -o json). */
