@@ -35,6 +35,10 @@ export const ErrorCodes = {
   HelperFailed: 'HelperFailed',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
+  /** The server refused the message as over its size limit (EWS ErrorMessageSizeExceeded). */
+  MessageTooLarge: 'MessageTooLarge',
+  /** A send's outcome cannot be told yet (not found on the server so soon after it was sent). */
+  OutcomeUnknown: 'OutcomeUnknown',
   AttachmentLimitExceeded: 'AttachmentLimitExceeded',
   FromNotAllowed: 'FromNotAllowed',
   CharsetUnencodable: 'CharsetUnencodable',

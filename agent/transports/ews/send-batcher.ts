@@ -1,50 +1,114 @@
-// Group commit for sends: while the connections are busy, messages that arrive wait and go together in
-// the next CreateItem (up to maxBatch), so a full queue costs one request per batch instead of one per
-// message. A message alone goes at once, as a plain send. Each caller still gets its own outcome.
-import { AgentError } from '../../errors.ts';
+// Group commit for sends, and the transport's side of throttling. While the connections are busy, messages
+// that arrive wait and go together in the next CreateItem, so a full queue costs one request per batch; a
+// message alone goes at once. Each caller still gets its own outcome:
+// - a busy answer (any ServerBusy: ErrorServerBusy, ErrorExceededConnectionCount, 503, …) pauses every send
+//   until the advised time: the waiting messages are handed back unsent, and nothing is sent before it ends
+//   (so no request goes inside an advised back-off window); connections and batch size are halved, and come
+//   back one step at a time as requests succeed (AIMD);
+// - an item the server did not get to (ErrorBatchProcessingStopped) is simply sent again, in a smaller batch;
+// - a request refused as a whole for what it carried (ErrorSchemaValidation, an unknown code, …) is split:
+//   its messages go again one by one, so one bad message fails alone;
+// - batches stay well inside Exchange's one-minute batch limit: their size follows the time an item took.
+import { AgentError, ErrorCodes } from '../../errors.ts';
 import { abortError } from '../../http/errors.ts';
+import { AimdLimit } from '../../throttle/aimd.ts';
+import { SendPause } from '../../throttle/pause.ts';
 import type { OutgoingMessage } from '../transport.ts';
-import type { ItemOutcome } from './create-items-response.ts';
+import { EXCHANGE_BATCH_LIMIT_MS } from './create-items.ts';
+import type { ItemOutcome } from './response-messages.ts';
 
 interface Waiting {
   message: OutgoingMessage;
   signal: AbortSignal | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Part of a request refused as a whole: sent on its own now, for an outcome of its own. */
+  alone?: boolean;
 }
 
 export interface SendBatcherOptions {
-  /** Requests in flight at once (the HTTP layer's connections per origin). */
+  /** Requests in flight at once at most (the HTTP layer's connections per origin). */
   maxInFlight: number;
   maxBatch: number;
   /** Total MIME bytes per request, so a batch never nears Exchange's request size limit. */
   maxBytes: number;
-  sendOne(message: OutgoingMessage, signal: AbortSignal | undefined): Promise<void>;
-  sendMany(messages: OutgoingMessage[]): Promise<ItemOutcome[]>;
-  /** A refused item's error (the same one a single send would have thrown). */
-  itemError(outcome: Required<Pick<ItemOutcome, 'serverCode'>> & ItemOutcome): AgentError;
+  /** One request for these messages: an outcome per message, in order; throws when it failed as a whole. */
+  sendMany(messages: OutgoingMessage[], signal: AbortSignal | undefined): Promise<ItemOutcome[]>;
+  /** A refused item's error. */
+  itemError(outcome: Required<Pick<ItemOutcome, 'serverCode'>> & ItemOutcome, message: OutgoingMessage): AgentError;
+  /** The server refused our schema version (the mailbox moved to an older server): the transport probes again. */
+  onVersionRefused?(): void;
   host: string;
+  now?: () => number;
+}
+
+/** What a batch may take: a third of Exchange's minute, so a slowed-down batch still finishes in time. */
+const TARGET_REQUEST_MS = EXCHANGE_BATCH_LIMIT_MS / 3;
+
+/** Failures that say nothing against the messages of a request (so it is not split): the server's state,
+ *  the transport's trouble, or an outcome that may have been a success. */
+const NOT_THE_MESSAGES: ReadonlySet<string> = new Set([
+  ErrorCodes.ServerBusy, ErrorCodes.ServerUnavailable, ErrorCodes.Timeout, ErrorCodes.ConnectionFailed, ErrorCodes.ProtocolError,
+  ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
+  ErrorCodes.InvalidServerVersion, ErrorCodes.Internal,
+]);
+
+export function isBusy(error: unknown): error is AgentError {
+  return error instanceof AgentError && error.code === ErrorCodes.ServerBusy;
 }
 
 export class SendBatcher {
   private readonly o: SendBatcherOptions;
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
+  private readonly connections: AimdLimit;
+  private readonly batch: AimdLimit;
+  private readonly pause = new SendPause();
+  /** Milliseconds the server took per item lately (moving average), for the batch size. */
+  private msPerItem = 0;
+  private readonly now: () => number;
 
   constructor(options: SendBatcherOptions) {
     this.o = options;
+    this.now = options.now ?? Date.now;
+    this.connections = new AimdLimit({ max: options.maxInFlight, raiseAfter: 10 });
+    this.batch = new AimdLimit({ max: options.maxBatch, raiseAfter: 2 });
+  }
+
+  /** Until when sends are paused (epoch ms; past: not paused). */
+  get pausedUntil(): number {
+    return this.pause.until;
+  }
+
+  /** The limits now (tests and benchmarks). */
+  get limits(): { connections: number; batch: number } {
+    return { connections: this.connections.value, batch: this.batch.value };
   }
 
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason, this.o.host));
+    const paused = this.pausedError();
+    if (paused) return Promise.reject(paused);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ message, signal, resolve, reject });
       this.drain();
     });
   }
 
+  /** The error for a send refused during a pause; undefined when not paused. */
+  private pausedError(): AgentError | undefined {
+    const remaining = this.pause.remainingMs(this.now());
+    if (remaining <= 0) return undefined;
+    return new AgentError(ErrorCodes.ServerBusy, `not sent: ${this.o.host} asked for a pause until ${new Date(this.pause.until).toISOString()}`, { transient: true, backoffMs: remaining });
+  }
+
   private drain(): void {
-    while (this.inFlight < this.o.maxInFlight && this.queue.length > 0) {
+    const paused = this.pausedError();
+    if (paused) {
+      for (const w of this.queue.splice(0)) w.reject(paused);
+      return;
+    }
+    while (this.inFlight < this.connections.value && this.queue.length > 0) {
       const batch = this.take();
       if (batch.length === 0) continue;
       this.inFlight += 1;
@@ -55,41 +119,85 @@ export class SendBatcher {
     }
   }
 
-  /** The next messages whose callers still wait, within the batch limits. */
+  /** The next messages whose callers still wait, within the batch limits (a message to send alone, alone). */
   private take(): Waiting[] {
     const batch: Waiting[] = [];
     let bytes = 0;
-    while (this.queue.length > 0 && batch.length < this.o.maxBatch) {
+    const size = this.batchSize();
+    while (this.queue.length > 0 && batch.length < size) {
       const next = this.queue[0]!;
       if (next.signal?.aborted) {
         this.queue.shift();
         next.reject(abortError(next.signal.reason, this.o.host));
         continue;
       }
-      if (batch.length > 0 && bytes + next.message.mime.length > this.o.maxBytes) break;
+      if (batch.length > 0 && (next.alone || bytes + next.message.mime.length > this.o.maxBytes)) break;
       bytes += next.message.mime.length;
       batch.push(this.queue.shift()!);
+      if (next.alone) break;
     }
     return batch;
   }
 
+  /** The AIMD limit, and no more items than fit the target time at the pace the server took lately. */
+  private batchSize(): number {
+    const byTime = this.msPerItem > 0 ? Math.floor(TARGET_REQUEST_MS / this.msPerItem) : Infinity;
+    return Math.max(1, Math.min(this.batch.value, byTime));
+  }
+
   private async run(batch: Waiting[]): Promise<void> {
-    if (batch.length === 1) {
-      const [only] = batch as [Waiting];
-      await this.o.sendOne(only.message, only.signal).then(only.resolve, only.reject);
-      return;
-    }
+    const started = this.now();
     let outcomes: ItemOutcome[];
     try {
-      outcomes = await this.o.sendMany(batch.map((w) => w.message));
+      outcomes = await this.o.sendMany(batch.map((w) => w.message), batch.length === 1 ? batch[0]!.signal : undefined);
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      this.refusedWhole(batch, err);
       return;
     }
+    const again: Waiting[] = [];
     batch.forEach((w, i) => {
       const outcome = outcomes[i] ?? {};
-      if (outcome.serverCode === undefined) w.resolve();
-      else w.reject(this.o.itemError({ ...outcome, serverCode: outcome.serverCode }));
+      if (outcome.serverCode === undefined) return w.resolve();
+      if (outcome.serverCode === 'ErrorBatchProcessingStopped') return void again.push(w);
+      const error = this.o.itemError({ ...outcome, serverCode: outcome.serverCode }, w.message);
+      if (isBusy(error)) this.busy(error);
+      w.reject(error);
     });
+    const processed = batch.length - again.length;
+    if (processed > 0) this.learnPace((this.now() - started) / processed);
+    if (again.length > 0) {
+      // The server ran out of time for this batch: the rest go again first, in smaller batches.
+      this.batch.decrease(this.now(), this.now());
+      this.batch.cap(Math.max(1, Math.floor(processed / 2)));
+      this.queue.unshift(...again);
+    } else {
+      const now = this.now();
+      this.batch.succeeded(1, now);
+      this.connections.succeeded(1, now);
+      this.pause.succeeded();
+    }
+  }
+
+  private refusedWhole(batch: Waiting[], err: unknown): void {
+    if (isBusy(err)) this.busy(err);
+    if (err instanceof AgentError && err.code === ErrorCodes.InvalidServerVersion) this.o.onVersionRefused?.();
+    if (batch.length > 1 && err instanceof AgentError && !NOT_THE_MESSAGES.has(err.code)) {
+      // Whatever the cause, refused as a whole for what it carried: each message again, alone.
+      this.queue.unshift(...batch.map((w) => ({ ...w, alone: true })));
+      return;
+    }
+    for (const w of batch) w.reject(err);
+  }
+
+  /** A busy answer: pause everything until the advised time, and halve connections and batch size. */
+  private busy(error: AgentError): void {
+    const now = this.now();
+    const until = this.pause.busy(now, error.backoffMs);
+    this.connections.decrease(now, until);
+    this.batch.decrease(now, until);
+  }
+
+  private learnPace(ms: number): void {
+    this.msPerItem = this.msPerItem === 0 ? ms : this.msPerItem * 0.7 + ms * 0.3;
   }
 }

@@ -7,7 +7,8 @@ import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
-import { createItems, type CreateItemsTarget } from './create-items.ts';
+import { createItems, EXCHANGE_BATCH_LIMIT_MS, type CreateItemsTarget } from './create-items.ts';
+import type { ItemOutcome } from './response-messages.ts';
 import { SendBatcher } from './send-batcher.ts';
 import { serverCodeError } from './server-codes.ts';
 import { createService } from './service.ts';
@@ -16,9 +17,9 @@ import { findSent } from './was-sent.ts';
 import type { XhrAdapter } from './xhr-adapter.ts';
 
 interface Ready {
-  service: ExchangeService;
   info: TransportInfo;
   batcher: SendBatcher;
+  target: CreateItemsTarget;
 }
 
 /** Messages per CreateItem when sends queue up, and their MIME bytes (well under IIS's request limit). */
@@ -27,6 +28,14 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 export class EwsTransport implements Transport {
   private ready: Promise<Ready> | undefined;
+  /** The last connection established (its batcher holds the pause). */
+  private live: Ready | undefined;
+  /**
+   * A message whose request reached the server is in the Outbox (or Sent Items) once that request is done,
+   * and a throttled request may work through its items for up to Exchange's one minute: not found sooner
+   * after a send than this, it may still be on its way (the worker then looks again before sending anew).
+   */
+  readonly wasSentWindowMs = EXCHANGE_BATCH_LIMIT_MS;
 
   private readonly ews: EwsSettings;
   private readonly client: HttpClient;
@@ -52,13 +61,28 @@ export class EwsTransport implements Transport {
   }
 
   async wasSent(messageId: string, signal?: AbortSignal): Promise<boolean | undefined> {
-    const { service, info } = await this.connect(signal);
-    return runCall(hostOf(info.endpoint), this.timeoutMs, signal, () => findSent(service, messageId));
+    const { target } = await this.connect(signal);
+    // No request inside an advised back-off, this one included.
+    const remaining = this.pausedUntil() - Date.now();
+    if (remaining > 0) {
+      throw new AgentError(ErrorCodes.ServerBusy, `not asked: ${target.endpoint.host} asked for a pause until ${new Date(this.pausedUntil()).toISOString()}`, { transient: true, backoffMs: remaining });
+    }
+    return findSent(target, messageId, signal);
   }
 
   close(): Promise<void> {
     this.client.close();
     return Promise.resolve();
+  }
+
+  /** Until when sends are paused after a busy answer (epoch ms; 0 or past: not paused). */
+  pausedUntil(): number {
+    return this.live?.batcher.pausedUntil ?? 0;
+  }
+
+  /** Requests in flight and messages per CreateItem allowed now (they drop on busy answers, then recover). */
+  sendLimits(): { connections: number; batch: number } | undefined {
+    return this.live?.batcher.limits;
   }
 
   /** Sockets opened and NTLM handshakes made so far (for tests and benchmarks). */
@@ -86,22 +110,29 @@ export class EwsTransport implements Transport {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
       serverVersion: found.version, serverBuild: found.build,
     };
-    const service = createService(endpoint, found.version, this.xhr);
     const target: CreateItemsTarget = {
       client: this.client, endpoint: new URL(endpoint), version: found.version, saveCopy: this.ews.saveCopy, timeoutMs: this.timeoutMs,
       ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}),
     };
     const batcher = new SendBatcher({
       host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
-      sendOne: async (message, callSignal) => {
-        const [outcome] = await createItems(target, [message], callSignal);
-        if (outcome?.serverCode !== undefined) throw serverCodeError(outcome.serverCode, host, outcome.backoffMs);
-      },
-      sendMany: (messages) => createItems(target, messages),
-      itemError: (outcome) => serverCodeError(outcome.serverCode, host, outcome.backoffMs),
+      sendMany: (messages, callSignal) => createItems(target, messages, callSignal),
+      itemError: (outcome, message) => itemError(outcome, message, host),
+      // The mailbox moved to an older server: the next send finds the version again.
+      onVersionRefused: () => { this.ready = undefined; },
     });
-    return { service, info, batcher };
+    this.live = { info, batcher, target };
+    return this.live;
   }
+}
+
+function itemError(outcome: ItemOutcome & { serverCode: string }, message: OutgoingMessage, host: string): AgentError {
+  const error = serverCodeError({ ...outcome, scope: 'item' }, host);
+  if (error.code !== ErrorCodes.MessageTooLarge) return error;
+  const mb = (message.mime.length / (1024 * 1024)).toFixed(1);
+  return new AgentError(ErrorCodes.MessageTooLarge,
+    `the message is ${mb} MB (${message.mime.length} bytes as MIME): ${host} refused it as over its size limit (ErrorMessageSizeExceeded); keep message.attachmentLimitMB well under the server's limit`,
+    { serverCode: outcome.serverCode });
 }
 
 /** Credentials never go over plain HTTP unless the settings allow it (also for an autodiscovered URL). */
