@@ -125,7 +125,7 @@ test('/sandbox/limits: GET shows, POST (application/json, loopback, no Origin) c
   sb = await tempSandbox();
   const control = sb.url.replace('/EWS/Exchange.asmx', '/sandbox/limits');
   const shown = await post(sb, '', {}, control, 'GET');
-  assert.equal(JSON.parse(shown.body), { ok: true, limits: { messageRate: null, sentItemsLagMs: null, maxConnections: null, maxMessageSizeMB: 10, mailboxVersion: null, outboxAheadMs: null, batchLimitMs: null } });
+  assert.equal(JSON.parse(shown.body), { ok: true, limits: { messageRate: null, sentItemsLagMs: null, maxConnections: null, maxMessageSizeMB: 10, mailboxVersion: null, outboxAheadMs: null, batchLimitMs: null }, outboxWaiting: 0 });
   const set = await post(sb, JSON.stringify({ messageRate: '30/min', maxConnections: 2 }), { 'content-type': 'application/json' }, control);
   assert.is(set.status, 200);
   assert.equal((JSON.parse(set.body) as { limits: Record<string, unknown> }).limits.messageRate, '30/min');

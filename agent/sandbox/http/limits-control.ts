@@ -14,7 +14,8 @@ function reply(res: ServerResponse, status: number, value: unknown): void {
 
 export async function limitsControl(limits: MailboxLimits, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress) || req.headers.origin !== undefined) return reply(res, 403, { ok: false, error: 'forbidden' });
-  if (req.method === 'GET') return reply(res, 200, { ok: true, limits: describeLimits(limits.current) });
+  // `outboxWaiting`: messages not yet delivered or not yet in Sent Items (a benchmark waits for 0).
+  if (req.method === 'GET') return reply(res, 200, { ok: true, limits: describeLimits(limits.current), outboxWaiting: limits.outbox.waiting });
   if (req.method !== 'POST') return reply(res, 405, { ok: false, error: 'GET or POST' });
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return reply(res, 415, { ok: false, error: 'send application/json' });
   try {

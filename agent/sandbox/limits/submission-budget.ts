@@ -1,7 +1,7 @@
 // MessageRateLimit as a debt clock per mailbox: each message sent takes the mailbox's next submission slot
 // (one every 60,000/rate ms) and waits in the Outbox until then. The debt is how far the next free slot lies
 // ahead. A request that finds more than half the allowance (`aheadMs`, OUTBOX_AHEAD_MS by default) owed is
-// refused with ErrorServerBusy and a BackOffMilliseconds after which it is down to half again; the items of a
+// refused with ErrorServerBusy and a BackOffMilliseconds after which it is down to a quarter; the items of a
 // request let in are queued up to the whole allowance, and beyond it, as Exchange does with an overdrawn
 // budget, each next item waits until the budget has recharged by one message.
 
@@ -37,10 +37,10 @@ export class SubmissionBudget {
     return Math.max(0, (this.#nextSlot.get(mailbox) ?? 0) - this.#now());
   }
 
-  /** Too far behind for a new request: how long until the backlog is down to half the allowance (else undefined). */
+  /** Too far behind for a new request (over half the allowance): how long until a quarter is left (else undefined). */
   overdrawnMs(mailbox: string): number | undefined {
-    const excess = this.debtMs(mailbox) - this.#aheadMs / 2;
-    return this.limited && excess > 0 ? Math.ceil(excess) + 1 : undefined;
+    const debt = this.debtMs(mailbox);
+    return this.limited && debt > this.#aheadMs / 2 ? Math.ceil(debt - this.#aheadMs / 4) : undefined;
   }
 
   /** How long the next item must wait before the mailbox is back within its allowance (0: now). */

@@ -2,9 +2,9 @@
 // that arrive wait and go together in the next CreateItem, so a full queue costs one request per batch; a
 // message alone goes at once. Each caller still gets its own outcome:
 // - a busy answer (any ServerBusy: ErrorServerBusy, ErrorExceededConnectionCount, 503, …) pauses every send
-//   until the advised time: the waiting messages are handed back unsent, and nothing is sent before it ends
-//   (so no request goes inside an advised back-off window); connections and batch size are halved, and come
-//   back one step at a time as requests succeed (AIMD);
+//   until the advised time: nothing is sent before it ends (so no request goes inside an advised back-off
+//   window); the waiting messages wait for it (handed back unsent if it is long); connections and batch size
+//   are halved, and come back one step at a time as requests succeed (AIMD);
 // - an item the server did not get to (ErrorBatchProcessingStopped) is simply sent again, in a smaller batch;
 // - a request refused as a whole for what it carried (ErrorSchemaValidation, an unknown code, …) is split:
 //   its messages go again one by one, so one bad message fails alone;
@@ -44,6 +44,8 @@ export interface SendBatcherOptions {
 
 /** What a batch may take: a third of Exchange's minute, so a slowed-down batch still finishes in time. */
 const TARGET_REQUEST_MS = EXCHANGE_BATCH_LIMIT_MS / 3;
+/** Messages wait in the queue through a pause up to this long; through a longer one they go back unsent. */
+const HOLD_THROUGH_MS = 30_000;
 
 /** Failures that say nothing against the messages of a request (so it is not split): the server's state,
  *  the transport's trouble, or an outcome that may have been a success. */
@@ -67,6 +69,7 @@ export class SendBatcher {
   /** Milliseconds the server took per item lately (moving average), for the batch size. */
   private msPerItem = 0;
   private readonly now: () => number;
+  private resume: NodeJS.Timeout | undefined;
 
   constructor(options: SendBatcherOptions) {
     this.o = options;
@@ -87,25 +90,40 @@ export class SendBatcher {
 
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason, this.o.host));
-    const paused = this.pausedError();
-    if (paused) return Promise.reject(paused);
+    if (this.pause.remainingMs(this.now()) > HOLD_THROUGH_MS) return Promise.reject(this.pausedError());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ message, signal, resolve, reject });
       this.drain();
     });
   }
 
-  /** The error for a send refused during a pause; undefined when not paused. */
-  private pausedError(): AgentError | undefined {
+  /** The transport closes: what still waits goes back unsent. */
+  close(): void {
+    clearTimeout(this.resume);
+    this.resume = undefined;
+    // Not a code whose outcome may be a success (ConnectionFailed): these never left.
+    const closed = new AgentError(ErrorCodes.ServerUnavailable, `not sent: the transport to ${this.o.host} was closed`, { transient: true });
+    for (const w of this.queue.splice(0)) w.reject(closed);
+  }
+
+  /** The error for a send handed back unsent because of a long pause. */
+  private pausedError(): AgentError {
     const remaining = this.pause.remainingMs(this.now());
-    if (remaining <= 0) return undefined;
     return new AgentError(ErrorCodes.ServerBusy, `not sent: ${this.o.host} asked for a pause until ${new Date(this.pause.until).toISOString()}`, { transient: true, backoffMs: remaining });
   }
 
   private drain(): void {
-    const paused = this.pausedError();
-    if (paused) {
+    const remaining = this.pause.remainingMs(this.now());
+    if (remaining > HOLD_THROUGH_MS) {
+      const paused = this.pausedError();
       for (const w of this.queue.splice(0)) w.reject(paused);
+      return;
+    }
+    if (remaining > 0) {
+      // Held until the pause is over (no request inside it), then sent in order.
+      if (this.queue.length > 0 && this.resume === undefined) {
+        this.resume = setTimeout(() => { this.resume = undefined; this.drain(); }, remaining);
+      }
       return;
     }
     while (this.inFlight < this.connections.value && this.queue.length > 0) {

@@ -71,6 +71,7 @@ export class EwsTransport implements Transport {
   }
 
   close(): Promise<void> {
+    this.live?.batcher.close();
     this.client.close();
     return Promise.resolve();
   }
