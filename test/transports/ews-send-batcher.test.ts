@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { AgentError, ErrorCodes } from '../../agent/errors.ts';
 import { SendBatcher } from '../../agent/transports/ews/send-batcher.ts';
 import type { ItemOutcome } from '../../agent/transports/ews/response-messages.ts';
-import { serverCodeError } from '../../agent/transports/ews/server-codes.ts';
+import { itemError, serverCodeError } from '../../agent/transports/ews/server-codes.ts';
 import type { OutgoingMessage } from '../../agent/transports/transport.ts';
 
 const message = (i: number, size = 100): OutgoingMessage => ({ messageId: `<m${i}@t>`, to: ['a@b.test'], cc: [], bcc: [], subject: `m${i}`, mime: Buffer.alloc(size, 65) });
@@ -90,7 +90,7 @@ test('a busy answer holds every waiting message until the advised time (no reque
   }, { maxInFlight: 2 });
   // Two go at once (two connections), the rest queue behind them.
   const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => b.send(message(i))));
-  const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as AgentError);
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as AgentError);
   assert.equal(refused.map((e) => [e.code, e.backoffMs]), [['ServerBusy', 300]], 'only the item the server refused');
   assert.equal(b.limits, { connections: 1, batch: 25 });
   const until = b.pausedUntil;
@@ -103,23 +103,20 @@ test('a busy answer holds every waiting message until the advised time (no reque
 });
 
 test('a pause longer than half a minute hands the waiting messages back unsent (they wait in the spool instead)', async () => {
-  const { b } = batcher(async () => {
-    throw new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true, backoffMs: 120_000 });
-  });
+  const { b } = batcher(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true, backoffMs: 120_000 })));
   const results = await sendAll(b, 5);
   const reasons = results.map((r) => (r as PromiseRejectedResult).reason as AgentError);
   assert.ok(reasons.every((e) => e.code === 'ServerBusy'));
   assert.ok(reasons.slice(2).every((e) => /^not sent: mail\.test asked for a pause until /.test(e.message)), reasons.map((e) => e.message).join('; '));
 });
 
-test('ErrorMessageSizeExceeded: MessageTooLarge, permanent, its reason names the size (from the transport\'s item error)', async () => {
-  const { EwsTransport } = await import('../../agent/transports/ews/transport.ts');
-  assert.ok(EwsTransport);
-  const { b } = batcher(async (messages) => messages.map(() => ({ serverCode: 'ErrorMessageSizeExceeded' })), {
-    itemError: (outcome, m) => new AgentError(ErrorCodes.MessageTooLarge, `the message is ${(m.mime.length / 1048576).toFixed(1)} MB`, { serverCode: outcome.serverCode }),
+test('ErrorMessageSizeExceeded: MessageTooLarge, permanent, its reason names the size and the setting to lower', async () => {
+  const { b } = batcher((messages) => Promise.resolve(messages.map(() => ({ serverCode: 'ErrorMessageSizeExceeded' }))), {
+    itemError: (outcome, m) => itemError(outcome, m, 'mail.test'),
   });
   const error = await b.send(message(1, 3 * 1048576)).then(() => undefined, (e: unknown) => e as AgentError);
-  assert.equal([error?.code, error?.transient, error?.serverCode, error?.message], ['MessageTooLarge', false, 'ErrorMessageSizeExceeded', 'the message is 3.0 MB']);
+  assert.equal([error?.code, error?.transient, error?.serverCode], ['MessageTooLarge', false, 'ErrorMessageSizeExceeded']);
+  assert.match(error?.message ?? '', /^the message is 3\.0 MB \(3145728 bytes as MIME\): mail\.test refused it as over its size limit \(ErrorMessageSizeExceeded\); keep message\.attachmentLimitMB/);
 });
 
 test.run();

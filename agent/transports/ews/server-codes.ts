@@ -3,6 +3,8 @@
 // and ErrorTooManyObjectsOpened, ErrorInternalServerTransientError, an ErrorInternalServerError wrapping a
 // busy code) is ServerBusy: the delivery worker and the transport pause all sends on it.
 import { AgentError, ErrorCodes, type ErrorCode } from '../../errors.ts';
+import type { OutgoingMessage } from '../transport.ts';
+import type { ItemOutcome } from './response-messages.ts';
 
 const mapping: Record<string, { code: ErrorCode; transient: boolean }> = {
   ErrorServerBusy: { code: ErrorCodes.ServerBusy, transient: true },
@@ -51,4 +53,14 @@ export function serverCodeError(answer: ServerAnswer, host: string): AgentError 
   }
   const known = mapping[serverCode] ?? { code: ErrorCodes.ServerError, transient: scope === 'request' || serverCode === 'ErrorInternalServerError' };
   return new AgentError(known.code, `${host} answered ${serverCode}`, { transient: known.transient, serverCode, backoffMs });
+}
+
+/** One message's refusal in a CreateItem answer; a size refusal names the message's size and what to do. */
+export function itemError(outcome: ItemOutcome & { serverCode: string }, message: OutgoingMessage, host: string): AgentError {
+  const error = serverCodeError({ ...outcome, scope: 'item' }, host);
+  if (error.code !== ErrorCodes.MessageTooLarge) return error;
+  const mb = (message.mime.length / (1024 * 1024)).toFixed(1);
+  return new AgentError(ErrorCodes.MessageTooLarge,
+    `the message is ${mb} MB (${message.mime.length} bytes as MIME): ${host} refused it as over its size limit (ErrorMessageSizeExceeded); keep message.attachmentLimitMB well under the server's limit`,
+    { serverCode: outcome.serverCode });
 }

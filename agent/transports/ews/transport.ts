@@ -8,9 +8,8 @@ import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../t
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
 import { createItems, EXCHANGE_BATCH_LIMIT_MS, type CreateItemsTarget } from './create-items.ts';
-import type { ItemOutcome } from './response-messages.ts';
 import { SendBatcher } from './send-batcher.ts';
-import { serverCodeError } from './server-codes.ts';
+import { itemError } from './server-codes.ts';
 import { createService } from './service.ts';
 import { detectVersion, probeSentItems } from './version-probe.ts';
 import { findSent } from './was-sent.ts';
@@ -127,14 +126,6 @@ export class EwsTransport implements Transport {
   }
 }
 
-function itemError(outcome: ItemOutcome & { serverCode: string }, message: OutgoingMessage, host: string): AgentError {
-  const error = serverCodeError({ ...outcome, scope: 'item' }, host);
-  if (error.code !== ErrorCodes.MessageTooLarge) return error;
-  const mb = (message.mime.length / (1024 * 1024)).toFixed(1);
-  return new AgentError(ErrorCodes.MessageTooLarge,
-    `the message is ${mb} MB (${message.mime.length} bytes as MIME): ${host} refused it as over its size limit (ErrorMessageSizeExceeded); keep message.attachmentLimitMB well under the server's limit`,
-    { serverCode: outcome.serverCode });
-}
 
 /** Credentials never go over plain HTTP unless the settings allow it (also for an autodiscovered URL). */
 function requireHttps(endpoint: string, allowInsecureHttp: boolean): void {
