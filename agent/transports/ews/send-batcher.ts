@@ -207,8 +207,8 @@ export class SendBatcher {
     for (const w of batch) w.reject(err);
   }
 
-  /** A busy answer: pause everything until the advised time, and halve connections and batch size. */
-  private busy(error: AgentError): void {
+  /** A busy answer (also to a request not sent here): pause everything until the advised time, and halve connections and batch size. */
+  busy(error: AgentError): void {
     const now = this.now();
     const until = this.pause.busy(now, error.backoffMs);
     this.connections.decrease(now, until);
