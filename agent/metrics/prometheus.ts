@@ -25,6 +25,12 @@ export class AgentMetrics implements AgentObserver {
     labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
   });
 
+  private readonly outcomes = new Counter({
+    name: 'mail_agent_delivery_outcomes_total',
+    help: 'Delivery attempts that did not deliver, by result (retry, failed) and code (ServerBusy: the server throttled; MessageTooLarge: over its size limit; ...).',
+    labelNames: ['result', 'code'], registers: [this.registry],
+  });
+
   constructor() {
     const view = () => this.view;
     new Gauge({ name: 'mail_agent_build_info', help: 'The agent version (value 1).', labelNames: ['version'], registers: [this.registry] }).set({ version: AgentVersion }, 1);
@@ -75,5 +81,6 @@ export class AgentMetrics implements AgentObserver {
 
   delivery(entry: NotificationLogEntry): void {
     this.deliveries.observe({ result: entry.result }, entry.durationMs / 1000);
+    if (entry.result !== 'delivered') this.outcomes.inc({ result: entry.result, code: entry.code ?? 'Unknown' });
   }
 }

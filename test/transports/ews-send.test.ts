@@ -52,13 +52,16 @@ test('a subject that looks like EWS XML reaches only the given recipient, intact
   }
 });
 
-test('Bcc recipients receive the message without appearing in its headers', async () => {
+test('Bcc recipients receive the message without appearing in its headers; the MIME\'s To still get it', async () => {
   const transport = await open();
   try {
     const message = await outgoing({ from: account.email, to: ['ops@contoso.test'], bcc: ['audit@contoso.test'], subject: 'with bcc', text: 'x' });
     await transport.send(message);
     const delivered = (await sandbox.deliveries()).find((d) => d.messageId === message.messageId);
     assert.equal(delivered?.bcc, ['audit@contoso.test']);
+    // Exchange keeps the MIME's recipients and adds BccRecipients (the sandbox once dropped the To).
+    assert.equal(delivered?.to, ['ops@contoso.test']);
+    assert.ok(delivered?.files.some((f) => f.includes('ops@contoso.test')), 'the To recipient got a copy');
     const auditCopy = delivered?.files.find((f) => f.includes('audit@contoso.test'));
     assert.ok(auditCopy, 'the Bcc recipient got a copy');
     const eml = await readFile(path.isAbsolute(auditCopy) ? auditCopy : path.join(sandbox.dataDir, auditCopy), 'utf8');
