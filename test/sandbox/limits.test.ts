@@ -36,7 +36,11 @@ test('limits: N/min and N/s parse; bad values and unknown keys are refused with 
 });
 
 test('mail-agent sandbox: a bad limit flag is a usage error (exit 64) that names the flag', async () => {
-  for (const [args, pattern] of [[['--message-rate', 'lots'], /--message-rate/], [['--max-connections', '0'], /--max-connections/], [['--max-message-size', 'ten'], /--max-message-size: must be a number/], [['--mailbox-version', 'X'], /--mailbox-version: mailboxVersion must be one of/]] as const) {
+  for (const [args, pattern] of [
+    [['--message-rate', '600/m'], /--message-rate: '600\/m' is not N\/min/], [['--max-connections', '0'], /--max-connections: must be a whole number from 1/],
+    [['--max-message-size', '10MB'], /--max-message-size: must be a number \(megabytes, e.g. 10\)/], [['--sent-items-lag', '2s'], /--sent-items-lag: must be a number \(milliseconds/],
+    [['--mailbox-version', '2010'], /--mailbox-version: must be one of Exchange2007, /],
+  ] as const) {
     const io = captureIo();
     assert.is(await main(['sandbox', '--port', '0', ...args], io), 64, args.join(' '));
     assert.match(io.err(), pattern);

@@ -22,26 +22,27 @@ export const limitsOptions = {
 type Values = Partial<Record<keyof typeof limitsOptions, string>>;
 
 /** Each flag as the JSON key of /sandbox/limits, and its value as that key takes it. */
-const KEYS: Record<keyof typeof limitsOptions, { key: string; numeric: boolean }> = {
-  'message-rate': { key: 'messageRate', numeric: false },
-  'sent-items-lag': { key: 'sentItemsLagMs', numeric: true },
-  'max-connections': { key: 'maxConnections', numeric: true },
-  'max-message-size': { key: 'maxMessageSizeMB', numeric: true },
-  'mailbox-version': { key: 'mailboxVersion', numeric: false },
+const KEYS: Record<keyof typeof limitsOptions, { key: string; unit?: string }> = {
+  'message-rate': { key: 'messageRate' },
+  'sent-items-lag': { key: 'sentItemsLagMs', unit: 'milliseconds, e.g. 2000' },
+  'max-connections': { key: 'maxConnections', unit: 'requests at once, e.g. 4' },
+  'max-message-size': { key: 'maxMessageSizeMB', unit: 'megabytes, e.g. 10' },
+  'mailbox-version': { key: 'mailboxVersion' },
 };
 
 /** The flags as the sandbox's limits (each checked by changeLimits; an error names its flag). */
 export async function limitsFromFlags(values: Values): Promise<Partial<ExchangeLimits>> {
   const { changeLimits, DEFAULT_MAX_MESSAGE_SIZE_MB } = await import('../../sandbox/limits/options.ts');
   let limits: ExchangeLimits = { maxMessageSizeMB: DEFAULT_MAX_MESSAGE_SIZE_MB };
-  for (const [flag, { key, numeric }] of Object.entries(KEYS) as [keyof typeof limitsOptions, { key: string; numeric: boolean }][]) {
+  for (const [flag, { key, unit }] of Object.entries(KEYS) as [keyof typeof limitsOptions, { key: string; unit?: string }][]) {
     const value = values[flag];
     if (value === undefined) continue;
     try {
-      if (numeric && !/^\d+(\.\d+)?$/.test(value)) throw new Error('must be a number');
-      limits = changeLimits(limits, { [key]: numeric ? Number(value) : value });
+      if (unit && !/^\d+(\.\d+)?$/.test(value)) throw new Error(`must be a number (${unit})`);
+      limits = changeLimits(limits, { [key]: unit ? Number(value) : value });
     } catch (err) {
-      const why = (err instanceof Error ? err.message : String(err)).replace(/^--message-rate: /, '');
+      // changeLimits names the JSON key; on the command line the flag is named instead.
+      const why = (err instanceof Error ? err.message : String(err)).replace(/^--message-rate: /, '').replace(new RegExp(`^${key} `), '');
       throw new AgentError(ErrorCodes.Usage, `--${flag}: ${why}`);
     }
   }
