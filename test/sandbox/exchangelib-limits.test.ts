@@ -35,7 +35,10 @@ const scenarios: Record<string, { options: Partial<SandboxOptions>; job: Job; af
   // ErrorBatchProcessingStopped, which the job sends again.
   stopped: { options: { limits: { messageRatePerMinute: 600, outboxAheadMs: 500, batchLimitMs: 1500 } }, job: { kind: 'send', count: 25, chunk: 25, resend: true } },
   lag: { options: { limits: { sentItemsLagMs: 1500 } }, job: { kind: 'lag', afterSeconds: 2.5 } },
-  connections: { options: { limits: { maxConnections: 2 } }, job: { kind: 'send', count: 12, threads: 4, maxConnections: 4 } },
+  // Two threads on two sessions against a limit of one. (Not more: exchangelib 4.9 deadlocks when it shrinks a
+  // pool that is below its maximum with every session in use — decrease_poolsize → get_session →
+  // increase_poolsize takes the lock it holds.)
+  connections: { options: { limits: { maxConnections: 1 } }, job: { kind: 'send', count: 12, threads: 2, maxConnections: 2 } },
   // Injected once exchangelib has its version (it gives up when its very first request is refused so).
   connlimit: { options: {}, job: { kind: 'send', count: 6 }, after: { requests: 2, faults: [{ kind: 'connlimit', count: 1 }] } },
   internal200: { options: { faults: [{ kind: 'internal200', count: 1 }] }, job: { kind: 'send', defaultBackoff: 1 } },
@@ -126,14 +129,19 @@ if (needTools(import.meta.url, test, ['exchangelib', 'xmllint'])) {
     assert.equal(result('lag'), { ok: true, outboxAtOnce: true, sentAtOnce: false, outboxLater: false, sentLater: true });
   });
 
-  test('--max-connections: ErrorExceededConnectionCount beyond 2 at once; exchangelib shrinks its pool and all 12 go out once', async () => {
+  test('--max-connections 1: ErrorExceededConnectionCount beyond one request at once; exchangelib reads it, shrinks its pool to one session and goes on', async () => {
     const { sb } = box('connections');
-    assert.equal(outcome(result('connections')), { ok: true, sent: 12, stopped: 0, errors: [] });
+    const r = result('connections');
     const log = await readThrottleLog(sb);
     assert.ok(log.some((e) => e.event === 'refused' && e.code === 'ErrorExceededConnectionCount'), 'the limit was hit');
+    // Refused when its pool is down to one session already, exchangelib hands the error to the caller (its
+    // design); every other message goes out, once.
+    assert.ok((r.errors ?? []).every((e) => e === 'ErrorExceededConnectionCount'), JSON.stringify(r));
+    assert.is((r.sent ?? 0) + (r.errors ?? []).length, 12, JSON.stringify(r));
+    assert.ok((r.sent ?? 0) >= 6, JSON.stringify(r));
     const got = await deliveries(sb);
-    assert.is(new Set(got.map((d) => d.subject)).size, 12);
-    assert.is(got.length, 12);
+    assert.is(got.length, r.sent);
+    assert.is(new Set(got.map((d) => d.subject)).size, got.length);
   });
 
   test('fault connlimit: exchangelib reads the answer as ErrorExceededConnectionCount (its pool at one session, it hands it to the caller); the rest go out', async () => {

@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 
 from exchangelib import DELEGATE, Account, Configuration, Credentials, FaultTolerance, FileAttachment, Mailbox, Message
 from exchangelib.errors import ErrorBatchProcessingStopped
@@ -102,11 +103,23 @@ def lag(job):
     return {"ok": True, **at_once, "outboxLater": found(account.outbox), "sentLater": found(account.sent)}
 
 
-def run(job):
+def attempt(job):
     try:
         return {"send": send, "lag": lag}[job["kind"]](job)
     except Exception as e:  # reported as data: the test asserts on it
         return {"ok": False, "errors": [type(e).__name__], "message": str(e)[:500]}
+
+
+def run(job, limit=90):
+    """One job, given `limit` seconds: a job that hangs is reported with where its threads stand."""
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(attempt(job)), daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        stacks = {str(t): "".join(traceback.format_stack(f)[-4:]) for t, f in sys._current_frames().items()}
+        return {"ok": False, "errors": ["Hung"], "message": json.dumps(stacks)[:4000]}
+    return out
 
 
 print(json.dumps([run(job) for job in json.loads(sys.argv[1])]))

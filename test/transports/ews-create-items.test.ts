@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AgentError } from '../../agent/errors.ts';
 import { createItemsXml } from '../../agent/transports/ews/create-items-request.ts';
+import { createItemsDeadlineMs } from '../../agent/transports/ews/create-items.ts';
 import { readCreateItemsResponse } from '../../agent/transports/ews/response-messages.ts';
 import { outgoing } from './helpers/mime.ts';
 import { ewsSamplesDir, validateEnvelopes } from '../helpers/ews-schema.ts';
@@ -56,6 +57,12 @@ test('an answer that is not well-formed XML is a ProtocolError naming the host',
   assert.ok(error instanceof AgentError);
   assert.is(error.code, 'ProtocolError');
   assert.match(error.message, /mail\.contoso\.test/);
+});
+
+test('a batch never gives up before Exchange\'s one-minute batch limit: its deadline is the request timeout plus a minute', () => {
+  assert.is(createItemsDeadlineMs(30_000, 50), 90_000);
+  assert.is(createItemsDeadlineMs(1_500, 2), 61_500);
+  assert.is(createItemsDeadlineMs(30_000, 1), 30_000, 'one message is not a batch');
 });
 
 test.run();

@@ -23,9 +23,15 @@ export interface CreateItemsTarget {
 
 /**
  * "EWS limits the execution time of a batch request to one minute" (Microsoft, "EWS throttling in
- * Exchange"): a server working through a throttled batch may take that long, so no send gives up sooner.
+ * Exchange"): a server working through a throttled batch may take that long, so a batch's deadline is the
+ * request timeout plus that minute (a request of one message keeps the request timeout).
  */
 export const EXCHANGE_BATCH_LIMIT_MS = 60_000;
+
+/** The deadline of a CreateItem of `count` messages. */
+export function createItemsDeadlineMs(timeoutMs: number, count: number): number {
+  return timeoutMs + (count > 1 ? EXCHANGE_BATCH_LIMIT_MS : 0);
+}
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml', 'User-Agent': `mail-settings-agent/${agentVersion}` };
 
@@ -47,6 +53,6 @@ export async function postEws(target: CreateItemsTarget, xml: string, timeoutMs:
 /** One outcome per message, in order; throws when the request as a whole failed. */
 export async function createItems(target: CreateItemsTarget, messages: readonly OutgoingMessage[], signal?: AbortSignal): Promise<ItemOutcome[]> {
   const xml = createItemsXml(messages, target.version, target.saveCopy);
-  const answers = await postEws(target, xml, target.timeoutMs + EXCHANGE_BATCH_LIMIT_MS, signal);
+  const answers = await postEws(target, xml, createItemsDeadlineMs(target.timeoutMs, messages.length), signal);
   return messages.map((_m, i) => answers[i]?.outcome ?? { serverCode: 'ErrorMissingResponse' });
 }
