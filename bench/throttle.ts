@@ -122,6 +122,8 @@ ews:
       advised: throttle.filter((e) => e.event === 'advised').length,
       requestsInsideAdvisedWindow: early.filter((e) => e.violation).length,
       requestsOnTheirWayWhenAdvised: early.filter((e) => !e.violation).length,
+      /** The requests inside a window, as throttle.jsonl logged them (the first 20). */
+      inside: early.filter((e) => e.violation).slice(0, 20),
       connectionsRefused: throttle.filter((e) => e.event === 'refused').length,
       batchesStopped: throttle.filter((e) => e.event === 'stopped').length,
     },
@@ -140,5 +142,7 @@ ews:
   console.log(JSON.stringify(result, null, 2));
 } finally {
   await sandbox.stop();
-  await rm(root, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the data (sandbox logs, the agent's state) for a closer look.
+  if (process.env.BENCH_KEEP) console.error(`bench: kept ${root}`);
+  else await rm(root, { recursive: true, force: true });
 }

@@ -102,6 +102,20 @@ test('a busy answer holds every waiting message until the advised time (no reque
   assert.ok(requests.slice(before).every((r) => r.at >= until), 'no request inside the advised window');
 });
 
+test('lookups (wasSent\'s FindItem) share the queue: a busy answer to one pauses the sends, and what waits goes after the pause', async () => {
+  const { b, requests } = batcher(ok);
+  const lookups: number[] = [];
+  const busyLookup = b.schedule(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'busy', { transient: true, backoffMs: 250 })));
+  const queuedLookup = b.schedule(() => { lookups.push(Date.now()); return Promise.resolve(true); });
+  const queuedSend = b.send(message(1));
+  assert.is((await busyLookup.then(() => undefined, (e: unknown) => e as AgentError))?.code, 'ServerBusy');
+  const until = b.pausedUntil;
+  assert.ok(until > Date.now(), 'the lookup\'s busy answer paused the queue');
+  assert.is(await queuedLookup, true);
+  await queuedSend;
+  assert.ok(lookups.every((t) => t >= until) && requests.every((r) => r.at >= until), 'nothing went inside the pause');
+});
+
 test('a pause longer than half a minute hands the waiting messages back unsent (they wait in the spool instead)', async () => {
   const { b } = batcher(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true, backoffMs: 120_000 })));
   const results = await sendAll(b, 5);

@@ -9,6 +9,8 @@
 // - a request refused as a whole for what it carried (ErrorSchemaValidation, an unknown code, …) is split:
 //   its messages go again one by one, so one bad message fails alone;
 // - batches stay well inside Exchange's one-minute batch limit: their size follows the time an item took.
+// The transport's other requests to the mailbox (wasSent's FindItem) go through the same queue (schedule()),
+// so they too wait for a connection and never go inside a pause.
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { abortError } from '../../http/errors.ts';
 import { AimdLimit } from '../../throttle/aimd.ts';
@@ -24,7 +26,17 @@ interface Waiting {
   reject: (error: unknown) => void;
   /** Part of a request refused as a whole: sent on its own now, for an outcome of its own. */
   alone?: boolean;
+  lookup?: undefined;
 }
+
+/** Another request (a FindItem), run on a connection of its own when its turn comes. */
+interface Lookup {
+  lookup: () => Promise<void>;
+  signal: AbortSignal | undefined;
+  reject: (error: unknown) => void;
+}
+
+type Queued = Waiting | Lookup;
 
 export interface SendBatcherOptions {
   /** Requests in flight at once at most (the HTTP layer's connections per origin). */
@@ -61,7 +73,7 @@ export function isBusy(error: unknown): error is AgentError {
 
 export class SendBatcher {
   private readonly o: SendBatcherOptions;
-  private readonly queue: Waiting[] = [];
+  private readonly queue: Queued[] = [];
   private inFlight = 0;
   private readonly connections: AimdLimit;
   private readonly batch: AimdLimit;
@@ -106,6 +118,24 @@ export class SendBatcher {
     for (const w of this.queue.splice(0)) w.reject(closed);
   }
 
+  /** Runs `request` when a connection is free and no pause is on (held through a short one, refused for a long one). */
+  schedule<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason, this.o.host));
+    if (this.pause.remainingMs(this.now()) > HOLD_THROUGH_MS) return Promise.reject(this.pausedError());
+    return new Promise<T>((resolve, reject) => {
+      const lookup = async (): Promise<void> => {
+        try {
+          resolve(await request());
+        } catch (err) {
+          if (isBusy(err)) this.busy(err);
+          reject(err as Error);
+        }
+      };
+      this.queue.push({ lookup, signal, reject });
+      this.drain();
+    });
+  }
+
   /** The error for a send handed back unsent because of a long pause. */
   private pausedError(): AgentError {
     const remaining = this.pause.remainingMs(this.now());
@@ -127,6 +157,20 @@ export class SendBatcher {
       return;
     }
     while (this.inFlight < this.connections.value && this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (head.lookup) {
+        this.queue.shift();
+        if (head.signal?.aborted) {
+          head.reject(abortError(head.signal.reason, this.o.host));
+          continue;
+        }
+        this.inFlight += 1;
+        void head.lookup().finally(() => {
+          this.inFlight -= 1;
+          this.drain();
+        });
+        continue;
+      }
       const batch = this.take();
       if (batch.length === 0) continue;
       this.inFlight += 1;
@@ -144,6 +188,7 @@ export class SendBatcher {
     const size = this.batchSize();
     while (this.queue.length > 0 && batch.length < size) {
       const next = this.queue[0]!;
+      if (next.lookup) break;
       if (next.signal?.aborted) {
         this.queue.shift();
         next.reject(abortError(next.signal.reason, this.o.host));
@@ -151,7 +196,8 @@ export class SendBatcher {
       }
       if (batch.length > 0 && (next.alone || bytes + next.message.mime.length > this.o.maxBytes)) break;
       bytes += next.message.mime.length;
-      batch.push(this.queue.shift()!);
+      batch.push(next);
+      this.queue.shift();
       if (next.alone) break;
     }
     return batch;
@@ -208,7 +254,7 @@ export class SendBatcher {
   }
 
   /** A busy answer (also to a request not sent here): pause everything until the advised time, and halve connections and batch size. */
-  busy(error: AgentError): void {
+  private busy(error: AgentError): void {
     const now = this.now();
     const until = this.pause.busy(now, error.backoffMs);
     this.connections.decrease(now, until);

@@ -8,7 +8,7 @@ import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../t
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
 import { createItems, EXCHANGE_BATCH_LIMIT_MS, type CreateItemsTarget } from './create-items.ts';
-import { isBusy, SendBatcher } from './send-batcher.ts';
+import { SendBatcher } from './send-batcher.ts';
 import { itemError } from './server-codes.ts';
 import { createService } from './service.ts';
 import { detectVersion, probeSentItems } from './version-probe.ts';
@@ -61,18 +61,9 @@ export class EwsTransport implements Transport {
 
   async wasSent(messageId: string, signal?: AbortSignal): Promise<boolean | undefined> {
     const { target, batcher } = await this.connect(signal);
-    // No request inside an advised back-off, this one included.
-    const remaining = this.pausedUntil() - Date.now();
-    if (remaining > 0) {
-      throw new AgentError(ErrorCodes.ServerBusy, `not asked: ${target.endpoint.host} asked for a pause until ${new Date(this.pausedUntil()).toISOString()}`, { transient: true, backoffMs: remaining });
-    }
-    try {
-      return await findSent(target, messageId, signal);
-    } catch (err) {
-      // The server's budget is the account's: a busy answer here pauses the sends too.
-      if (isBusy(err)) batcher.busy(err);
-      throw err;
-    }
+    // Through the send queue: it waits for a connection and for any pause (no request inside an advised
+    // back-off), and a busy answer to it pauses the sends too (the server's budget is the account's).
+    return batcher.schedule(() => findSent(target, messageId, signal), signal);
   }
 
   close(): Promise<void> {
