@@ -128,7 +128,7 @@ export class SendBatcher {
           resolve(await request());
         } catch (err) {
           if (isBusy(err)) this.busy(err);
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
         }
       };
       this.queue.push({ lookup, signal, reject });
