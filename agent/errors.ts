@@ -36,7 +36,6 @@ export const ErrorCodes = {
   SmtpAuthDisabled: 'SmtpAuthDisabled',
   AuthRequired: 'AuthRequired',
   RelayDenied: 'RelayDenied',
-  MessageTooLarge: 'MessageTooLarge',
   ProfileNotFound: 'ProfileNotFound',
   PlatformUnsupported: 'PlatformUnsupported',
   HelperFailed: 'HelperFailed',
@@ -44,6 +43,10 @@ export const ErrorCodes = {
   StuckInOutbox: 'StuckInOutbox',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
+  /** The server refused the message as over its size limit (EWS ErrorMessageSizeExceeded, SMTP 552 5.3.4). */
+  MessageTooLarge: 'MessageTooLarge',
+  /** A send's outcome cannot be told yet (not found on the server so soon after it was sent). */
+  OutcomeUnknown: 'OutcomeUnknown',
   AttachmentLimitExceeded: 'AttachmentLimitExceeded',
   FromNotAllowed: 'FromNotAllowed',
   CharsetUnencodable: 'CharsetUnencodable',

@@ -15,6 +15,7 @@ export interface Results {
   reconcile?: unknown;
   throughput?: unknown;
   smtpIn?: unknown;
+  throttle?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -44,6 +45,12 @@ export function figures(r: Results, quick: boolean) {
       : { agentPerSec: num(at(tp, 'agentPerSec')), exchangelibPerSec: num(at(tp, 'exchangelibPerSec')), naivePerSec: num(at(tp, 'naivePerSec')),
         agentOverExchangelib: num(at(tp, 'ratios', 'agentOverExchangelib')), agentOverNaive: num(at(tp, 'ratios', 'agentOverNaive')),
         notifications: num(at(tp, 'notifications')) },
+    throttle: {
+      notifications: num(at(r.throttle, 'notifications')), delivered: num(at(r.throttle, 'delivered')),
+      duplicates: num(at(r.throttle, 'duplicateMessageIds')), failed: num(at(r.throttle, 'failed')),
+      ratioToAllowed: num(at(r.throttle, 'rate', 'ratioToAllowed')), ratioFromAgentStart: num(at(r.throttle, 'rate', 'ratioToAllowedFromAgentStart')),
+      insideBackoff: num(at(r.throttle, 'backoff', 'requestsInsideAdvisedWindow')), advised: num(at(r.throttle, 'backoff', 'advised')),
+    },
     validate: { msPerFile: num(at(r.validate, 'msPerFile')) },
     sandbox: { reqPerSec: num(at(sandboxOnDisk, 'rpsMedian')), ratioToStaticPeer: num(at(sandboxOnDisk, 'ratioToStaticPeer')) },
     smtpIn: { directPerSec: num(at(r.smtpIn, 'directPerSec')), acceptedPerSec: num(at(r.smtpIn, 'agentAcceptedPerSec')),
@@ -70,6 +77,11 @@ export function markdown(l: Latest): string {
       verdict('agentOverExchangelib' in l.throughput ? l.throughput.agentOverExchangelib : null, (x) => x >= 2)],
     ['… plain ews-javascript-api loop', `${show(l.throughput.naivePerSec, '/s')}${'agentOverNaive' in l.throughput ? ` (agent ×${show(l.throughput.agentOverNaive)})` : ''}`, 'agent ≥ 3×',
       verdict('agentOverNaive' in l.throughput ? l.throughput.agentOverNaive : null, (x) => x >= 3)],
+    [`throttled Exchange (600/min, Sent Items lag 2 s, 4 connections, 2 % resets), ${show(l.throttle.notifications)} notifications: delivered / duplicates / failed`,
+      `${show(l.throttle.delivered)} / ${show(l.throttle.duplicates)} / ${show(l.throttle.failed)}`, 'all / 0 / 0',
+      verdict(l.throttle.delivered, (x) => x === l.throttle.notifications && l.throttle.duplicates === 0 && l.throttle.failed === 0)],
+    ['… delivery rate ÷ allowed rate (first to last; from the agent\'s start)', `${show(l.throttle.ratioToAllowed)} (${show(l.throttle.ratioFromAgentStart)})`, '≥ 0.9', verdict(l.throttle.ratioToAllowed, (x) => x >= 0.9)],
+    ['… requests inside an advised back-off window', `${show(l.throttle.insideBackoff)} (of ${show(l.throttle.advised)} advised)`, '0', verdict(l.throttle.insideBackoff, (x) => x === 0)],
     ['validate, per file (1,000 files)', show(l.validate.msPerFile, ' ms'), '', ''],
     ['sandbox alone, requests/s (8 clients, HTTPS)', show(l.sandbox.reqPerSec), '≥ 2,000', verdict(l.sandbox.reqPerSec, (x) => x >= 2000)],
     ['SMTP in, 8 smtplib clients: agent accepted (delivered via EWS / end to end)', `${show(l.smtpIn.acceptedPerSec, '/s')} (${show(l.smtpIn.deliveredPerSec, '/s')} / ${show(l.smtpIn.endToEndPerSec, '/s')})`, '', ''],

@@ -31,7 +31,7 @@ export class AgentMetrics implements AgentObserver {
     labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
   });
   private readonly undelivered = new Counter({
-    name: 'mail_agent_delivery_failures_total', help: 'Delivery attempts that did not deliver, by result (retry, failed) and error code (AuthExpired, StuckInOutbox, ServerBusy, ...).',
+    name: 'mail_agent_delivery_failures_total', help: 'Delivery attempts that did not deliver, by result (retry, failed) and error code (ServerBusy: the server throttled; MessageTooLarge: over its size limit; AuthExpired, StuckInOutbox: MAPI; ...).',
     labelNames: ['result', 'code'], registers: [this.registry],
   });
 

@@ -8,6 +8,7 @@ import type { Transport } from '../transports/transport.ts';
 import type { AttemptContext, AttemptResult } from './attempt.ts';
 import { retryDelayMs } from './backoff.ts';
 import { classifyFailure } from './outcome.ts';
+import { isThrottling } from './send-throttle.ts';
 import { endInflight } from './spool-inflight.ts';
 import type { AttemptRecord, DeliveredRecord } from './spool-types.ts';
 import type { SpoolEntry } from './spool.ts';
@@ -23,6 +24,8 @@ export interface Job {
   hadRecord: boolean;
   /** The outcome of an earlier attempt is still unknown (it stays so if this one fails). */
   stillUnknown: boolean;
+  /** Handed to the transport in this attempt (not only checked with wasSent, or held back by a pause). */
+  sent?: boolean;
   outcome?: { delivered: true; itemId?: string; confirmedBy?: 'wasSent' } | { delivered: false; thrown: unknown };
 }
 
@@ -59,7 +62,7 @@ export async function recordOutcomes(c: AttemptContext, jobs: readonly Job[], tr
 
   for (const job of jobs) {
     if (job.outcome?.delivered !== false) continue;
-    const result = await recordFailure(c, job, job.outcome.thrown, now, line);
+    const result = await recordFailure(c, job, job.outcome.thrown, now, line, transport);
     results.push([job, result]);
   }
   try {
@@ -74,21 +77,26 @@ export async function recordOutcomes(c: AttemptContext, jobs: readonly Job[], tr
 }
 
 async function recordFailure(c: AttemptContext, job: Job, thrown: unknown, now: number,
-  line: (job: Job, result: NotificationLogEntry['result'], extra: LineExtra) => void): Promise<AttemptResult> {
+  line: (job: Job, result: NotificationLogEntry['result'], extra: LineExtra) => void, transport: Transport): Promise<AttemptResult> {
   const { meta } = job.entry;
   const { tracked, attempts } = job;
   const { error, transient, maybeSent } = classifyFailure(thrown);
   const lastError = errorSummary(error);
   const tooOld = now - Date.parse(meta.enqueuedAt) > c.maxAgeMs;
   if (transient && !tooOld) {
-    const notBefore = now + retryDelayMs(Math.max(attempts, 1), c.backoff, c.random, error.backoffMs);
+    // Throttling is the transport's: the message goes when the pause ends, not after a backoff of its own.
+    const notBefore = isThrottling(error)
+      ? Math.max(now + (error.backoffMs ?? 0), c.throttle?.(transport).pause.until ?? 0)
+      : now + retryDelayMs(Math.max(attempts, 1), c.backoff, c.random, error.backoffMs);
     const unknown = maybeSent || job.stillUnknown;
+    const lastAttemptAt = job.sent && maybeSent ? job.started : tracked.lastAttemptAt;
     const record: AttemptRecord = {
       attempts, firstAttemptAt: tracked.firstAttemptAt ?? new Date(job.started).toISOString(),
       nextAttemptAt: notBefore, lastError, ...(unknown ? { outcomeUnknown: true } : {}),
+      ...(unknown && lastAttemptAt !== undefined ? { lastAttemptAt: new Date(lastAttemptAt).toISOString() } : {}),
     };
     await c.spool.writeAttempt(meta.id, record);
-    Object.assign(tracked, { notBefore, unknown });
+    Object.assign(tracked, { notBefore, unknown, lastAttemptAt: unknown ? lastAttemptAt : undefined });
     line(job, 'retry', { ...lastError, nextAttemptAt: new Date(notBefore).toISOString() });
     return 'retry';
   }

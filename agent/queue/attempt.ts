@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import { withDeadline } from './deadline.ts';
 import { recordOutcomes, type Job } from './attempt-record.ts';
 import { toOutgoing } from './outgoing.ts';
+import { isThrottling, type SendThrottle } from './send-throttle.ts';
 import { beginInflight } from './spool-inflight.ts';
 import type { Spool, SpoolEntry } from './spool.ts';
 import type { Tracked } from './tracked.ts';
@@ -33,6 +34,8 @@ export interface AttemptContext {
   log?: AttemptLog;
   onError?(err: unknown): void;
   onOutcome?(entry: NotificationLogEntry): void;
+  /** The pause and limits of sends through this transport (send-throttle.ts). */
+  throttle?(transport: Transport): SendThrottle;
 }
 
 export class AttemptRunner {
@@ -53,7 +56,10 @@ export class AttemptRunner {
       else results.set(id, 'gone');
     }
     await Promise.all(jobs.filter((j) => j.tracked.unknown && transport.wasSent !== undefined).map((j) => this.checkSent(j, transport)));
+    const paused = this.c.throttle?.(transport).pausedError(this.c.clock.now());
+    if (paused) for (const j of jobs) j.outcome ??= { delivered: false, thrown: paused };
     const toSend = jobs.filter((j) => j.outcome === undefined);
+    for (const j of toSend) j.sent = true;
     let journal: string | undefined;
     if (toSend.length > 0) {
       const since = new Date(started).toISOString();
@@ -72,22 +78,56 @@ export class AttemptRunner {
     return batch.map(({ id }) => results.get(id) ?? 'gone');
   }
 
-  /** After an attempt of unknown outcome: delivered if the server has it, else sent again (or retried). */
+  /**
+   * After an attempt of unknown outcome: delivered if the server has it; sent again if not, once the
+   * transport's window since that attempt has passed (before it, "not there" may mean "not there yet").
+   */
   private async checkSent(job: Job, transport: Transport): Promise<void> {
+    const paused = this.c.throttle?.(transport).pausedError(this.c.clock.now());
+    if (paused) {
+      job.outcome = { delivered: false, thrown: paused }; // not asked inside an advised back-off
+      return;
+    }
     try {
       const wasSent = transport.wasSent!.bind(transport);
       const sent = await withDeadline(this.c.clock, this.c.sendTimeoutMs, 'the sent-items check', (signal) => wasSent(job.entry.meta.messageId, signal));
       if (sent === true) job.outcome = { delivered: true, confirmedBy: 'wasSent' };
-      else if (sent === false) job.stillUnknown = false;
+      else if (sent === false) this.notFound(job, transport);
     } catch (err) {
+      this.throttled(transport, err);
       job.outcome = { delivered: false, thrown: err }; // still unknown: asked again next time
     }
+  }
+
+  private notFound(job: Job, transport: Transport): void {
+    const since = job.tracked.lastAttemptAt;
+    const settled = since === undefined ? 0 : since + (transport.wasSentWindowMs ?? 0);
+    const now = this.c.clock.now();
+    if (settled <= now) {
+      job.stillUnknown = false;
+      return;
+    }
+    job.outcome = {
+      delivered: false,
+      thrown: new AgentError(ErrorCodes.OutcomeUnknown, `not on the server yet; looked again at ${new Date(settled).toISOString()} before sending anew`, { transient: true, backoffMs: settled - now }),
+    };
+  }
+
+  private throttled(transport: Transport, err: unknown): void {
+    if (err instanceof AgentError && isThrottling(err)) this.c.throttle?.(transport).busy(err, this.c.clock.now());
   }
 
   /** All sends of the batch at once (the transport groups them), under one deadline. */
   private async send(jobs: readonly Job[], transport: Transport): Promise<void> {
     let over = false;
     const settle = (job: Job, outcome: NonNullable<Job['outcome']>) => { if (!over && job.outcome === undefined) job.outcome = outcome; };
+    // A busy answer may have come in since the batch was claimed: nothing goes inside the pause it asked for.
+    const paused = this.c.throttle?.(transport).pausedError(this.c.clock.now());
+    if (paused) {
+      for (const job of jobs) settle(job, { delivered: false, thrown: paused });
+      over = true;
+      return;
+    }
     try {
       await withDeadline(this.c.clock, this.c.sendTimeoutMs, 'the send', (signal) => Promise.all(jobs.map(async (job) => {
         try {
@@ -95,6 +135,7 @@ export class AttemptRunner {
           const { itemId } = await transport.send(message, signal);
           settle(job, { delivered: true, ...(itemId ? { itemId } : {}) });
         } catch (err) {
+          this.throttled(transport, err);
           settle(job, { delivered: false, thrown: err });
         }
       })));

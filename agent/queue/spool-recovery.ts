@@ -42,7 +42,10 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
       if (!pending.has(entry.id)) continue;
       const prior = await spool.readAttempt(entry.id);
       const { inProgressSince: _since, ...rest } = prior ?? { attempts: 0, firstAttemptAt: entry.firstAttemptAt };
-      await spool.writeAttempt(entry.id, { ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true }, true);
+      await spool.writeAttempt(entry.id, {
+        ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true,
+        lastAttemptAt: journal?.inProgressSince ?? rest.lastAttemptAt,
+      }, true);
       unknown.add(entry.id);
     }
     await unlinkIfExists(p.inflightFile(name));
@@ -57,8 +60,8 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     // leaves the marker, which says the same.
     if (attempt?.inProgressSince !== undefined) {
       unknown.add(id);
-      const { inProgressSince: _since, ...rest } = attempt;
-      await spool.writeAttempt(id, { ...rest, outcomeUnknown: true });
+      const { inProgressSince: since, ...rest } = attempt;
+      await spool.writeAttempt(id, { ...rest, outcomeUnknown: true, lastAttemptAt: since });
     }
   }
   // Temp files of interrupted atomic writes (<file>.<pid>.<random>.tmp).

@@ -41,6 +41,8 @@ export interface AttemptRecord {
   /** The last attempt's outcome is unknown (crash or timeout mid-send): ask wasSent before re-sending. */
   outcomeUnknown?: boolean;
   nextAttemptAt?: number;
+  /** When the last attempt that may have sent it began (for wasSent's window). */
+  lastAttemptAt?: string;
   lastError?: AttemptError;
 }
 

@@ -8,15 +8,19 @@ export interface Tracked {
   notBefore: number;
   /** The last attempt's outcome is unknown: ask wasSent before sending again. */
   unknown: boolean;
+  /** When that attempt began (ms), if known. */
+  lastAttemptAt?: number;
 }
 
 export function trackedFrom(attempt: AttemptRecord | undefined): Tracked {
   if (!attempt) return { attempts: 0, notBefore: 0, unknown: false };
+  const lastAttemptAt = Date.parse(attempt.lastAttemptAt ?? attempt.inProgressSince ?? '');
   return {
     attempts: attempt.attempts,
     firstAttemptAt: attempt.firstAttemptAt,
     notBefore: attempt.nextAttemptAt ?? 0,
     unknown: attempt.outcomeUnknown === true || attempt.inProgressSince !== undefined,
+    ...(Number.isFinite(lastAttemptAt) ? { lastAttemptAt } : {}),
   };
 }
 

@@ -3,11 +3,15 @@
 // durable bookkeeping of an attempt (in-flight journal, outcome records, log lines) is paid per batch. Transient failures are retried with capped, jittered exponential backoff
 // (never sooner than the server asked); permanent ones end as failed with the server's reason. An entry
 // whose last attempt has an unknown outcome is re-sent only after transport.wasSent says it was not.
+// Throttling (a ServerBusy failure, from any transport) pauses every send through that transport until the
+// advised time and lowers how many go at once (send-throttle.ts): the pause is kept here, where every
+// transport gets it.
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import { AttemptRunner, type AttemptLog } from './attempt.ts';
 import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { Throttles } from './send-throttle.ts';
 import { compactDelivered, spoolCounts } from './spool-counts.ts';
 import { recoverSpool, sweepDeadWriters, type RecoveryReport } from './spool-recovery.ts';
 import type { SpoolCounts } from './spool-types.ts';
@@ -61,13 +65,21 @@ export class DeliveryWorker {
   private deliveredSinceCompaction = 0;
   private compacting: Promise<void> | undefined;
   private readonly runner: AttemptRunner;
+  private readonly throttles: Throttles;
 
   constructor(options: DeliveryWorkerOptions) {
     this.o = {
       concurrency: 4, batchSize: 100, backoff: defaultBackoff, maxAgeMs: 3 * 24 * 3600_000, sendTimeoutMs: 5 * 60_000, scanIntervalMs: 30_000,
       clock: systemClock, random: Math.random, ...options,
     };
-    this.runner = new AttemptRunner(this.o);
+    this.throttles = new Throttles(this.o.concurrency, this.o.batchSize);
+    this.runner = new AttemptRunner({ ...this.o, throttle: (transport) => this.throttles.for(transport) });
+  }
+
+  /** The throttling state for a transport: its pause and current limits (tests, status). */
+  throttleOf(transport: Transport): { pausedUntil: number; concurrency: number; batchSize: number } {
+    const t = this.throttles.for(transport);
+    return { pausedUntil: t.pause.until, concurrency: t.concurrency.value, batchSize: t.batch.value };
   }
 
   /** Recovers the spool after a crash, loads what is pending and starts delivering. */
@@ -155,9 +167,17 @@ export class DeliveryWorker {
     const transport = this.o.getTransport();
     if (!transport) return; // wake() is called when one becomes live
     const now = this.o.clock.now();
+    const throttle = this.throttles.for(transport);
+    const paused = throttle.pause.remainingMs(now);
+    if (paused > 0) {
+      this.o.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = this.o.clock.setTimeout(() => this.pump(), paused);
+      return;
+    }
     let earliest = Infinity;
     let batch: { id: string; tracked: Tracked }[] = [];
-    const limit = Math.min(this.o.concurrency, transport.sendConcurrency ?? Infinity);
+    const limit = Math.min(this.o.concurrency, transport.sendConcurrency ?? Infinity, throttle.concurrency.value);
+    const batchSize = Math.min(this.o.batchSize, throttle.batch.value);
     for (const id of this.order) {
       if (this.inFlight.size + batch.length >= limit) break;
       const tracked = this.entries.get(id);
@@ -167,7 +187,7 @@ export class DeliveryWorker {
         continue;
       }
       batch.push({ id, tracked });
-      if (batch.length >= this.o.batchSize) {
+      if (batch.length >= batchSize) {
         this.launch(batch, transport);
         batch = [];
       }
@@ -186,6 +206,7 @@ export class DeliveryWorker {
           this.forget(batch[i]!.id);
           if (result === 'delivered') delivered += 1;
         });
+        this.throttles.for(transport).delivered(delivered, this.o.clock.now());
         this.countDeliveries(delivered);
       }, (err: unknown) => {
         // Disk trouble, not the transport's: try these entries again later rather than in a hot loop.

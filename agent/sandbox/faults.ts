@@ -1,7 +1,7 @@
 // Injected failures for EWS requests: `KIND:N` (the next N requests) or `KIND@P` (each with probability P).
 import { AgentError, ErrorCodes } from '../errors.ts';
 
-export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml'] as const;
+export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml', 'connlimit', 'internal200', 'unknowncode'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {

@@ -12,6 +12,8 @@ import { certificateNames, startRedirectListener, resolveHints, type RedirectLis
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
 import { route, type EwsTap, type RouterState } from './http/router.ts';
+import { MailboxLimits } from './limits/limiter.ts';
+import type { ExchangeLimits } from './limits/options.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
@@ -23,6 +25,7 @@ export type { FaultRule, FaultKind } from './faults.ts';
 export type { AuthEvent } from './auth/authenticate.ts';
 export type { AuthScheme, ExtendedProtection } from './auth/policy.ts';
 export type { ExchangeVersion } from './versions.ts';
+export type { ExchangeLimits } from './limits/options.ts';
 
 export interface SandboxOptions {
   /** Where ca.pem, the mailboxes and deliveries.jsonl go. */
@@ -62,6 +65,8 @@ export interface SandboxOptions {
   smtpMaxMessageBytes?: number;
   /** Client addresses the SMTP port lets send without AUTH (an anonymous relay connector). */
   smtpRelayFrom?: string[];
+  /** Exchange's per-mailbox limits (limits/options.ts): message rate, Sent Items lag, connections, size, mailbox version. */
+  limits?: Partial<ExchangeLimits>;
 }
 
 export interface Sandbox {
@@ -83,6 +88,8 @@ export interface Sandbox {
   smtp?: { host: string; port: number };
   /** Replaces the fault-injection rules (an empty list clears them). */
   setFaults(rules: FaultRule[]): void;
+  /** Changes the mailbox limits (each key given replaces that limit, null lifts it); returns them all. */
+  setLimits(change: Record<string, unknown>): ExchangeLimits;
   close(): Promise<void>;
 }
 
@@ -110,6 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
+  const limits = new MailboxLimits(store, dataDir, options.limits);
   let origin = '';
   const state: RouterState = {
     auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname, {
@@ -118,7 +126,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...(tls ? { channelBindings: certificateBindings(new X509Certificate(tls.certPem).raw) } : {}),
       ...(options.onAuth ? { onAuth: options.onAuth } : {}),
     }),
-    directory, store, faults, hostname,
+    directory, store, faults, limits, hostname,
     version: options.version ?? 'Exchange2016',
     now: options.now ?? (() => new Date()),
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
@@ -140,6 +148,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
     });
   } catch (err) {
+    limits.close();
     store.close();
     throw err;
   }
@@ -179,12 +188,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
     caPem: tls?.caPem, caPath: tls?.caPath,
     setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
+    setLimits: (change) => limits.change(change),
     close: () => {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
         await Promise.all([closed, redirect?.close(), smtp?.close()]);
+        limits.close();
         store.close();
       })();
       return closing;

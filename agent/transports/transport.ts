@@ -61,5 +61,10 @@ export interface Transport {
   readonly sendConcurrency?: number;
   /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
   wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
+  /**
+   * How long after a send its message may still be on its way to where wasSent looks: a "no" sooner than
+   * this after the attempt is not final (the worker looks again once it has passed). Default 0.
+   */
+  readonly wasSentWindowMs?: number;
   close(): Promise<void>;
 }

@@ -43,8 +43,8 @@ export async function runJson<T>(command: string, args: string[], env: NodeJS.Pr
 
 export interface SandboxProc extends Proc { url: string; ca: string; dataDir: string }
 
-export async function startSandboxProcess(dataDir: string, usersFile: string): Promise<SandboxProc> {
-  const p = startTs('agent/cli/bin.ts', ['sandbox', '--port', '0', '--data-dir', dataDir, '--users', usersFile, '-o', 'json']);
+export async function startSandboxProcess(dataDir: string, usersFile: string, flags: string[] = []): Promise<SandboxProc> {
+  const p = startTs('agent/cli/bin.ts', ['sandbox', '--port', '0', '--data-dir', dataDir, '--users', usersFile, '-o', 'json', ...flags]);
   const lines = createInterface({ input: p.proc.stdout! });
   for await (const line of lines) {
     if (line.startsWith('{')) {

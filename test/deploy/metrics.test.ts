@@ -115,6 +115,20 @@ test('certificate checks switched off: status InsecureTransport, a warning on ea
   assert.is(insecureLines().length, 2, 'no warning for the secure file');
 });
 
+test('attempts that did not deliver are counted by result and code (MessageTooLarge, ServerBusy)', async () => {
+  const { AgentMetrics } = await import('../../agent/metrics/prometheus.ts');
+  const metrics = new AgentMetrics();
+  const entry = { time: '', id: 'i', messageId: 'm', to: [], subject: 's', transport: 't', attempt: 1, durationMs: 5 };
+  metrics.delivery({ ...entry, result: 'failed', code: 'MessageTooLarge', serverCode: 'ErrorMessageSizeExceeded', reason: 'the message is 12.3 MB …' });
+  metrics.delivery({ ...entry, result: 'retry', code: 'ServerBusy' });
+  metrics.delivery({ ...entry, result: 'retry', code: 'ServerBusy' });
+  metrics.delivery({ ...entry, result: 'delivered' });
+  const text = await metrics.registry.metrics();
+  assert.is(sample(text, 'mail_agent_delivery_failures_total{result="failed",code="MessageTooLarge"}'), 1, text);
+  assert.is(sample(text, 'mail_agent_delivery_failures_total{result="retry",code="ServerBusy"}'), 2);
+  assert.not.match(text, /failures_total\{result="delivered"/);
+});
+
 test('unknown paths 404; SIGTERM stops the endpoint with the agent', async () => {
   assert.is((await get('/nope')).code, 404);
   assert.is(await agent.kill('SIGTERM'), 0);

@@ -1,7 +1,13 @@
 // Queue test helpers: a spool in a temp state dir, and notifications submitted through the real path.
 import type { MessageSettings } from '../../agent/config/settings.ts';
+import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
+import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
 import { Spool } from '../../agent/queue/spool.ts';
 import { submitNotification, type Submitted } from '../../agent/queue/submit.ts';
+import { DeliveryWorker, type DeliveryWorkerOptions } from '../../agent/queue/worker.ts';
+import { statePaths } from '../../agent/state/layout.ts';
+import type { Transport } from '../../agent/transports/transport.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
 
 export const settings: MessageSettings = { charset: 'utf-8', plainText: false, fromDelegation: false };
 
@@ -14,3 +20,28 @@ export async function submitMany(spool: Spool, n: number, prefix = 'n'): Promise
 }
 
 export { Spool };
+
+/** A worker on a fake clock over a spool in `state` (random 0.5; no watcher; its outcomes collected). */
+export interface Harness {
+  spool: Spool;
+  clock: FakeClock;
+  outcomes: NotificationLogEntry[];
+  worker: DeliveryWorker;
+  state: string;
+}
+
+export async function harness(state: string, getTransport: () => Transport | undefined, extra: Partial<DeliveryWorkerOptions> = {}): Promise<Harness> {
+  const spool = await Spool.open(state);
+  const clock = new FakeClock();
+  const outcomes: NotificationLogEntry[] = [];
+  const worker = new DeliveryWorker({
+    spool, getTransport, clock, random: () => 0.5, watch: false, scanIntervalMs: 36_000_000,
+    describeTransport: () => 'dryrun',
+    log: new NotificationsLogWriter(statePaths(state).notificationsLog),
+    onOutcome: (e) => outcomes.push(e),
+    onError: (err) => { throw err; },
+    ...extra,
+  });
+  return { spool, clock, outcomes, worker, state };
+}
+

@@ -71,8 +71,8 @@ test('recovery of batches: a batch record commits its ids; a journal makes its s
     assert.equal(report, { removedPartial: 0, finishedDelivered: 2, finishedFailed: 0, unknownOutcome: [c, d] });
     assert.equal(await spool.pendingIds(), [c, d, e]);
     assert.equal(await readdir(spool.paths.inflight), [], 'journals (whole and torn) removed');
-    assert.equal(await spool.readAttempt(c), { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7, outcomeUnknown: true });
-    assert.equal(await spool.readAttempt(d), { attempts: 1, firstAttemptAt: 'g', outcomeUnknown: true });
+    assert.equal(await spool.readAttempt(c), { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7, outcomeUnknown: true, lastAttemptAt: 'x' });
+    assert.equal(await spool.readAttempt(d), { attempts: 1, firstAttemptAt: 'g', outcomeUnknown: true, lastAttemptAt: 'x' });
     assert.is(await spool.readAttempt(e), undefined);
     assert.is((await spool.readDelivered(b))?.attempts, 2);
     assert.is((await spoolCounts(spool, Date.now())).delivered, 2);

@@ -2,40 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
-import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
 import { readLogNewestFirst } from '../../agent/notifications-log/log-reader.ts';
-import { DeliveryWorker, type DeliveryWorkerOptions } from '../../agent/queue/worker.ts';
 import { statePaths } from '../../agent/state/layout.ts';
 import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
-import type { Transport } from '../../agent/transports/transport.ts';
-import { FakeClock } from '../helpers/fake-clock.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { Spool, submitMany } from './helpers.ts';
-
-interface Harness {
-  spool: Spool;
-  clock: FakeClock;
-  outcomes: NotificationLogEntry[];
-  worker: DeliveryWorker;
-  state: string;
-}
-
-async function harness(state: string, getTransport: () => Transport | undefined, extra: Partial<DeliveryWorkerOptions> = {}): Promise<Harness> {
-  const spool = await Spool.open(state);
-  const clock = new FakeClock();
-  const outcomes: NotificationLogEntry[] = [];
-  const worker = new DeliveryWorker({
-    spool, getTransport, clock, random: () => 0.5, watch: false, scanIntervalMs: 36_000_000,
-    describeTransport: () => 'dryrun',
-    log: new NotificationsLogWriter(statePaths(state).notificationsLog),
-    onOutcome: (e) => outcomes.push(e),
-    onError: (err) => { throw err; },
-    ...extra,
-  });
-  return { spool, clock, outcomes, worker, state };
-}
+import type { Transport } from '../../agent/transports/transport.ts';
+import { harness, Spool, submitMany } from './helpers.ts';
 
 test('delivers FIFO, each once, with at most `concurrency` sends in flight', async () => {
   await withTempDir(async (state) => {
@@ -145,7 +118,8 @@ test('transient failures are retried with backoff honouring the server\'s BackOf
 
 test('exponential backoff grows and is capped', async () => {
   await withTempDir(async (state) => {
-    const transport = new DryRunTransport().failNext({ kind: 'transient', times: 5 });
+    // Not throttling (that waits for the transport's pause instead): the store unavailable.
+    const transport = new DryRunTransport().failNext({ kind: 'transient', times: 5, code: 'ServerUnavailable', serverCode: 'ErrorMailboxStoreUnavailable' });
     const h = await harness(state, () => transport, { backoff: { baseMs: 1000, maxMs: 4000 } });
     await submitMany(h.spool, 1);
     await h.worker.start();

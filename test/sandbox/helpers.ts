@@ -1,5 +1,5 @@
 // Shared by the sandbox tests: a sandbox in a temp dir, and raw SOAP posts over HTTPS trusting its CA.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,13 +10,21 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../agent/san
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export { ewsSamplesDir as samplesDir } from '../helpers/ews-schema.ts';
 
-export interface TestSandbox extends Sandbox { cleanup(): Promise<void> }
+export interface TestSandbox extends Sandbox {
+  /** The lines of deliveries.jsonl so far. */
+  deliveriesList(): Promise<{ time: string; subject: string; messageId: string; to: string[]; bcc: string[]; files: string[] }[]>;
+  cleanup(): Promise<void>;
+}
 
 export async function tempSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const dataDir = options.dataDir ?? await mkdtemp(path.join(tmpdir(), 'sandbox-test-'));
   const sandbox = await startSandbox({ ...options, dataDir });
   return {
     ...sandbox,
+    deliveriesList: async () => {
+      const text = await readFile(path.join(dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Awaited<ReturnType<TestSandbox['deliveriesList']>>[number]);
+    },
     cleanup: async () => {
       await sandbox.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -19,11 +19,16 @@ test('a SOAP 200 goes to the library; a 200 that is not SOAP is a ProtocolError'
   assert.is(classifyResponse(response(200, '<html>hi</html>'), 'h')?.code, 'ProtocolError');
 });
 
-test('status codes: 401 AuthFailed, 503 ServerUnavailable with Retry-After, HTML 500 ServerError', () => {
+test('status codes: 401 AuthFailed, 503 and 429 ServerBusy with Retry-After in seconds or as a date, HTML 500 ServerError', () => {
   const auth = classifyResponse(response(401, ''), 'h');
   assert.equal([auth?.code, auth?.transient], ['AuthFailed', false]);
   const busy = classifyResponse(response(503, 'down', { 'retry-after': '7' }), 'h');
-  assert.equal([busy?.code, busy?.transient, busy?.backoffMs], ['ServerUnavailable', true, 7000]);
+  assert.equal([busy?.code, busy?.transient, busy?.backoffMs], ['ServerBusy', true, 7000]);
+  const date = classifyResponse(response(429, '', { 'retry-after': new Date(Date.now() + 30_000).toUTCString() }), 'h');
+  assert.is(date?.code, 'ServerBusy');
+  assert.ok((date?.backoffMs ?? 0) > 28_000 && (date?.backoffMs ?? 0) <= 30_000, String(date?.backoffMs));
+  assert.is(classifyResponse(response(503, '', { 'retry-after': 'soon' }), 'h')?.backoffMs, undefined);
+  assert.is(classifyResponse(response(503, '', { 'retry-after': new Date(Date.now() - 5000).toUTCString() }), 'h')?.backoffMs, 0);
   const html = classifyResponse(response(500, '<html><body>Runtime Error</body></html>'), 'h');
   assert.equal([html?.code, html?.transient], ['ServerError', true]);
   assert.is(classifyResponse(response(404, ''), 'h')?.code, 'ServerError');
@@ -36,6 +41,23 @@ test('SOAP faults: ErrorServerBusy carries BackOffMilliseconds; ErrorInvalidServ
   assert.equal([busy?.code, busy?.transient, busy?.backoffMs, busy?.serverCode], ['ServerBusy', true, 2500, 'ErrorServerBusy']);
   const version = classifyResponse(response(500, fault('ErrorInvalidServerVersion')), 'h');
   assert.equal([version?.code, version?.transient], ['InvalidServerVersion', false]);
+});
+
+test('every throttling answer is ServerBusy; a mailbox on an older server steps the version down; an unknown code on a whole request is transient', () => {
+  const fault = (code: string, extra = '') => '<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>'
+    + `<faultcode>a:${code}</faultcode><detail><e:ResponseCode xmlns:e="x">${code}</e:ResponseCode>${extra}</detail></s:Fault></s:Body></s:Envelope>`;
+  for (const code of ['ErrorExceededConnectionCount', 'ErrorTooManyObjectsOpened', 'ErrorInternalServerTransientError']) {
+    const e = classifyResponse(response(500, fault(code)), 'h');
+    assert.equal([e?.code, e?.transient, e?.serverCode], ['ServerBusy', true, code], code);
+  }
+  const wrapped = classifyResponse(response(500, fault('ErrorInternalServerError', '<t:MessageXml><t:Value Name="InnerErrorResponseCode">ErrorServerBusy</t:Value></t:MessageXml>')), 'h');
+  assert.equal([wrapped?.code, wrapped?.transient, wrapped?.serverCode], ['ServerBusy', true, 'ErrorServerBusy']);
+  const mailbox = classifyResponse(response(500, fault('ErrorInvalidSchemaVersionForMailboxVersion')), 'h');
+  assert.is(mailbox?.code, 'InvalidServerVersion');
+  const unknown = classifyResponse(response(500, fault('ErrorSomethingNew')), 'h');
+  assert.equal([unknown?.code, unknown?.transient], ['ServerError', true]);
+  const schema = classifyResponse(response(500, fault('ErrorSchemaValidation')), 'h');
+  assert.equal([schema?.code, schema?.transient], ['MessageInvalid', false]);
 });
 
 test('builds map to versions as exchangelib maps them', () => {

@@ -1,13 +1,16 @@
 // The CreateItem request the transport writes itself validates against Microsoft's schema in every form it
 // takes, and its reader gives each item's outcome as the library would: Error items carry their server
-// code and BackOffMilliseconds, Warning items count as sent, an unreadable answer is a ProtocolError.
+// code, BackOffMilliseconds and inner code; a Warning with ErrorBatchProcessingStopped was not processed
+// (Microsoft's EWS Managed API: BatchProcessingStopped is a Warning with that code); an unreadable answer is a
+// ProtocolError.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AgentError } from '../../agent/errors.ts';
 import { createItemsXml } from '../../agent/transports/ews/create-items-request.ts';
-import { readCreateItemsResponse } from '../../agent/transports/ews/create-items-response.ts';
+import { createItemsDeadlineMs } from '../../agent/transports/ews/create-items.ts';
+import { readCreateItemsResponse } from '../../agent/transports/ews/response-messages.ts';
 import { outgoing } from './helpers/mime.ts';
 import { ewsSamplesDir, validateEnvelopes } from '../helpers/ews-schema.ts';
 
@@ -30,14 +33,18 @@ test('requests for one and many messages, SendOnly and SendAndSaveCopy, with Bcc
   await validateEnvelopes(bodies);
 });
 
-test('each item in order: Success, Warning as sent, Error with code and BackOffMilliseconds', () => {
+test('each item in order: Success, Warning ErrorBatchProcessingStopped not sent, Error with code, BackOffMilliseconds, inner code', () => {
   const xml = envelope(
     '<m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>'
     + '<m:CreateItemResponseMessage ResponseClass="Warning"><m:MessageText>w</m:MessageText><m:ResponseCode>ErrorBatchProcessingStopped</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>'
     + '<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>busy</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>'
     + '<m:MessageXml><t:Value Name="BackOffMilliseconds">2500</t:Value></m:MessageXml><m:Items/></m:CreateItemResponseMessage>'
-    + '<m:CreateItemResponseMessage ResponseClass="Error"><m:ResponseCode>ErrorInvalidRecipients</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>');
-  assert.equal(readCreateItemsResponse(xml, 'h'), [{}, {}, { serverCode: 'ErrorServerBusy', backoffMs: 2500 }, { serverCode: 'ErrorInvalidRecipients' }]);
+    + '<m:CreateItemResponseMessage ResponseClass="Error"><m:ResponseCode>ErrorInvalidRecipients</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>'
+    + '<m:CreateItemResponseMessage ResponseClass="Error"><m:ResponseCode>ErrorInternalServerError</m:ResponseCode><m:MessageXml><t:Value Name="InnerErrorMessageText">busy</t:Value>'
+    + '<t:Value Name="InnerErrorResponseCode">ErrorServerBusy</t:Value></m:MessageXml><m:Items/></m:CreateItemResponseMessage>'
+    + '<m:CreateItemResponseMessage ResponseClass="Warning"><m:ResponseCode>NoError</m:ResponseCode><m:Items/></m:CreateItemResponseMessage>');
+  assert.equal(readCreateItemsResponse(xml, 'h'), [{}, { serverCode: 'ErrorBatchProcessingStopped' }, { serverCode: 'ErrorServerBusy', backoffMs: 2500 },
+    { serverCode: 'ErrorInvalidRecipients' }, { serverCode: 'ErrorInternalServerError', innerCode: 'ErrorServerBusy' }, {}]);
 });
 
 test('the captured Exchange answers read as the library reads them', async () => {
@@ -50,6 +57,12 @@ test('an answer that is not well-formed XML is a ProtocolError naming the host',
   assert.ok(error instanceof AgentError);
   assert.is(error.code, 'ProtocolError');
   assert.match(error.message, /mail\.contoso\.test/);
+});
+
+test('a batch never gives up before Exchange\'s one-minute batch limit: its deadline is the request timeout plus a minute', () => {
+  assert.is(createItemsDeadlineMs(30_000, 50), 90_000);
+  assert.is(createItemsDeadlineMs(1_500, 2), 61_500);
+  assert.is(createItemsDeadlineMs(30_000, 1), 30_000, 'one message is not a batch');
 });
 
 test.run();

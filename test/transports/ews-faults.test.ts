@@ -1,5 +1,6 @@
-// Server faults become the right AgentError within the deadline, the transport recovers on the next call,
-// and no library promise ever escapes as an unhandled rejection.
+// Server faults become the right AgentError within the deadline, the transport recovers on the next call
+// (after a busy answer: once the pause it asked for is over, sending nothing before), and no library
+// promise ever escapes as an unhandled rejection.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isAgentError, type AgentError } from '../../agent/errors.ts';
@@ -15,10 +16,12 @@ import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.t
 let sandbox: TestSandbox;
 let transport: Transport;
 let unhandled: UnhandledWatch;
+/** When each EWS request reached the sandbox. */
+const requestTimes: number[] = [];
 
 test.before(async () => {
   unhandled = watchUnhandled();
-  sandbox = await startTestSandbox();
+  sandbox = await startTestSandbox({ tap: () => { requestTimes.push(Date.now()); } });
   const config = ewsConfig({ url: sandbox.url, auth: 'ntlm', username: account.username, caFile: sandbox.caPath }, { password: account.password });
   transport = await createTransport(config, { timeoutMs: 1500 });
   await transport.verify();
@@ -40,9 +43,27 @@ async function sendWithFault(kind: FaultKind, backoffMs?: number): Promise<{ err
   return { error, messageId: sent.messageId };
 }
 
+/** After a busy answer the transport sends nothing until the pause is over: a send now waits for its end. */
+async function afterPause(error: AgentError): Promise<void> {
+  const until = (transport as EwsTransport).pausedUntil();
+  const now = Date.now();
+  assert.ok(until > now, 'paused');
+  if (error.backoffMs !== undefined) assert.ok(until - now <= error.backoffMs, 'as long as advised');
+  const requestsBefore = requestTimes.length;
+  const held = await message('inside the pause');
+  await transport.send(held);
+  assert.ok(Date.now() >= until, 'sent once the pause was over');
+  assert.ok(requestTimes.slice(requestsBefore).every((t) => t >= until), 'no request inside the pause');
+  assert.ok((await sandbox.deliveries()).some((d) => d.messageId === held.messageId));
+}
+
 const cases: [FaultKind, string, boolean][] = [
-  ['unavailable', 'ServerUnavailable', true],
+  // HTTP 503: "EWS requests are queuing with IIS": throttling (a pause: 1 s without Retry-After).
+  ['unavailable', 'ServerBusy', true],
+  ['connlimit', 'ServerBusy', true],
+  ['internal200', 'ServerBusy', true],
   ['html500', 'ServerError', true],
+  // One message: its request keeps the request timeout (a batch would wait Exchange's minute on top).
   ['stall', 'Timeout', true],
   ['badxml', 'ProtocolError', true],
 ];
@@ -51,10 +72,12 @@ for (const [kind, code, transient] of cases) {
   test(`${kind} → ${code} (transient ${transient}), then the next send succeeds`, async () => {
     const { error } = await sendWithFault(kind);
     assert.equal([error.code, error.transient], [code, transient]);
+    if (code === 'ServerBusy') await afterPause(error);
     const after = await message(`after ${kind}`);
     assert.is((await transport.send(after)).messageId, after.messageId);
   });
 }
+
 
 // Over plain HTTP: the sandbox's reset (resetAndDestroy) throws on TLS sockets for now.
 test('reset (TCP RST mid-answer) → ConnectionFailed (transient), then the next send succeeds', async () => {
@@ -86,9 +109,10 @@ test('the caller\'s signal cancels a stalled send before the deadline', async ()
   assert.match(error.message, 'cancelled');
 });
 
-test('ErrorServerBusy → ServerBusy with the server\'s BackOffMilliseconds', async () => {
-  const { error } = await sendWithFault('busy', 4321);
-  assert.equal([error.code, error.transient, error.backoffMs, error.serverCode], ['ServerBusy', true, 4321, 'ErrorServerBusy']);
+test('ErrorServerBusy → ServerBusy with the server\'s BackOffMilliseconds; nothing is sent before it is over', async () => {
+  const { error } = await sendWithFault('busy', 432);
+  assert.equal([error.code, error.transient, error.backoffMs, error.serverCode], ['ServerBusy', true, 432, 'ErrorServerBusy']);
+  await afterPause(error);
 });
 
 test('a reply lost after the server sent the message: wasSent finds it in Sent Items', async () => {
@@ -113,8 +137,10 @@ test('mixed random faults under parallel sends: every failure is a coded AgentEr
   const outcomes = await Promise.all(Array.from({ length: 30 }, async (_, i) =>
     transport.send(await message(`mixed ${i}`)).then(() => 'sent', (e: unknown) => (isAgentError(e) ? e.code : `not an AgentError: ${String(e)}`))));
   sandbox.setFaults([]);
-  const allowed = new Set(['sent', 'ServerBusy', 'ServerError', 'ServerUnavailable', 'ProtocolError']);
+  const allowed = new Set(['sent', 'ServerBusy', 'ServerError', 'ProtocolError']);
   assert.equal(outcomes.filter((o) => !allowed.has(o)), []);
+  const until = (transport as EwsTransport).pausedUntil();
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now() + 5)));
 });
 
 test('after the server restarts, the next send re-authenticates NTLM on a new connection', async () => {

@@ -52,7 +52,7 @@ test('a subject that looks like EWS XML reaches only the given recipient, intact
   }
 });
 
-test('Bcc recipients receive the message without appearing in its headers', async () => {
+test('Bcc recipients receive the message without appearing in its headers; the MIME\'s To still get it', async () => {
   const transport = await open();
   try {
     const message = await outgoing({ from: account.email, to: ['ops@contoso.test'], bcc: ['audit@contoso.test'], subject: 'with bcc', text: 'x' });

@@ -8,6 +8,7 @@ import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 import { formatAddress } from '../../config/listen.ts';
+import { limitsFromFlags, limitsOptions, limitsUsage } from './sandbox-limits.ts';
 
 const usage = `Usage: mail-agent sandbox [options]
 
@@ -25,7 +26,8 @@ Options:
   --hostname NAME      extra name for the server certificate (repeatable)
   --http               plain HTTP instead of HTTPS
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
-                       KIND: busy, unavailable, html500, reset, stall, badxml
+                       KIND: busy, unavailable, html500, reset, stall, badxml, connlimit,
+                       internal200, unknowncode
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
   --auth-schemes LIST  what the 401 offers, in order: ntlm, negotiate (SPNEGO with NTLM inside, as
                        IIS's Negotiate provider), negotiate:kerberos (Kerberos only: NTLM refused),
@@ -40,6 +42,7 @@ Options:
                        0 picks a free one; the ready line then ends with "smtp HOST:PORT"
   --smtp-relay-from A  a client address that may send over SMTP without AUTH (repeatable)
   --smtp-max-size B    the largest message the SMTP port takes, in bytes (default 36700160)
+${limitsUsage}
   -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir", "redirectPort", "resolve",
                        "resolveSrv"} (resolve*: the agent's --resolve / --resolve-srv values for every
                        name of the users file), and "smtp": "HOST:PORT" with --smtp-port`;
@@ -61,6 +64,7 @@ const options = {
   'smtp-relay-from': { type: 'string', multiple: true },
   'smtp-max-size': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  ...limitsOptions,
 } as const;
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -121,6 +125,7 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
       throw new AgentError(ErrorCodes.Usage, `--extended-protection must be one of ${EXTENDED_PROTECTION.join(', ')}`);
     }
     const redirectPort = values['redirect-port'] === undefined ? undefined : wholeNumber(values['redirect-port'], 'redirect-port', 0, 65535);
+    const limits = await limitsFromFlags(values);
     const { startSandbox } = await import('../../sandbox/index.ts');
     const sandbox = await startSandbox({
       ...(authSchemes ? { authSchemes } : {}), ...(extendedProtection ? { extendedProtection } : {}),
@@ -128,7 +133,7 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
-      version, hostnames: values.hostname, http: values.http, faults, backoffMs,
+      version, hostnames: values.hostname, http: values.http, faults, backoffMs, limits,
       ...smtpOptions(values),
     });
     const smtp = sandbox.smtp ? formatAddress(sandbox.smtp.host, sandbox.smtp.port) : undefined;

@@ -1,3 +1,4 @@
+import type { MailboxLimits } from '../limits/limiter.ts';
 import type { MailboxStore } from '../mailbox/store.ts';
 import type { Account, Directory } from '../users.ts';
 import type { ExchangeVersion } from '../versions.ts';
@@ -11,6 +12,10 @@ export interface OperationContext {
   version: ExchangeVersion;
   hostname: string;
   now: () => Date;
+  /** The mailbox limits (throttling, Outbox, size); messages are sent through limits.outbox. */
+  limits: MailboxLimits;
+  /** When the request arrived (ms): its one-minute batch limit counts from here. */
+  receivedAt: number;
   op: XmlNode;
 }
 

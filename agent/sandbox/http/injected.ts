@@ -32,6 +32,23 @@ export function sendInjected(res: ServerResponse, kind: FaultKind, backoffMs: nu
       res.writeHead(500, { 'content-type': XML, 'content-length': Buffer.byteLength(body) }).end(body);
       return;
     }
+    case 'connlimit': {
+      const body = faultXml(Faults.exceededConnectionCount(27));
+      res.writeHead(500, { 'content-type': XML, 'content-length': Buffer.byteLength(body) }).end(body);
+      return;
+    }
+    case 'unknowncode': {
+      // A whole-request SOAP fault with a code no client knows: says nothing about the items in it.
+      const body = faultXml({ code: 'ErrorSandboxUnknownFailure', message: 'The sandbox failed this request with a code it made up.' });
+      res.writeHead(500, { 'content-type': XML, 'content-length': Buffer.byteLength(body) }).end(body);
+      return;
+    }
+    case 'internal200': {
+      // router.ts answers it when it can read the operation; this is the fallback for a request it cannot.
+      const body = faultXml(Faults.serverBusy(backoffMs));
+      res.writeHead(500, { 'content-type': XML, 'content-length': Buffer.byteLength(body) }).end(body);
+      return;
+    }
     case 'unavailable':
       res.writeHead(503, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(HTML_503) }).end(HTML_503);
       return;

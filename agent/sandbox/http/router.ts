@@ -1,7 +1,10 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthOutcome, Authenticator } from '../auth/authenticate.ts';
-import { handleEws } from '../ews/dispatch.ts';
+import { handleEws, internalErrorAnswer } from '../ews/dispatch.ts';
+import type { MailboxLimits } from '../limits/limiter.ts';
+import { faultXml } from '../soap/faults.ts';
+import { limitsControl } from './limits-control.ts';
 import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
 import type { MailboxStore } from '../mailbox/store.ts';
 import type { Directory } from '../users.ts';
@@ -15,6 +18,8 @@ export interface RouterState {
   directory: Directory;
   store: MailboxStore;
   faults: FaultInjector;
+  /** Per-mailbox limits: throttling, Outbox, Sent Items lag, connections, message size, mailbox version. */
+  limits: MailboxLimits;
   version: ExchangeVersion;
   hostname: string;
   now: () => Date;
@@ -70,15 +75,31 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   }
   sendAuthResult(res, outcome);
   if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
-  const injected = state.faults.next();
+  const receivedAt = Date.now();
   const request = body.toString('utf8');
+  const admission = state.limits.admit(outcome.account.email, req.socket);
+  res.once('close', admission.leave);
+  if (admission.refused) {
+    const xml = faultXml(admission.refused);
+    state.tap?.({ operation: undefined, status: 500, request, response: xml });
+    res.once('finish', admission.answered);
+    return send(res, 500, xml);
+  }
+  const injected = state.faults.next();
+  if (injected?.kind === 'internal200') {
+    const answer = internalErrorAnswer(request, state.version, 'ErrorServerBusy', 'The server cannot service this request right now. Try again later.');
+    if (answer) {
+      state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected.kind });
+      return send(res, answer.status, answer.xml);
+    }
+  }
   if (injected && (injected.kind !== 'reset' && injected.kind !== 'badxml')) {
     state.tap?.({ operation: undefined, status: 0, request, response: '', injected: injected.kind });
     return sendInjected(res, injected.kind, injected.backoffMs, () => '');
   }
   const answer = await handleEws(request, {
     account: outcome.account, directory: state.directory, store: state.store, version: state.version,
-    hostname: state.hostname, now: state.now,
+    hostname: state.hostname, now: state.now, limits: state.limits, receivedAt,
   });
   state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind });
   // reset and badxml strike after the operation ran: the message went out, the client never learns it.
@@ -93,6 +114,7 @@ export async function route(state: RouterState, req: IncomingMessage, res: Serve
     if (path === '/autodiscover/autodiscover.svc') return await autodiscoverSoap(state, req, res);
     if (path === '/autodiscover/autodiscover.xml') return await autodiscoverPox(state, req, res);
     if (path === '/sandbox/faults' && req.method === 'POST') return await faultControl(state, req, res);
+    if (path === '/sandbox/limits') return await limitsControl(state.limits, req, res);
     send(res, 404, 'not found\n', 'text/plain');
   } catch (err) {
     if (err instanceof BodyTooLarge) return send(res, 413, 'request entity too large\n', 'text/plain');

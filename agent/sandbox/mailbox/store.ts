@@ -1,5 +1,6 @@
 // The mailbox on disk: one .eml per recipient under mailboxes/<recipient>/, one JSON line per delivered
-// message in deliveries.jsonl. Saved items (SaveOnly drafts, SendAndSaveCopy copies) live in memory.
+// message in deliveries.jsonl. Saved items (SaveOnly drafts, messages waiting in the Outbox, SendAndSaveCopy
+// copies in Sent Items) live in memory.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -26,7 +27,7 @@ export interface SavedItem {
   /** Changes when the item does (CreateAttachment). */
   changeKey: string;
   owner: string;
-  folder: 'drafts' | 'sentitems';
+  folder: 'drafts' | 'outbox' | 'sentitems';
   subject: string;
   internetMessageId: string;
   sentAt?: string;
@@ -70,6 +71,12 @@ export class MailboxStore {
 
   get(id: string): SavedItem | undefined {
     return this.#items.get(id);
+  }
+
+  /** Moves an item to another folder (a sent message from the Outbox to Sent Items). */
+  move(id: string, folder: SavedItem['folder'], change: Partial<SavedItem> = {}): void {
+    const item = this.#items.get(id);
+    if (item) this.#items.set(id, { ...item, ...change, folder });
   }
 
   remove(id: string): void {

@@ -37,6 +37,19 @@ export const Faults = {
   invalidRequest: (why: string): Fault => ({ code: 'ErrorInvalidRequest', message: `The request is invalid. ${why}`.trim() }),
   serverBusy: (backoffMs: number): Fault => ({
     code: 'ErrorServerBusy', message: 'The server cannot service this request right now. Try again later.',
-    values: { BackOffMilliseconds: backoffMs },
+    values: { BackOffMilliseconds: Math.max(0, Math.round(backoffMs)) },
+  }),
+  /** EWSMaxConcurrency exceeded, with the MessageXml values Exchange gives (Policy, MaxConcurrencyLimit, ErrorMessage). */
+  exceededConnectionCount: (max: number): Fault => ({
+    code: 'ErrorExceededConnectionCount',
+    message: 'You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.',
+    values: {
+      Policy: 'MaxConcurrency', MaxConcurrencyLimit: max,
+      ErrorMessage: `This operation exceeds the throttling budget for policy part 'MaxConcurrency', policy value '${max}', Budget type: 'Ews'. Suggested backoff time 0 ms.`,
+    },
+  }),
+  /** The mailbox lives on a server older than the version asked for (the CAS proxied to it). */
+  invalidSchemaVersionForMailboxVersion: (): Fault => ({
+    code: 'ErrorInvalidSchemaVersionForMailboxVersion', message: 'The mailbox that was requested doesn\'t support the specified RequestServerVersion.',
   }),
 } as const;

@@ -2,6 +2,7 @@
 // the library sees it: ews-javascript-api hangs on a non-XML 500 and rejects with non-Error objects.
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { HttpResponse } from '../../http/exchange.ts';
+import { retryAfterMs } from '../../http/retry-after.ts';
 import { serverCodeError } from './server-codes.ts';
 
 /** An AgentError for a response the library must not see; undefined when it is a SOAP 200. */
@@ -15,9 +16,10 @@ export function classifyResponse(response: HttpResponse, host: string): AgentErr
   if (status === 401 || status === 403) {
     return new AgentError(ErrorCodes.AuthFailed, `${host} refused the credentials (HTTP ${status})`);
   }
+  // Microsoft: a 503 means EWS requests are queuing in IIS, "delay sending additional requests": throttling.
   if (status === 503 || status === 429) {
     const backoffMs = retryAfterMs(response.headers['retry-after']);
-    return new AgentError(ErrorCodes.ServerUnavailable, `${host} is unavailable (HTTP ${status})`, { transient: true, backoffMs });
+    return new AgentError(ErrorCodes.ServerBusy, `${host} is busy (HTTP ${status})`, { transient: true, backoffMs });
   }
   if (status === 500 && looksLikeSoap(text)) return soapFault(text, host);
   if (status >= 500) return new AgentError(ErrorCodes.ServerError, `${host} failed (HTTP ${status}, not a SOAP fault)`, { transient: true });
@@ -27,11 +29,12 @@ export function classifyResponse(response: HttpResponse, host: string): AgentErr
 function soapFault(text: string, host: string): AgentError {
   const code = firstMatch(text, /<(?:\w+:)?ResponseCode(?:\s[^>]*)?>\s*([A-Za-z0-9_]+)\s*</);
   const backoff = firstMatch(text, /Name="BackOffMilliseconds"[^>]*>\s*(\d+)\s*</);
+  const innerCode = firstMatch(text, /Name="InnerErrorResponseCode"[^>]*>\s*([A-Za-z0-9_]+)\s*</);
   if (code === undefined) {
     const reason = firstMatch(text, /<faultcode[^>]*>\s*([^<]{1,80})</) ?? 'unknown';
     return new AgentError(ErrorCodes.ServerError, `${host} returned a SOAP fault (${reason})`, { transient: true });
   }
-  return serverCodeError(code, host, backoff === undefined ? undefined : Number(backoff));
+  return serverCodeError({ serverCode: code, scope: 'request', ...(backoff === undefined ? {} : { backoffMs: Number(backoff) }), ...(innerCode ? { innerCode } : {}) }, host);
 }
 
 function looksLikeSoap(text: string): boolean {
@@ -40,10 +43,4 @@ function looksLikeSoap(text: string): boolean {
 
 function firstMatch(text: string, pattern: RegExp): string | undefined {
   return pattern.exec(text)?.[1];
-}
-
-function retryAfterMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -18,8 +18,13 @@ export function normalizeLibraryError(error: unknown, host: string): AgentError 
   const numeric = typeof failure.ErrorCode === 'number' ? failure.ErrorCode : typeof failure.errorCode === 'number' ? failure.errorCode : undefined;
   const serverCode = numeric === undefined ? undefined : ServiceError[numeric];
   if (serverCode !== undefined && serverCode !== 'NoError') {
-    const backoff = Number(failure.Response?.ErrorDetails?.get?.('BackOffMilliseconds'));
-    return serverCodeError(serverCode, host, Number.isFinite(backoff) ? backoff : undefined);
+    const details = failure.Response?.ErrorDetails;
+    const backoff = Number(details?.get?.('BackOffMilliseconds'));
+    const inner = details?.get?.('InnerErrorResponseCode');
+    // 'item': an unknown code is as final for verify or wasSent as it was before (a request is not split there).
+    return serverCodeError({
+      serverCode, scope: 'item', ...(Number.isFinite(backoff) ? { backoffMs: backoff } : {}), ...(typeof inner === 'string' ? { innerCode: inner } : {}),
+    }, host);
   }
   return new AgentError(ErrorCodes.ProtocolError, `${host} sent a response the EWS client could not read`, { cause: error });
 }

@@ -8,18 +8,18 @@ import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../t
 import type { AutodiscoverCache } from './autodiscover/cache.ts';
 import { locateEndpoint } from './endpoint.ts';
 import { runCall } from './call-context.ts';
-import { createItems, type CreateItemsTarget } from './create-items.ts';
+import { createItems, EXCHANGE_BATCH_LIMIT_MS, type CreateItemsTarget } from './create-items.ts';
 import { SendBatcher } from './send-batcher.ts';
-import { serverCodeError } from './server-codes.ts';
+import { itemError } from './server-codes.ts';
 import { createService } from './service.ts';
 import { detectVersion, probeSentItems } from './version-probe.ts';
 import { findSent } from './was-sent.ts';
 import type { XhrAdapter } from './xhr-adapter.ts';
 
 interface Ready {
-  service: ExchangeService;
   info: TransportInfo;
   batcher: SendBatcher;
+  target: CreateItemsTarget;
 }
 
 /** Messages per CreateItem when sends queue up, and their MIME bytes (well under IIS's request limit). */
@@ -28,6 +28,14 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 export class EwsTransport implements Transport {
   private ready: Promise<Ready> | undefined;
+  /** The last connection established (its batcher holds the pause). */
+  private live: Ready | undefined;
+  /**
+   * A message whose request reached the server is in the Outbox (or Sent Items) once that request is done,
+   * and a throttled request may work through its items for up to Exchange's one minute: not found sooner
+   * after a send than this, it may still be on its way (the worker then looks again before sending anew).
+   */
+  readonly wasSentWindowMs = EXCHANGE_BATCH_LIMIT_MS;
 
   private readonly ews: EwsSettings;
   private readonly client: HttpClient;
@@ -55,13 +63,26 @@ export class EwsTransport implements Transport {
   }
 
   async wasSent(messageId: string, signal?: AbortSignal): Promise<boolean | undefined> {
-    const { service, info } = await this.connect(signal);
-    return runCall(hostOf(info.endpoint), this.timeoutMs, signal, () => findSent(service, messageId));
+    const { target, batcher } = await this.connect(signal);
+    // Through the send queue: it waits for a connection and for any pause (no request inside an advised
+    // back-off), and a busy answer to it pauses the sends too (the server's budget is the account's).
+    return batcher.schedule(() => findSent(target, messageId, signal), signal);
   }
 
   close(): Promise<void> {
+    this.live?.batcher.close();
     this.client.close();
     return Promise.resolve();
+  }
+
+  /** Until when sends are paused after a busy answer (epoch ms; 0 or past: not paused). */
+  pausedUntil(): number {
+    return this.live?.batcher.pausedUntil ?? 0;
+  }
+
+  /** Requests in flight and messages per CreateItem allowed now (they drop on busy answers, then recover). */
+  sendLimits(): { connections: number; batch: number } | undefined {
+    return this.live?.batcher.limits;
   }
 
   /** Sockets opened and NTLM handshakes made so far (for tests and benchmarks). */
@@ -89,21 +110,19 @@ export class EwsTransport implements Transport {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
       serverVersion: found.version, serverBuild: found.build,
     };
-    const service = createService(endpoint, found.version, this.xhr);
     const target: CreateItemsTarget = {
       client: this.client, endpoint: new URL(endpoint), version: found.version, saveCopy: this.ews.saveCopy, timeoutMs: this.timeoutMs,
       ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}),
     };
     const batcher = new SendBatcher({
       host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
-      sendOne: async (message, callSignal) => {
-        const [outcome] = await createItems(target, [message], callSignal);
-        if (outcome?.serverCode !== undefined) throw serverCodeError(outcome.serverCode, host, outcome.backoffMs);
-      },
-      sendMany: (messages) => createItems(target, messages),
-      itemError: (outcome) => serverCodeError(outcome.serverCode, host, outcome.backoffMs),
+      sendMany: (messages, callSignal) => createItems(target, messages, callSignal),
+      itemError: (outcome, message) => itemError(outcome, message, host),
+      // The mailbox moved to an older server: the next send finds the version again.
+      onVersionRefused: () => { this.ready = undefined; },
     });
-    return { service, info, batcher };
+    this.live = { info, batcher, target };
+    return this.live;
   }
 }
 

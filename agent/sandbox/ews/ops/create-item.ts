@@ -17,11 +17,26 @@ export async function createItem(ctx: OperationContext): Promise<string> {
   if (!items) throw new SchemaViolation(`The element 'CreateItem' in namespace '${NS.m}' has incomplete content. List of possible elements expected: 'Items'.`, ctx.op);
   // Like Exchange, the whole request is validated before any item is acted on.
   for (const node of items.children) if (node.ns === NS.t && node.local === 'Message') checkMessage(node);
-  // The items are then processed together (each answered on its own, in order): their mailbox writes overlap.
-  const out = await Promise.all(items.children.map((node) => (node.ns !== NS.t || node.local !== 'Message'
+  const one = (node: XmlNode): Promise<string> => (node.ns !== NS.t || node.local !== 'Message'
     ? Promise.resolve(failure(OP, 'ErrorInvalidOperation', '<m:Items/>'))
-    : createMessage(ctx, node, disposition))));
-  return out.join('');
+    : createMessage(ctx, node, disposition));
+  // Sends under a submission budget go one after another: each waits while the mailbox is over budget, and
+  // once the request has worked a minute the rest answer ErrorBatchProcessingStopped (not processed).
+  if (disposition !== 'SaveOnly' && ctx.limits.current.messageRatePerMinute !== undefined) {
+    const out: string[] = [];
+    for (const [i, node] of items.children.entries()) {
+      if (!(await ctx.limits.pace(ctx.account.email, ctx.receivedAt))) {
+        const rest = items.children.length - i;
+        ctx.limits.batchStopped(ctx.account.email, rest);
+        for (let k = 0; k < rest; k++) out.push(failure(OP, 'ErrorBatchProcessingStopped', '<m:Items/>', { responseClass: 'Warning' }));
+        break;
+      }
+      out.push(await one(node));
+    }
+    return out.join('');
+  }
+  // Otherwise the items are processed together (each answered on its own, in order): their mailbox writes overlap.
+  return (await Promise.all(items.children.map(one))).join('');
 }
 
 async function createMessage(ctx: OperationContext, node: XmlNode, disposition: string): Promise<string> {
@@ -39,12 +54,5 @@ async function createMessage(ctx: OperationContext, node: XmlNode, disposition: 
     return success(OP, `<m:Items><t:Message>${itemIdXml(id, 'CQAAABYAAAA')}${attachments}</t:Message></m:Items>`);
   }
   const result = await submit(ctx, message, OP, disposition);
-  if (!result.ok) return failure(OP, result.code, '<m:Items/>');
-  if (disposition === 'SendAndSaveCopy') {
-    ctx.store.save({
-      id: ctx.store.nextId(), changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: 'sentitems',
-      subject: result.delivery.subject, internetMessageId: result.messageId, sentAt: result.delivery.time, message,
-    });
-  }
-  return success(OP, '<m:Items/>');
+  return result.ok ? success(OP, '<m:Items/>') : failure(OP, result.code, '<m:Items/>');
 }

@@ -16,24 +16,20 @@ export async function sendItem(ctx: OperationContext): Promise<string> {
   const saveCopy = save === 'true';
   const ids = childrenNamed(child(ctx.op, NS.m, 'ItemIds'), NS.t, 'ItemId');
   const out: string[] = [];
-  for (const idNode of ids) {
+  for (const [i, idNode] of ids.entries()) {
     const target = targetItem(ctx, idNode.attrs.get('Id') ?? '');
     const item = target.ok ? target.item : undefined;
     if (!item || item.folder !== 'drafts') {
       out.push(failure(OP, target.ok ? 'ErrorItemNotFound' : target.code));
       continue;
     }
-    const result = await submit(ctx, item.message, OP, saveCopy ? 'SendAndSaveCopy' : 'SendOnly');
-    if (!result.ok) {
-      out.push(failure(OP, result.code));
-      continue;
+    if (!(await ctx.limits.pace(ctx.account.email, ctx.receivedAt))) {
+      ctx.limits.batchStopped(ctx.account.email, ids.length - i);
+      for (let k = i; k < ids.length; k++) out.push(failure(OP, 'ErrorBatchProcessingStopped', '', { responseClass: 'Warning' }));
+      break;
     }
-    if (saveCopy) {
-      ctx.store.save({ ...item, folder: 'sentitems', internetMessageId: result.messageId, sentAt: result.delivery.time, subject: result.delivery.subject });
-    } else {
-      ctx.store.remove(item.id);
-    }
-    out.push(success(OP));
+    const result = await submit(ctx, item.message, OP, saveCopy ? 'SendAndSaveCopy' : 'SendOnly', item.id);
+    out.push(result.ok ? success(OP) : failure(OP, result.code));
   }
   return out.join('');
 }
