@@ -3,7 +3,7 @@
 // tests that need it are left out and one summary at the end of the run lists them with the command that
 // installs everything. The Debian package list is .ci/apt-packages, which .ci/run installs from too.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'uvu';
@@ -103,18 +103,48 @@ export function ciPackages(): string[] {
   return text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
 }
 
+/** What could not run here, per missing tool (what the end-of-run summary lists). */
+export type NotRun = ReadonlyMap<ToolName, ReadonlySet<string>>;
+
 /** The end-of-run summary of what could not run here, or undefined when everything ran. */
-export function notRunSummary(): string | undefined {
-  if (notRun.size === 0) return undefined;
+export function notRunSummary(entries: NotRun = notRun): string | undefined {
+  if (entries.size === 0) return undefined;
   const lines = ['', 'Not run on this machine: these cross-checks need tools that are not installed.'];
-  for (const [name, files] of notRun) lines.push(`  ${name} (${toolSpecs[name].pkg}): ${[...files].sort().join(', ')}`);
+  for (const [name, files] of entries) lines.push(`  ${name} (${toolSpecs[name].pkg}): ${[...files].sort().join(', ')}`);
   lines.push('Install everything the tests use (what .ci/run does), then run npm test again:');
   lines.push(`  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
   return lines.join('\n');
 }
 
-// uvu runs every test file in this one process: the summary is printed once, as the run ends.
+/**
+ * When the suite runs its files in several processes (scripts/test-files.ts), each process leaves what it
+ * could not run in this folder (one JSON file per process) and the runner prints one merged summary.
+ */
+export const notRunDirVariable = 'MAIL_AGENT_TEST_NOT_RUN_DIR';
+
+/** Merges the files the test processes left in `dir` (see notRunDirVariable). */
+export function readNotRun(dir: string): NotRun {
+  const merged = new Map<ToolName, Set<string>>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, string[]>;
+    for (const [name, what] of Object.entries(entries)) {
+      if (!(name in toolSpecs)) throw new Error(`${file}: unknown tool ${name}`);
+      const set = merged.get(name as ToolName) ?? new Set<string>();
+      for (const item of what) set.add(item);
+      merged.set(name as ToolName, set);
+    }
+  }
+  return merged;
+}
+
+// The summary is printed once, as the run ends: by this process when uvu runs every file in it, else by the
+// runner that started it, from the file this process leaves.
 process.once('exit', () => {
+  const dir = process.env[notRunDirVariable];
+  if (dir) {
+    if (notRun.size > 0) writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(Object.fromEntries([...notRun].map(([name, what]) => [name, [...what]]))));
+    return;
+  }
   const summary = notRunSummary();
   if (summary) process.stdout.write(`${summary}\n`);
 });
