@@ -1,11 +1,12 @@
-// `npm test`'s test step: each test file in its own uvu process, as many at a time as the machine has cores
-// (`--jobs N`), except files that share a folder outside their temp dirs, which run one after another.
-// Each file's output is printed whole when it ends; the run ends with the failed files, the totals, the
-// slowest files and ONE summary of the cross-checks that could not run here (test/helpers/tools.ts).
-// Before the tests: dist/ is rebuilt when it is not the build of these sources by this Node, so the
-// shipped-build test (test/build/shipped-build.test.ts) runs what a user would run.
+// `npm test`: each test file in its own uvu process, as many at a time as the machine has cores (`--jobs N`),
+// except files that share a folder outside their temp dirs, which run one after another; `--script NAME`
+// runs `npm run NAME` (the type-check, the lint) among them. Each one's output is printed whole when it
+// ends; the run ends with the failures, the totals, the slowest and ONE summary of the cross-checks that
+// could not run here (test/helpers/tools.ts). Before the tests, dist/ is rebuilt when it is not the build
+// of these sources by this Node, so the shipped-build test (test/build/shipped-build.test.ts) runs what a
+// user would run.
 //
-//   node --import tsx scripts/test-files.ts [dir] [pattern] [--jobs N] [--timeout SECONDS] [--no-build]
+//   node --import tsx scripts/test-files.ts [dir] [pattern] [--script NAME]… [--jobs N] [--timeout SECONDS] [--no-build]
 //
 // dir and pattern are uvu's (a case-insensitive regular expression on the path under dir).
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,14 +24,19 @@ export const sharedBetweenFiles: readonly { files: RegExp; what: string }[] = [
   { files: /^test\/mapi\//, what: 'the Wine prefix and native/build' },
 ];
 
+/** A test file's path, or `npm run NAME`. */
+type Task = string;
+const scriptTask = (name: string): Task => `npm run ${name}`;
+const isScript = (task: Task) => task.startsWith('npm run ');
+
 export interface Unit {
-  /** Files run one after another, in this order. */
-  files: string[];
+  /** Run one after another, in this order. */
+  tasks: Task[];
   expectedMs: number;
 }
 
-export interface FileResult {
-  file: string;
+export interface TaskResult {
+  task: Task;
   ok: boolean;
   ms: number;
   output: string;
@@ -61,23 +67,23 @@ export async function findTestFiles(dir: string, pattern: RegExp): Promise<strin
   return found.sort();
 }
 
-/** Groups the files that must not overlap, and orders the units longest first (by the last run's times;
- *  a file not timed yet goes first), so that the last to finish are short ones. */
-export function planUnits(files: readonly string[], lastMs: Readonly<Record<string, number>>): Unit[] {
-  const groups = new Map<string, string[]>();
-  for (const file of files) {
-    const shared = sharedBetweenFiles.find((s) => s.files.test(file));
-    const key = shared ? shared.what : file;
-    groups.set(key, [...(groups.get(key) ?? []), file]);
+/** Groups the tasks that must not overlap, and orders the units longest first (by the last run's times;
+ *  a task not timed yet goes first), so that the last to finish are short ones. */
+export function planUnits(tasks: readonly Task[], lastMs: Readonly<Record<string, number>>): Unit[] {
+  const groups = new Map<string, Task[]>();
+  for (const task of tasks) {
+    const shared = sharedBetweenFiles.find((s) => s.files.test(task));
+    const key = shared ? shared.what : task;
+    groups.set(key, [...(groups.get(key) ?? []), task]);
   }
-  const expected = (file: string) => lastMs[file] ?? Number.MAX_SAFE_INTEGER / 1000;
+  const expected = (task: Task) => lastMs[task] ?? Number.MAX_SAFE_INTEGER / 1000;
   return [...groups.values()]
-    .map((group) => ({ files: group, expectedMs: group.reduce((sum, file) => sum + expected(file), 0) }))
-    .sort((a, b) => b.expectedMs - a.expectedMs || a.files[0]!.localeCompare(b.files[0]!));
+    .map((group) => ({ tasks: group, expectedMs: group.reduce((sum, task) => sum + expected(task), 0) }))
+    .sort((a, b) => b.expectedMs - a.expectedMs || a.tasks[0]!.localeCompare(b.tasks[0]!));
 }
 
 /** uvu's closing counts from a file's output. */
-export function uvuCounts(output: string): Pick<FileResult, 'total' | 'passed' | 'skipped'> {
+export function uvuCounts(output: string): Pick<TaskResult, 'total' | 'passed' | 'skipped'> {
   const plain = stripVTControlCharacters(output);
   const count = (label: string) => {
     const m = new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'm').exec(plain);
@@ -86,16 +92,26 @@ export function uvuCounts(output: string): Pick<FileResult, 'total' | 'passed' |
   return { total: count('Total'), passed: count('Passed'), skipped: count('Skipped') };
 }
 
-interface RunFileOptions { color: boolean; timeoutMs: number; env: NodeJS.ProcessEnv }
+interface RunOptions { color: boolean; timeoutMs: number; env: NodeJS.ProcessEnv }
 
 const running = new Set<number>();
 
-/** One file in its own uvu process (and process group, so that a timeout ends what it started too). */
-function runFile(file: string, options: RunFileOptions): Promise<FileResult> {
+/** `npm` as this Node runs it: the npm that started us when it did. */
+function npmCommand(args: string[]): [string, string[]] {
+  const cli = process.env.npm_execpath;
+  return cli && /\.[cm]?js$/.test(cli) ? [process.execPath, [cli, ...args]] : ['npm', args];
+}
+
+function taskCommand(task: Task, color: boolean): [string, string[]] {
+  if (isScript(task)) return npmCommand(task.split(' ').slice(1));
+  return [process.execPath, ['--import', 'tsx', uvuBin, path.dirname(task), `^${path.basename(task).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, '--color', String(color)]];
+}
+
+/** One task in its own process (and process group, so that a timeout ends what it started too). */
+function runTask(task: Task, options: RunOptions): Promise<TaskResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, path.dirname(file), `^${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, '--color', String(options.color)], {
-    cwd: repoRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-  });
+  const [command, args] = taskCommand(task, options.color);
+  const child = spawn(command, args, { cwd: repoRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child.pid!);
   let output = '';
   const collect = (chunk: Buffer) => { output += chunk.toString('utf8'); };
@@ -107,9 +123,10 @@ function runFile(file: string, options: RunFileOptions): Promise<FileResult> {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       running.delete(child.pid!);
-      const counts = uvuCounts(output);
-      const note = timedOut ? `timed out after ${options.timeoutMs / 1000} s` : signal ? `ended by ${signal}` : counts.total === undefined ? `exit ${code}, no uvu report` : undefined;
-      resolve({ file, ok: code === 0 && !timedOut && counts.total !== undefined, ms: Date.now() - started, output, ...counts, note });
+      const counts = isScript(task) ? {} : uvuCounts(output);
+      const reported = isScript(task) || counts.total !== undefined;
+      const note = timedOut ? `timed out after ${options.timeoutMs / 1000} s` : signal ? `ended by ${signal}` : reported ? undefined : `exit ${code}, no uvu report`;
+      resolve({ task, ok: code === 0 && !timedOut && reported, ms: Date.now() - started, output, ...counts, note });
     });
   });
 }
@@ -118,14 +135,14 @@ function killGroup(pid: number): void {
   try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
 }
 
-/** Runs the units `jobs` at a time; `report` sees each file as it ends. */
-export async function runUnits(units: readonly Unit[], jobs: number, options: RunFileOptions, report: (result: FileResult) => void): Promise<FileResult[]> {
+/** Runs the units `jobs` at a time; `report` sees each task as it ends. */
+export async function runUnits(units: readonly Unit[], jobs: number, options: RunOptions, report: (result: TaskResult) => void): Promise<TaskResult[]> {
   const queue = [...units];
-  const results: FileResult[] = [];
+  const results: TaskResult[] = [];
   const worker = async () => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
-      for (const file of unit.files) {
-        const result = await runFile(file, options);
+      for (const task of unit.tasks) {
+        const result = await runTask(task, options);
         results.push(result);
         report(result);
       }
@@ -137,9 +154,9 @@ export async function runUnits(units: readonly Unit[], jobs: number, options: Ru
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function header(result: FileResult, done: number, all: number): string {
-  const counts = result.total === undefined ? '' : `${result.passed}/${result.total} passed${result.skipped ? `, ${result.skipped} skipped` : ''}, `;
-  return `── [${done}/${all}] ${result.ok ? 'ok' : 'FAILED'} ${result.file} (${counts}${seconds(result.ms)})${result.note ? `: ${result.note}` : ''}`;
+function header(result: TaskResult, done: number, all: number): string {
+  const counts = result.passed === undefined ? '' : `${result.passed}/${result.total} passed${result.skipped ? `, ${result.skipped} skipped` : ''}, `;
+  return `── [${done}/${all}] ${result.ok ? 'ok' : 'FAILED'} ${result.task} (${counts}${seconds(result.ms)})${result.note ? `: ${result.note}` : ''}`;
 }
 
 async function readTimings(): Promise<Record<string, number>> {
@@ -150,9 +167,9 @@ async function readTimings(): Promise<Record<string, number>> {
   }
 }
 
-async function saveTimings(previous: Record<string, number>, results: readonly FileResult[]): Promise<void> {
+async function saveTimings(previous: Record<string, number>, results: readonly TaskResult[]): Promise<void> {
   const next = { ...previous };
-  for (const r of results) if (r.ok) next[r.file] = r.ms;
+  for (const r of results) if (r.ok) next[r.task] = r.ms;
   await mkdir(path.dirname(timingsFile), { recursive: true });
   await writeFile(timingsFile, JSON.stringify(next, null, 2) + '\n');
 }
@@ -163,17 +180,14 @@ async function ensureBuilt(): Promise<void> {
   const why = staleness(await readStamp(dist), await currentStamp());
   if (!why) return;
   console.log(`${why}: npm run build (with ${process.execPath})`);
-  const npm = process.env.npm_execpath;
-  const res = npm && /\.[cm]?js$/.test(npm)
-    ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: repoRoot, stdio: 'inherit' })
-    : spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const res = spawnSync(...npmCommand(['run', 'build']), { cwd: repoRoot, stdio: 'inherit' });
   if (res.status !== 0) throw new Error(`npm run build failed (${String(res.status ?? res.signal)})`);
 }
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { jobs: { type: 'string', short: 'j' }, timeout: { type: 'string', default: '900' }, 'no-build': { type: 'boolean', default: false } },
+    options: { script: { type: 'string', multiple: true, default: [] }, jobs: { type: 'string', short: 'j' }, timeout: { type: 'string', default: '900' }, 'no-build': { type: 'boolean', default: false } },
   });
   const [dir = 'test', pattern = '\\.test\\.ts$'] = positionals;
   const jobs = Number(values.jobs ?? process.env.MAIL_AGENT_TEST_JOBS ?? availableParallelism());
@@ -182,8 +196,9 @@ async function main(argv: string[]): Promise<number> {
   if (!values['no-build']) await ensureBuilt();
   const files = await findTestFiles(path.resolve(repoRoot, dir), new RegExp(pattern, 'i'));
   if (files.length === 0) throw new Error(`no test files under ${dir} match ${pattern}`);
+  const tasks = [...values.script.map(scriptTask), ...files];
   const previous = await readTimings();
-  const units = planUnits(files, previous);
+  const units = planUnits(tasks, previous);
   const notRunDir = await mkdtemp(path.join(tmpdir(), 'mail-agent-not-run-'));
   const stop = (signal: NodeJS.Signals) => {
     for (const pid of running) killGroup(pid);
@@ -191,23 +206,25 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`${files.length} test files, ${Math.min(jobs, units.length)} at a time (Node ${process.version})`);
+  console.log(`${files.length} test files${values.script.length ? ` and npm run ${values.script.join(', ')}` : ''}, ${Math.min(jobs, units.length)} at a time (Node ${process.version})`);
   let done = 0;
   const results = await runUnits(units, jobs, { color: process.stdout.isTTY === true, timeoutMs: Number(values.timeout) * 1000, env: { ...process.env, [notRunDirVariable]: notRunDir } }, (result) => {
-    process.stdout.write(`${header(result, ++done, files.length)}\n${result.output.trimEnd()}\n\n`);
+    process.stdout.write(`${header(result, ++done, tasks.length)}\n${result.output.trimEnd()}\n\n`);
   });
   const notRun = readNotRun(notRunDir);
   await rm(notRunDir, { recursive: true, force: true });
   await saveTimings(previous, results);
 
-  const failed = results.filter((r) => !r.ok).sort((a, b) => a.file.localeCompare(b.file));
+  const failed = results.filter((r) => !r.ok).sort((a, b) => a.task.localeCompare(b.task));
   const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((n, r) => n + (r[key] ?? 0), 0);
-  const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${seconds(r.ms)}`);
+  const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.task} ${seconds(r.ms)}`);
+  const fileResults = results.filter((r) => !isScript(r.task));
   const lines = [
-    `Files: ${results.length - failed.length}/${results.length} passed. Tests: ${sum('passed')}/${sum('total')} passed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}.`,
+    ...values.script.map((name) => `npm run ${name}: ${results.find((r) => r.task === scriptTask(name))?.ok ? 'passed' : 'FAILED'}.`),
+    `Files: ${fileResults.filter((r) => r.ok).length}/${fileResults.length} passed. Tests: ${sum('passed')}/${sum('total')} passed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}.`,
     `Wall time ${seconds(Date.now() - started)} with ${Math.min(jobs, units.length)} at a time on Node ${process.version}; slowest: ${slowest.join(', ')}.`,
   ];
-  if (failed.length > 0) lines.push('FAILED:', ...failed.map((r) => `  ${r.file}${r.note ? ` (${r.note})` : ''}`));
+  if (failed.length > 0) lines.push('FAILED:', ...failed.map((r) => `  ${r.task}${r.note ? ` (${r.note})` : ''}`));
   const summary = notRunSummary(notRun);
   process.stdout.write(`${lines.join('\n')}\n${summary ? `${summary}\n` : ''}`);
   return failed.length > 0 ? 1 : 0;
