@@ -2,14 +2,14 @@
 // except files that share a folder outside their temp dirs, which run one after another; `--script NAME`
 // runs `npm run NAME` (the type-check, the lint) among them. Each one's output is printed whole when it
 // ends; the run ends with the failures, the totals, the slowest and ONE summary of the cross-checks that
-// could not run here (test/helpers/tools.ts). Before the tests, dist/ is rebuilt when it is not the build
-// of these sources by this Node, so the shipped-build test (test/build/shipped-build.test.ts) runs what a
-// user would run.
+// could not run here (test/helpers/tools.ts). When dist/ is not the build of these sources by this Node,
+// `npm run build` runs among the tasks, before the shipped-build test (test/build/shipped-build.test.ts),
+// so that test runs what a user would run.
 //
 //   node --import tsx scripts/test-files.ts [dir] [pattern] [--script NAME]… [--jobs N] [--timeout SECONDS] [--no-build]
 //
 // dir and pattern are uvu's (a case-insensitive regular expression on the path under dir).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +17,13 @@ import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { notRunDirVariable, notRunSummary, readNotRun } from '../test/helpers/tools.ts';
 import { currentStamp, readStamp, repoRoot, staleness } from './build-stamp.ts';
 
-/** Files that share something outside their own temp dirs: each group's files run one after another. */
+/** The test files that run dist/. */
+const distTests = /^test\/build\/shipped-build\.test\.ts$/;
+
+/** Tasks that share something outside their own temp dirs: each group's run one after another, in the
+ *  order they are given (the scripts first, then the files). */
 export const sharedBetweenFiles: readonly { files: RegExp; what: string }[] = [
+  { files: new RegExp(`^npm run build$|${distTests.source}`), what: 'dist/' },
   // wine.ts: one Wine prefix in node_modules/.cache, native/build, and the prefix's default mail client
   // (useProvider switches it for the whole prefix).
   { files: /^test\/mapi\//, what: 'the Wine prefix and native/build' },
@@ -174,14 +179,10 @@ async function saveTimings(previous: Record<string, number>, results: readonly T
   await writeFile(timingsFile, JSON.stringify(next, null, 2) + '\n');
 }
 
-/** `npm run build` when dist/ is not the build of the working tree by this Node. */
-async function ensureBuilt(): Promise<void> {
-  const dist = path.join(repoRoot, 'dist');
-  const why = staleness(await readStamp(dist), await currentStamp());
-  if (!why) return;
-  console.log(`${why}: npm run build (with ${process.execPath})`);
-  const res = spawnSync(...npmCommand(['run', 'build']), { cwd: repoRoot, stdio: 'inherit' });
-  if (res.status !== 0) throw new Error(`npm run build failed (${String(res.status ?? res.signal)})`);
+/** Why dist/ must be rebuilt for `files`, or undefined. */
+async function distStaleness(files: readonly string[]): Promise<string | undefined> {
+  if (!files.some((file) => distTests.test(file))) return undefined;
+  return staleness(await readStamp(path.join(repoRoot, 'dist')), await currentStamp());
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -193,10 +194,12 @@ async function main(argv: string[]): Promise<number> {
   const jobs = Number(values.jobs ?? process.env.MAIL_AGENT_TEST_JOBS ?? availableParallelism());
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: a whole number of processes, not ${values.jobs}`);
   const started = Date.now();
-  if (!values['no-build']) await ensureBuilt();
   const files = await findTestFiles(path.resolve(repoRoot, dir), new RegExp(pattern, 'i'));
   if (files.length === 0) throw new Error(`no test files under ${dir} match ${pattern}`);
-  const tasks = [...values.script.map(scriptTask), ...files];
+  const stale = values['no-build'] ? undefined : await distStaleness(files);
+  if (stale) console.log(`${stale}: npm run build runs first among the tasks, then the tests of dist/`);
+  const scripts = [...values.script, ...(stale ? ['build'] : [])];
+  const tasks = [...scripts.map(scriptTask), ...files];
   const previous = await readTimings();
   const units = planUnits(tasks, previous);
   const notRunDir = await mkdtemp(path.join(tmpdir(), 'mail-agent-not-run-'));
@@ -206,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  console.log(`${files.length} test files${values.script.length ? ` and npm run ${values.script.join(', ')}` : ''}, ${Math.min(jobs, units.length)} at a time (Node ${process.version})`);
+  console.log(`${files.length} test files${scripts.length ? ` and npm run ${scripts.join(', ')}` : ''}, ${Math.min(jobs, units.length)} at a time (Node ${process.version})`);
   let done = 0;
   const results = await runUnits(units, jobs, { color: process.stdout.isTTY === true, timeoutMs: Number(values.timeout) * 1000, env: { ...process.env, [notRunDirVariable]: notRunDir } }, (result) => {
     process.stdout.write(`${header(result, ++done, tasks.length)}\n${result.output.trimEnd()}\n\n`);
@@ -220,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
   const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.task} ${seconds(r.ms)}`);
   const fileResults = results.filter((r) => !isScript(r.task));
   const lines = [
-    ...values.script.map((name) => `npm run ${name}: ${results.find((r) => r.task === scriptTask(name))?.ok ? 'passed' : 'FAILED'}.`),
+    ...scripts.map((name) => `npm run ${name}: ${results.find((r) => r.task === scriptTask(name))?.ok ? 'passed' : 'FAILED'}.`),
     `Files: ${fileResults.filter((r) => r.ok).length}/${fileResults.length} passed. Tests: ${sum('passed')}/${sum('total')} passed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}.`,
     `Wall time ${seconds(Date.now() - started)} with ${Math.min(jobs, units.length)} at a time on Node ${process.version}; slowest: ${slowest.join(', ')}.`,
   ];

@@ -55,10 +55,12 @@ if (needTools(import.meta.url, test, ['swaks'])) test('all passing with every to
   }
 });
 
-test('files that share a folder run one after another; the rest start longest first, untimed ones before', () => {
-  const units = planUnits(['test/a.test.ts', 'test/b.test.ts', 'test/mapi/x.test.ts', 'test/mapi/y.test.ts', 'test/new.test.ts'],
-    { 'test/a.test.ts': 1_000, 'test/b.test.ts': 9_000, 'test/mapi/x.test.ts': 4_000, 'test/mapi/y.test.ts': 4_000 });
-  assert.equal(units.map((u) => u.tasks), [['test/new.test.ts'], ['test/b.test.ts'], ['test/mapi/x.test.ts', 'test/mapi/y.test.ts'], ['test/a.test.ts']]);
+test('tasks that share a folder run one after another; the rest start longest first, untimed ones before', () => {
+  const units = planUnits(['npm run lint', 'npm run build', 'test/a.test.ts', 'test/b.test.ts', 'test/build/shipped-build.test.ts', 'test/mapi/x.test.ts', 'test/mapi/y.test.ts', 'test/new.test.ts'],
+    { 'npm run lint': 50_000, 'npm run build': 20_000, 'test/a.test.ts': 1_000, 'test/b.test.ts': 9_000, 'test/build/shipped-build.test.ts': 5_000, 'test/mapi/x.test.ts': 4_000, 'test/mapi/y.test.ts': 4_000 });
+  assert.equal(units.map((u) => u.tasks), [
+    ['test/new.test.ts'], ['npm run lint'], ['npm run build', 'test/build/shipped-build.test.ts'], ['test/b.test.ts'], ['test/mapi/x.test.ts', 'test/mapi/y.test.ts'], ['test/a.test.ts'],
+  ]);
 });
 
 test("uvu's counts, with or without colour; none when it crashed first", () => {
