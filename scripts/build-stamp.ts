@@ -19,12 +19,14 @@ export interface BuildStamp {
 
 export const stampFile = (dist: string): string => path.join(dist, 'build-stamp.json');
 
+/** The files at `relative` (itself, or those under it); none when it is absent. */
 async function* filesUnder(relative: string): AsyncGenerator<string> {
   const entries = await readdir(path.join(repoRoot, relative), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOTDIR') return undefined;
+    if (error.code === 'ENOTDIR' || error.code === 'ENOENT') return error.code;
     throw error;
   });
-  if (!entries) { yield relative; return; }
+  if (entries === 'ENOENT') return;
+  if (entries === 'ENOTDIR') { yield relative; return; }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) yield* filesUnder(path.posix.join(relative, entry.name));
 }
 

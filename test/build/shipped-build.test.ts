@@ -1,7 +1,7 @@
 // What users run is the build (`npm run build` → dist/), not the sources tsx runs for the other tests: this
 // file runs dist/agent/cli/bin.js with the Node running the suite (.ci/run runs it on each supported Node),
-// so a bundling fault or a code cache this Node rejects fails the suite. The test runner
-// (scripts/test-files.ts) rebuilds dist/ first when it is stale.
+// so a bundling fault or a code cache this Node rejects fails the suite. The test runner (test/runner.ts)
+// runs `npm run build` before this file when dist/ is stale.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -117,7 +117,7 @@ export function notRunSummary(entries: NotRun = notRun): string | undefined {
 }
 
 /**
- * When the suite runs its files in several processes (scripts/test-files.ts), each process leaves what it
+ * When the suite runs its files in several processes (test/runner.ts), each process leaves what it
  * could not run in this folder (one JSON file per process) and the runner prints one merged summary.
  */
 export const notRunDirVariable = 'MAIL_AGENT_TEST_NOT_RUN_DIR';

@@ -6,7 +6,7 @@
 // `npm run build` runs among the tasks, before the shipped-build test (test/build/shipped-build.test.ts),
 // so that test runs what a user would run.
 //
-//   node --import tsx scripts/test-files.ts [dir] [pattern] [--script NAME]… [--jobs N] [--timeout SECONDS] [--no-build]
+//   node --import tsx test/runner.ts [dir] [pattern] [--script NAME]… [--jobs N] [--timeout SECONDS] [--no-build]
 //
 // dir and pattern are uvu's (a case-insensitive regular expression on the path under dir).
 import { spawn } from 'node:child_process';
@@ -14,19 +14,19 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
-import { notRunDirVariable, notRunSummary, readNotRun } from '../test/helpers/tools.ts';
-import { currentStamp, readStamp, repoRoot, staleness } from './build-stamp.ts';
+import { currentStamp, readStamp, repoRoot, staleness } from '../scripts/build-stamp.ts';
+import { notRunDirVariable, notRunSummary, readNotRun } from './helpers/tools.ts';
 
 /** The test files that run dist/. */
 const distTests = /^test\/build\/shipped-build\.test\.ts$/;
 
 /** Tasks that share something outside their own temp dirs: each group's run one after another, in the
  *  order they are given (the scripts first, then the files). */
-export const sharedBetweenFiles: readonly { files: RegExp; what: string }[] = [
-  { files: new RegExp(`^npm run build$|${distTests.source}`), what: 'dist/' },
+export const sharedBetweenTasks: readonly { tasks: RegExp; what: string }[] = [
+  { tasks: new RegExp(`^npm run build$|${distTests.source}`), what: 'dist/' },
   // wine.ts: one Wine prefix in node_modules/.cache, native/build, and the prefix's default mail client
   // (useProvider switches it for the whole prefix).
-  { files: /^test\/mapi\//, what: 'the Wine prefix and native/build' },
+  { tasks: /^test\/mapi\//, what: 'the Wine prefix and native/build' },
 ];
 
 /** A test file's path, or `npm run NAME`. */
@@ -77,7 +77,7 @@ export async function findTestFiles(dir: string, pattern: RegExp): Promise<strin
 export function planUnits(tasks: readonly Task[], lastMs: Readonly<Record<string, number>>): Unit[] {
   const groups = new Map<string, Task[]>();
   for (const task of tasks) {
-    const shared = sharedBetweenFiles.find((s) => s.files.test(task));
+    const shared = sharedBetweenTasks.find((s) => s.tasks.test(task));
     const key = shared ? shared.what : task;
     groups.set(key, [...(groups.get(key) ?? []), task]);
   }

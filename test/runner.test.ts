@@ -1,4 +1,4 @@
-// The test runner (scripts/test-files.ts) on fixture files: each file in its own process, its output kept
+// The test runner (test/runner.ts) on fixture files: each file in its own process, its output kept
 // together, a failing file fails the run, and the cross-checks the processes could not run are merged into
 // one summary at the end.
 import { spawnSync } from 'node:child_process';
@@ -6,16 +6,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planUnits, uvuCounts } from '../../scripts/test-files.ts';
-import { repoRoot } from './child.ts';
-import { tempDir } from './tmp.ts';
-import { needTools, notRunDirVariable } from './tools.ts';
+import { repoRoot } from './helpers/child.ts';
+import { tempDir } from './helpers/tmp.ts';
+import { needTools, notRunDirVariable } from './helpers/tools.ts';
+import { planUnits, uvuCounts } from './runner.ts';
 
 const fixtures = 'test/helpers/fixtures';
 
 function runner(pattern: string, timings: string, env: Record<string, string> = {}) {
   const { CI: _ci, [notRunDirVariable]: _dir, ...base } = process.env; // this process's settings, not the fixtures'
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/test-files.ts', fixtures, pattern, '--no-build', '--jobs', '2'],
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'test/runner.ts', fixtures, pattern, '--no-build', '--jobs', '2'],
     { cwd: repoRoot, env: { ...base, MAIL_AGENT_TEST_TIMINGS: timings, ...env }, encoding: 'utf8', timeout: 120_000 });
   return { code: res.status, out: res.stdout + res.stderr };
 }
