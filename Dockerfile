@@ -17,6 +17,8 @@ RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
+# No install script runs: the one native addon (fs-native-extensions, the state-dir lock) ships prebuilt
+# Node-API binaries, which load on every Node line.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
@@ -28,11 +30,13 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json config.example.yaml ./
 COPY schemas ./schemas
-# The settings folder (mount a ConfigMap or a host folder on it) and the state dir (status.json, spool).
+# The settings folder (mount a ConfigMap or a host folder on it) and the state dir (status.json, spool):
+# owned by the agent's user and 0700, as the agent requires (a named volume mounted there copies both).
 RUN chmod 0755 /app/dist/agent/cli/bin.js \
  && ln -s /app/dist/agent/cli/bin.js /usr/local/bin/mail-agent \
  && mkdir -p /etc/mail-agent /var/lib/mail-agent \
- && chown 1000:1000 /var/lib/mail-agent
+ && chown 1000:1000 /var/lib/mail-agent \
+ && chmod 0700 /var/lib/mail-agent
 # The node image's unprivileged "node" user, by number so that runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE 9464

@@ -18,6 +18,8 @@ export const ErrorCodes = {
   InsecureTransport: 'InsecureTransport',
   // transport
   AuthFailed: 'AuthFailed',
+  /** Sign-in worked, then stopped working (e.g. a MAPI profile's modern-authentication tokens expired). */
+  AuthExpired: 'AuthExpired',
   CertificateRejected: 'CertificateRejected',
   SendAsDenied: 'SendAsDenied',
   ServerBusy: 'ServerBusy',
@@ -30,9 +32,16 @@ export const ErrorCodes = {
   AutodiscoverFailed: 'AutodiscoverFailed',
   InvalidServerVersion: 'InvalidServerVersion',
   RecipientRejected: 'RecipientRejected',
+  // SMTP (service: smtp): the server's reply class decides transient (4xx) or permanent (5xx)
+  SmtpAuthDisabled: 'SmtpAuthDisabled',
+  AuthRequired: 'AuthRequired',
+  RelayDenied: 'RelayDenied',
+  MessageTooLarge: 'MessageTooLarge',
   ProfileNotFound: 'ProfileNotFound',
   PlatformUnsupported: 'PlatformUnsupported',
   HelperFailed: 'HelperFailed',
+  /** Submitted, but still in the Outbox past the limit: neither delivered nor to be sent again. */
+  StuckInOutbox: 'StuckInOutbox',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
   AttachmentLimitExceeded: 'AttachmentLimitExceeded',
@@ -41,6 +50,8 @@ export const ErrorCodes = {
   // process
   Usage: 'Usage',
   StateDirLocked: 'StateDirLocked',
+  /** The state dir (or a file the agent writes) is owned or writable by someone else, or a planted link. */
+  StateDirUnsafe: 'StateDirUnsafe',
   DiskFull: 'DiskFull',
   Internal: 'Internal',
 } as const;

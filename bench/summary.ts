@@ -14,6 +14,7 @@ export interface Results {
   sandbox?: unknown;
   reconcile?: unknown;
   throughput?: unknown;
+  smtpIn?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -45,6 +46,9 @@ export function figures(r: Results, quick: boolean) {
         notifications: num(at(tp, 'notifications')) },
     validate: { msPerFile: num(at(r.validate, 'msPerFile')) },
     sandbox: { reqPerSec: num(at(sandboxOnDisk, 'rpsMedian')), ratioToStaticPeer: num(at(sandboxOnDisk, 'ratioToStaticPeer')) },
+    smtpIn: { directPerSec: num(at(r.smtpIn, 'directPerSec')), acceptedPerSec: num(at(r.smtpIn, 'agentAcceptedPerSec')),
+      deliveredPerSec: num(at(r.smtpIn, 'agentDeliveredPerSec')), endToEndPerSec: num(at(r.smtpIn, 'agentEndToEndPerSec')),
+      acceptedOverDirect: num(at(r.smtpIn, 'ratios', 'acceptedOverDirect')), notifications: num(at(r.smtpIn, 'notifications')) },
   };
 }
 
@@ -68,6 +72,8 @@ export function markdown(l: Latest): string {
       verdict('agentOverNaive' in l.throughput ? l.throughput.agentOverNaive : null, (x) => x >= 3)],
     ['validate, per file (1,000 files)', show(l.validate.msPerFile, ' ms'), '', ''],
     ['sandbox alone, requests/s (8 clients, HTTPS)', show(l.sandbox.reqPerSec), '≥ 2,000', verdict(l.sandbox.reqPerSec, (x) => x >= 2000)],
+    ['SMTP in, 8 smtplib clients: agent accepted (delivered via EWS / end to end)', `${show(l.smtpIn.acceptedPerSec, '/s')} (${show(l.smtpIn.deliveredPerSec, '/s')} / ${show(l.smtpIn.endToEndPerSec, '/s')})`, '', ''],
+    ['… the sandbox\'s own SMTP port, directly (baseline)', `${show(l.smtpIn.directPerSec, '/s')} (agent ×${show(l.smtpIn.acceptedOverDirect)})`, '', ''],
   ];
   return [
     `Measured by \`npm run bench${l.mode === 'quick' ? ' -- --quick' : ''}\` on ${l.at} (Node ${l.node}, ${l.cpus} cores, load average ${l.loadAverage} at the end; medians over repetitions).`,

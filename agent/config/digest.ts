@@ -1,8 +1,12 @@
 // The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
 // digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
-// secret and of the caFile (so a rotated password or CA is a change of the settings).
-import { createHash } from 'node:crypto';
-import type { Secrets, Settings } from './settings.ts';
+// secret and of the caFile (so a rotated password or CA is a change of the settings). The settings digest
+// is published (status file, test messages), so it is an HMAC-SHA256 under the install's digest key
+// (agent/state/digest-key.ts): unkeyed, it would let anyone holding the settings check password guesses.
+// The submission port's section has a digest of its own: a change to it restarts the port, not the
+// transport (no test message).
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -22,11 +26,26 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
+/** The key used when the caller has none (validate, a `test` without a state dir): this process's own. */
+export const processDigestKey: Uint8Array = randomBytes(32);
+
+/** `sha256:` and the hex HMAC-SHA256 (the format of design §2 kept) of the settings and secret hashes. */
+export function settingsDigestOf(withSubmission: Settings, secrets: Secrets, caFile: Buffer | undefined, key: Uint8Array): string {
+  const { submission: _listener, ...settings } = withSubmission;
   const hashes = {
     password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
     token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
     caFile: caFile === undefined ? undefined : sha256Hex(caFile),
   };
-  return `sha256:${sha256Hex(canonicalJson({ settings, hashes }))}`;
+  return `sha256:${createHmac('sha256', key).update(canonicalJson({ settings, hashes })).digest('hex')}`;
+}
+
+/** Keyed like the settings digest: it covers the port's passwords. */
+export function submissionDigestOf(submission: SubmissionSettings, secrets: SubmissionSecrets | undefined, key: Uint8Array): string {
+  const hashes = {
+    passwords: [...(secrets?.passwords ?? new Map<string, string>())].map(([user, password]) => [user, sha256Hex(password)]),
+    cert: secrets?.tls ? sha256Hex(secrets.tls.cert) : undefined,
+    key: secrets?.tls ? sha256Hex(secrets.tls.key) : undefined,
+  };
+  return `sha256:${createHmac('sha256', key).update(canonicalJson({ submission, hashes })).digest('hex')}`;
 }

@@ -18,9 +18,10 @@ export interface IssueDraft {
   offset?: number;
 }
 
-/** Issues about the file as a whole (missing, too large) have no position: line and column 0. */
+/** Issues about the file as a whole (missing, unreadable, too large) point at its start, line 1, column 1:
+ *  every error has a position that exists, so that `file:line:col` parsers (CI problem matchers) take it. */
 export function fileIssue(file: string, code: string, keyword: string, message: string): ConfigIssue {
-  return { file, path: '', keyword, line: 0, column: 0, message, code };
+  return { file, path: '', keyword, line: 1, column: 1, message, code };
 }
 
 /** JSON pointer from segments (RFC 6901 escaping). */

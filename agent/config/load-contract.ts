@@ -10,6 +10,9 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Raw bytes already read by the caller (the watcher reads once, digests, then loads). */
   bytes?: Buffer;
+  /** The install's digest key (agent/state/digest-key.ts). Without it the settings digest is keyed with a
+   *  random key of this process: comparable within it, meaningless (and no oracle) outside. */
+  digestKey?: Uint8Array;
 }
 
 export type LoadResult =

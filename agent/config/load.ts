@@ -14,11 +14,12 @@ import { sopsIssue } from './sops.ts';
 import { settingsSchema, settingsValidator } from './schema/validator.ts';
 import { schemaIssues } from './schema/messages.ts';
 import { semanticIssues } from './semantic.ts';
+import { textCharIssues } from './text-chars.ts';
 import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { settingsDigestOf } from './digest.ts';
+import { processDigestKey, settingsDigestOf, submissionDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -29,7 +30,8 @@ function failed(revision: string | undefined, reason: string, issues: ConfigIssu
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // A Buffer (the submission port's TLS files) cannot be frozen; nothing writes to it.
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }
@@ -58,7 +60,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const data: unknown = structuredClone(parsed.data);
   const validate = settingsValidator();
   const schemaDrafts = validate(data) ? [] : schemaIssues(validate.errors ?? [], settingsSchema, data);
-  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts)];
+  const problems = [...schemaDrafts, ...semanticIssues(data, schemaDrafts), ...textCharIssues(data, schemaDrafts)];
   if (problems.length > 0) {
     return failed(revision, schemaDrafts.length > 0 ? 'SchemaViolation' : 'SemanticViolation', placed(path, source, problems));
   }
@@ -68,18 +70,19 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const warnings = placed(path, source, await settingsWarnings(settings, path));
   let resolved: Awaited<ReturnType<typeof resolveReferences>> = { secrets: {}, issues: [] };
   if (options.resolveSecrets ?? true) {
-    resolved = await resolveReferences(settings, raw.ews, options.env ?? process.env);
+    resolved = await resolveReferences(settings, raw, options.env ?? process.env);
     const first = resolved.issues[0];
     if (first) return failed(revision, first.code, placed(path, source, resolved.issues));
   }
   const config: LoadedConfig = {
     path,
     revision,
-    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile),
+    settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile, options.digestKey ?? processDigestKey),
     settings,
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),
     warnings,
+    ...(settings.submission ? { submissionDigest: submissionDigestOf(settings.submission, resolved.secrets.submission, options.digestKey ?? processDigestKey) } : {}),
   };
   return { ok: true, config: deepFreeze(config) };
 };

@@ -1,9 +1,11 @@
 // Validated file → normalized Settings: `server` expanded to its EWS URL, paths made absolute
 // (relative to the settings file's folder), secrets reduced to how they are referenced, and only the
-// chosen service's section kept, so that an edit to the unused one changes nothing.
+// chosen service's section kept, so that an edit to the unused one changes nothing. The submission port's
+// section is kept whatever the service.
 import { resolve } from 'node:path';
 import type { RawSecret, RawSettings } from './raw-settings.ts';
-import type { EwsSettings, SecretRef, Settings } from './settings.ts';
+import { splitListen } from './listen.ts';
+import type { EwsSettings, SecretRef, Settings, SmtpSettings, SubmissionSettings } from './settings.ts';
 
 export function ewsUrlOfServer(server: string): string {
   return `https://${server}/EWS/Exchange.asmx`;
@@ -33,6 +35,31 @@ function normalizeEws(ews: NonNullable<RawSettings['ews']>, baseDir: string): Ew
   };
 }
 
+const smtpDefaultPort = { starttls: 587, tls: 465, none: 25 } as const;
+
+function normalizeSmtp(smtp: NonNullable<RawSettings['smtp']>, baseDir: string): SmtpSettings {
+  return {
+    host: smtp.host.toLowerCase(),
+    port: smtp.port ?? smtpDefaultPort[smtp.security],
+    security: smtp.security,
+    auth: smtp.auth,
+    ...(smtp.username !== undefined && { username: smtp.username }),
+    rejectInvalidCertificates: smtp.rejectInvalidCertificates,
+    ...(smtp.caFile !== undefined && { caFile: resolve(baseDir, smtp.caFile) }),
+    ...(smtp.password !== undefined && { passwordRef: secretRef(smtp.password, baseDir) }),
+  };
+}
+
+function normalizeSubmission(sub: NonNullable<RawSettings['submission']>, baseDir: string): SubmissionSettings {
+  const { host, port } = splitListen(sub.listen);
+  return {
+    listen: sub.listen, host, port,
+    ...(sub.tls && { tls: { certFile: resolve(baseDir, sub.tls.certFile), keyFile: resolve(baseDir, sub.tls.keyFile) } }),
+    users: (sub.users ?? []).map((u) => ({ username: u.username, passwordRef: secretRef(u.password, baseDir) })),
+    maxMessageMB: sub.maxMessageMB,
+  };
+}
+
 export function normalizeSettings(raw: RawSettings, baseDir: string): Settings {
   return {
     apiVersion: raw.apiVersion,
@@ -41,6 +68,8 @@ export function normalizeSettings(raw: RawSettings, baseDir: string): Settings {
     message: { ...raw.message },
     ...(raw.service === 'ews' && raw.ews && { ews: normalizeEws(raw.ews, baseDir) }),
     ...(raw.service === 'mapi' && raw.mapi && { mapi: { profile: raw.mapi.profile } }),
+    ...(raw.service === 'smtp' && raw.smtp && { smtp: normalizeSmtp(raw.smtp, baseDir) }),
     test: { ...raw.test },
+    ...(raw.submission && { submission: normalizeSubmission(raw.submission, baseDir) }),
   };
 }

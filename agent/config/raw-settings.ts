@@ -15,5 +15,13 @@ export interface RawSettings {
     rejectInvalidCertificates: boolean; caFile?: string; allowInsecureHttp: boolean; saveCopy: boolean;
   };
   mapi?: { profile: string };
+  smtp?: {
+    host: string; port?: number; security: 'starttls' | 'tls' | 'none'; auth: 'login' | 'none';
+    username?: string; password?: RawSecret; rejectInvalidCertificates: boolean; caFile?: string;
+  };
   test: { to?: string; onChange: boolean };
+  submission?: {
+    listen: string; tls?: { certFile: string; keyFile: string };
+    users?: { username: string; password: RawSecret }[]; maxMessageMB: number;
+  };
 }

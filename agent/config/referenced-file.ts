@@ -2,13 +2,14 @@
 // reference to /dev/zero or a FIFO cannot hang or exhaust the agent. Failures are described, not thrown.
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { deniedAt, isPermissionError } from './denied-path.ts';
 
 export type FileRead = { ok: true; bytes: Buffer } | { ok: false; why: string };
 
-function describeError(err: unknown): string {
+async function describeError(err: unknown, path: string): Promise<string> {
   const code = (err as { code?: string }).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  if (isPermissionError(code)) return `cannot be read (permission denied): ${await deniedAt(path)}`;
   if (code === 'EISDIR') return 'is a directory, not a file';
   return `cannot be read (${code ?? 'error'})`;
 }
@@ -19,7 +20,7 @@ export async function readReferencedFile(path: string, maxBytes: number): Promis
     // O_NONBLOCK: opening a FIFO with no writer must not wait; it is refused just below.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    return { ok: false, why: describeError(err) };
+    return { ok: false, why: await describeError(err, path) };
   }
   try {
     const stat = await handle.stat();
@@ -31,7 +32,7 @@ export async function readReferencedFile(path: string, maxBytes: number): Promis
     if (bytesRead > maxBytes) return { ok: false, why: `is larger than ${maxBytes} bytes` };
     return { ok: true, bytes: buffer.subarray(0, bytesRead) };
   } catch (err) {
-    return { ok: false, why: describeError(err) };
+    return { ok: false, why: await describeError(err, path) };
   } finally {
     await handle.close();
   }

@@ -1,8 +1,11 @@
-// Checks the schema cannot express: the charset must be one we can encode, and the EWS URL must be
-// https (http only with `allowInsecureHttp: true`) without credentials in it. Each check looks only
-// at values of the right type, and skips a path the schema already reported.
+// Checks the schema cannot express: the charset must be one we can encode, the EWS URL must be
+// https (http only with `allowInsecureHttp: true`) without credentials in it, the autodiscover address must
+// be at a DNS domain, SMTP without encryption only towards loopback, and the submission port off loopback
+// only with TLS and AUTH. Each check looks only at values of the right type, and skips a path the schema
+// already reported.
 import iconv from 'iconv-lite';
 import type { IssueDraft } from './issue.ts';
+import { isBindableHost, isLoopbackHost, splitListen } from './listen.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -35,7 +38,45 @@ function urlIssues(data: unknown): IssueDraft[] {
   return issues;
 }
 
+/** Labels of letters, digits and inner hyphens, at least two of them: what `autodiscover.<domain>` can be. */
+const dnsDomain = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+function autodiscoverIssues(data: unknown): IssueDraft[] {
+  const address = section(data, 'ews').autodiscover;
+  if (typeof address !== 'string' || dnsDomain.test(address.slice(address.lastIndexOf('@') + 1))) return [];
+  return [semantic('/ews/autodiscover', 'domain', 'must be an address at a DNS domain such as contoso.com (autodiscover asks autodiscover.<domain> and <domain>), not an address literal such as [127.0.0.1] or a name without a dot')];
+}
+
+function smtpIssues(data: unknown): IssueDraft[] {
+  const smtp = section(data, 'smtp');
+  if (smtp.security !== 'none' || typeof smtp.host !== 'string' || isLoopbackHost(smtp.host)) return [];
+  return [semantic('/smtp/security', 'loopback', 'none (no encryption) is allowed only towards a loopback host such as 127.0.0.1: the password and the messages would cross the network readable; use starttls or tls')];
+}
+
+function submissionIssues(data: unknown): IssueDraft[] {
+  const sub = section(data, 'submission');
+  if (typeof sub.listen !== 'string' || !/:[0-9]{1,5}$/.test(sub.listen)) return [];
+  const { host, port } = splitListen(sub.listen);
+  if (port > 65535) return [semantic('/submission/listen', 'port', 'has a port above 65535; use 0 to pick a free one')];
+  if (!isBindableHost(host)) return [semantic('/submission/listen', 'host', 'must name an IP address (such as 127.0.0.1, ::1, 0.0.0.0) or localhost, not a host name')];
+  const issues: IssueDraft[] = [];
+  if (!isLoopbackHost(host)) {
+    const missing = [sub.tls === undefined ? 'tls (STARTTLS)' : '', sub.users === undefined ? 'users (AUTH)' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      issues.push(semantic('/submission', 'loopback', `listens beyond loopback, which needs ${missing.join(' and ')}: anyone who can reach the port could otherwise send as you; listen on 127.0.0.1, or add them`));
+    }
+  }
+  const seen = new Set<string>();
+  (Array.isArray(sub.users) ? sub.users as unknown[] : []).forEach((user, i) => {
+    const name = user !== null && typeof user === 'object' ? (user as Obj).username : undefined;
+    if (typeof name !== 'string') return;
+    if (seen.has(name.toLowerCase())) issues.push(semantic(`/submission/users/${i}/username`, 'unique', 'is given twice; each user name once'));
+    seen.add(name.toLowerCase());
+  });
+  return issues;
+}
+
 export function semanticIssues(data: unknown, reported: readonly IssueDraft[]): IssueDraft[] {
   const taken = new Set(reported.map((i) => i.path));
-  return [...charsetIssues(data), ...urlIssues(data)].filter((i) => !taken.has(i.path));
+  return [...charsetIssues(data), ...urlIssues(data), ...autodiscoverIssues(data), ...smtpIssues(data), ...submissionIssues(data)].filter((i) => !taken.has(i.path));
 }

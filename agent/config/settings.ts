@@ -1,7 +1,7 @@
 // The normalized settings: what the loader returns (frozen) after schema defaults, semantic checks
 // and secret resolution. Every later stage (reconcile, transports, message, queue) reads only this.
 
-export type Service = 'ews' | 'mapi';
+export type Service = 'ews' | 'mapi' | 'smtp';
 export type EwsAuth = 'ntlm' | 'basic' | 'oauth';
 export const ExchangeVersions = [
   'Exchange2007_SP1', 'Exchange2010', 'Exchange2010_SP1', 'Exchange2010_SP2',
@@ -43,6 +43,29 @@ export interface MapiSettings {
   profile: string;
 }
 
+export interface SmtpSettings {
+  host: string;
+  /** Resolved: the file's port, else 587 (starttls), 465 (tls) or 25 (none). */
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  auth: 'login' | 'none';
+  username?: string;
+  rejectInvalidCertificates: boolean;
+  caFile?: string;
+  passwordRef?: SecretRef;
+}
+
+/** The local SMTP submission port (agent/submission). Not part of the transport's settings digest. */
+export interface SubmissionSettings {
+  /** As written: `HOST:PORT`. */
+  listen: string;
+  host: string;
+  port: number;
+  tls?: { certFile: string; keyFile: string };
+  users: { username: string; passwordRef: SecretRef }[];
+  maxMessageMB: number;
+}
+
 export interface TestSettings {
   to?: string;
   onChange: boolean;
@@ -55,26 +78,39 @@ export interface Settings {
   message: MessageSettings;
   ews?: EwsSettings;
   mapi?: MapiSettings;
+  smtp?: SmtpSettings;
   test: TestSettings;
+  submission?: SubmissionSettings;
 }
 
 /** Secret values, kept apart from Settings so that settings can be logged and written to status. */
 export interface Secrets {
+  /** The chosen service's password (ews or smtp). */
   password?: string;
   token?: string;
+  /** The submission port's user passwords (by user name) and its TLS files' contents. */
+  submission?: SubmissionSecrets;
+}
+
+export interface SubmissionSecrets {
+  passwords: ReadonlyMap<string, string>;
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface LoadedConfig {
   path: string;
   /** `sha256:` + hex of the raw bytes, as `sha256sum` prints. */
   revision: string;
-  /** `sha256:` over the normalized settings plus a hash of each secret. */
+  /** `sha256:` + HMAC-SHA256, under the install's digest key, of the normalized settings plus a hash of
+   *  each secret (config/digest.ts). */
   settingsDigest: string;
   settings: Readonly<Settings>;
   secrets: Readonly<Secrets>;
   /** Files the settings reference (secret files, caFile): a change to one is a change of the settings. */
   referencedFiles: readonly string[];
   warnings: readonly ConfigIssue[];
+  /** `sha256:` over the submission section and its secrets (absent without one): a change restarts the port. */
+  submissionDigest?: string;
 }
 
 /** One problem found in a settings file. Never carries a value from the file. */
@@ -83,7 +119,7 @@ export interface ConfigIssue {
   /** JSON pointer of the offending node ('' = the document). */
   path: string;
   keyword: string;
-  /** 1-based; 0 (with column 0) when the problem is the file as a whole: missing, unreadable, too large. */
+  /** 1-based; 1 (with column 1) when the problem is the file as a whole: missing, unreadable, too large. */
   line: number;
   column: number;
   message: string;

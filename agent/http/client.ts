@@ -7,8 +7,9 @@ import type { Socket } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { authorizationHeader, type HttpAuth } from './auth.ts';
 import { exchange, type HttpResponse } from './exchange.ts';
-import { ntlmExchange } from './ntlm-exchange.ts';
+import { ntlmExchange, type WindowsScheme } from './ntlm-exchange.ts';
 import { ConnectionPool } from './pool.ts';
+import type { NameResolver } from './resolver.ts';
 
 export interface HttpClientOptions {
   auth: HttpAuth;
@@ -16,6 +17,8 @@ export interface HttpClientOptions {
   /** TLS trust shared by every socket (default: Node's root certificates). */
   secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
+  /** Host:port overrides (--resolve); the transport's SRV lookups go through it too. */
+  resolver?: NameResolver;
   /** Sockets per origin. */
   maxConnections?: number;
 }
@@ -31,11 +34,15 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body: Buffer;
   signal: AbortSignal;
+  /** false: send no credentials at all (Autodiscover's probe of a plain-HTTP redirect). */
+  credentials?: false;
 }
 
 export class HttpClient {
   readonly stats: HttpStats = { socketsOpened: 0, ntlmHandshakes: 0 };
   private readonly pools = new Map<string, ConnectionPool>();
+  /** NTLM's label per origin: Negotiate once a server showed it offers only that. */
+  private readonly windowsSchemes = new Map<string, WindowsScheme>();
   private readonly seen = new WeakSet<Socket>();
   private closed = false;
 
@@ -56,10 +63,18 @@ export class HttpClient {
     const connection = await pool.acquire(request.signal);
     try {
       const auth = this.options.auth;
+      if (request.credentials === false) {
+        return await exchange({
+          url: request.url, method: request.method, agent: connection.agent, signal: request.signal,
+          onSocket: this.countSocket, prepare: () => ({ headers: request.headers, body: request.body }),
+        });
+      }
       if (auth.kind === 'ntlm') {
+        let label = this.windowsSchemes.get(request.url.origin);
+        if (!label) this.windowsSchemes.set(request.url.origin, label = { scheme: 'NTLM' });
         return await ntlmExchange(connection, auth, {
           ...request, onSocket: this.countSocket, onHandshake: () => { this.stats.ntlmHandshakes += 1; },
-        });
+        }, label);
       }
       const headers = { ...request.headers, Authorization: authorizationHeader(auth) ?? '' };
       return await exchange({
@@ -88,9 +103,11 @@ export class HttpClient {
     const origin = url.origin;
     let pool = this.pools.get(origin);
     if (!pool) {
+      const https = url.protocol === 'https:';
+      const connectTo = this.options.resolver?.connectTo(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || (https ? 443 : 80)));
       pool = new ConnectionPool({
-        https: url.protocol === 'https:', rejectUnauthorized: this.options.rejectUnauthorized,
-        secureContext: this.options.secureContext, lookup: this.options.lookup,
+        https, rejectUnauthorized: this.options.rejectUnauthorized,
+        secureContext: this.options.secureContext, lookup: this.options.lookup, ...(connectTo ? { connectTo } : {}),
       }, this.maxConnectionsPerOrigin, url.host);
       this.pools.set(origin, pool);
     }

@@ -4,12 +4,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError, networkError } from './errors.ts';
 
-/** EWS answers to what the agent asks are small; anything this big is not one. */
-const maxResponseBytes = 16 * 1024 * 1024;
+/** EWS answers to what the agent asks are small; anything this big is not one, on the wire or inflated. */
+export const maxResponseBytes = 16 * 1024 * 1024;
 
 export interface HttpResponse {
   status: number;
@@ -92,7 +92,7 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
       res.once('aborted', () => finish(() => reject(networkError(new Error('aborted'), host))));
       res.once('end', () => finish(() => {
         try {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decode(Buffer.concat(chunks), res.headers['content-encoding']), socket: used ?? res.socket });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decode(Buffer.concat(chunks), res.headers['content-encoding'], host), socket: used ?? res.socket });
         } catch (err) {
           reject(networkError(err, host));
         }
@@ -101,8 +101,27 @@ export function exchange(request: ExchangeRequest): Promise<HttpResponse> {
   });
 }
 
-function decode(body: Buffer, encoding: string | undefined): Buffer {
-  if (encoding === 'gzip') return gunzipSync(body);
-  if (encoding === 'deflate') return inflateSync(body);
-  return body;
+type Decoder = (body: Buffer, options: { maxOutputLength: number }) => Buffer;
+const decoders: Record<string, Decoder> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+
+/** Undoes the Content-Encoding, last coding first (RFC 9110 §8.4.1), each capped like the wire: 65 KB of gzip
+ *  can inflate to 64 MiB or more. zlib stops at the cap, so no more than it is ever held. */
+function decode(body: Buffer, header: string | undefined, host: string): Buffer {
+  const codings = (header ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  let decoded = body;
+  for (const coding of codings.reverse()) {
+    // The server's own text goes into a message only when it looks like a coding name.
+    const named = /^[a-z0-9-]{1,20}$/.test(coding) ? coding : 'unnamed';
+    const decoder = decoders[coding];
+    if (!decoder) throw new AgentError(ErrorCodes.ProtocolError, `${host} answered in a content encoding the agent cannot read (${named})`);
+    try {
+      decoded = decoder(decoded, { maxOutputLength: maxResponseBytes });
+    } catch (err) {
+      const tooLarge = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new AgentError(ErrorCodes.ProtocolError, tooLarge
+        ? `${host} sent an answer larger than ${maxResponseBytes} bytes once decompressed (${named}); refused`
+        : `${host} sent a ${named} answer that does not decompress`, { cause: err });
+    }
+  }
+  return decoded;
 }

@@ -3,10 +3,11 @@
 // borrows a whole connection and returns it, so at most `size` sockets are ever open.
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
-import type { SecureContext } from 'node:tls';
+import { isIP, type Socket } from 'node:net';
+import { checkServerIdentity, type SecureContext } from 'node:tls';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { abortError } from './errors.ts';
+import type { ConnectTarget } from './resolver.ts';
 
 const idleSocketMs = 55_000;
 const closedError = (): AgentError => new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
@@ -17,6 +18,8 @@ export interface ConnectionOptions {
   rejectUnauthorized: boolean;
   secureContext?: SecureContext;
   lookup?: http.AgentOptions['lookup'];
+  /** Connect here instead of the URL's host and port (the resolver's override); TLS still checks the URL's host. */
+  connectTo?: ConnectTarget;
 }
 
 export interface Connection {
@@ -89,7 +92,24 @@ export class ConnectionPool {
     // timeout: an idle socket is closed by us before IIS's 120 s idle limit closes it under a request
     // (Node also honours a shorter Keep-Alive: timeout= from the server).
     const common = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: idleSocketMs, lookup: this.options.lookup };
-    if (!this.options.https) return new http.Agent(common);
-    return new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, secureContext: this.options.secureContext });
+    const agent = this.options.https
+      ? new https.Agent({ ...common, rejectUnauthorized: this.options.rejectUnauthorized, secureContext: this.options.secureContext })
+      : new http.Agent(common);
+    if (this.options.connectTo) redirectConnections(agent, this.options.connectTo, this.host, this.options.https);
+    return agent;
   }
+}
+
+/** Makes the agent's sockets go to `target` while the request, SNI and certificate check keep the URL's host. */
+function redirectConnections(agent: http.Agent, target: ConnectTarget, urlHost: string, tls: boolean): void {
+  const hostname = urlHost.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  const create = agent.createConnection.bind(agent) as (options: object, callback?: unknown) => Socket;
+  const moved = {
+    host: target.address, port: target.port,
+    ...(tls ? {
+      servername: isIP(hostname) ? '' : hostname, // no SNI for an address, as Node does
+      checkServerIdentity: (_host: string, cert: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(hostname, cert),
+    } : {}),
+  };
+  (agent as { createConnection: unknown }).createConnection = (options: object, callback?: unknown) => create({ ...options, ...moved }, callback);
 }

@@ -2,6 +2,7 @@
 // on a TTY; every line passes the redactor.
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import { escapeControls } from '../text/terminal-escape.ts';
 import { SecretSet } from './redact.ts';
 import type { Log } from './types.ts';
 
@@ -27,7 +28,8 @@ function textLine(info: winston.Logform.TransformableInfo): string {
   const fields = Object.entries(info)
     .filter(([k]) => !Reserved.has(k) && typeof k === 'string')
     .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`);
-  return `${String(info.timestamp)} ${info.level.toUpperCase().padEnd(5)} ${String(info.message)}${fields.length ? '  ' + fields.join(' ') : ''}`;
+  // A field may hold a server's text: no control character reaches the terminal raw.
+  return escapeControls(`${String(info.timestamp)} ${info.level.toUpperCase().padEnd(5)} ${String(info.message)}${fields.length ? '  ' + fields.join(' ') : ''}`);
 }
 
 export function createLogger(options: LoggerOptions): AgentLogger {
@@ -35,6 +37,8 @@ export function createLogger(options: LoggerOptions): AgentLogger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
       if (key === 'level') continue;
+      // A field without a value is not logged (`client=undefined` tells a reader nothing).
+      if (info[key] === undefined) { delete info[key]; continue; }
       info[key] = secrets.redactValue(key === 'message' ? '' : key, info[key]);
     }
     return info;

@@ -2,7 +2,7 @@
 // Lists are split with nodemailer's addressparser so quoted names with commas survive.
 import addressparser from 'nodemailer/lib/addressparser';
 import { AgentError, ErrorCodes } from '../errors.ts';
-import { assertSingleLine } from './header-safety.ts';
+import { assertHeaderText } from './header-safety.ts';
 import type { Address } from './types.ts';
 
 // dot-atom local part and a DNS domain (or an address literal): what Exchange accepts in practice.
@@ -20,7 +20,7 @@ export function isAddrSpec(value: string): boolean {
 export function parseAddressList(field: string, entries: readonly string[]): Address[] {
   const out: Address[] = [];
   for (const entry of entries) {
-    assertSingleLine(field, entry);
+    assertHeaderText(field, entry);
     if (entry.trim() === '') continue;
     for (const parsed of addressparser(entry, { flatten: true })) {
       const address = parsed.address.trim();

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs';
 import { AgentError, ErrorCodes } from '../errors.ts';
-import { assertSingleLine } from './header-safety.ts';
+import { assertHeaderText } from './header-safety.ts';
 import type { AttachmentInput, CheckedAttachment } from './types.ts';
 
 const MB = 1024 * 1024;
@@ -14,8 +14,8 @@ export async function checkAttachments(inputs: readonly AttachmentInput[], cwd: 
   for (const input of inputs) {
     const path = resolve(cwd, input.path);
     const filename = basename(path);
-    assertSingleLine('attachment name', filename);
-    if (input.contentType !== undefined) assertSingleLine('attachment type', input.contentType);
+    assertHeaderText('attachment name', filename);
+    if (input.contentType !== undefined) assertHeaderText('attachment type', input.contentType);
     let size: number;
     try {
       const info = await stat(path);

@@ -10,7 +10,7 @@ import { parseAddressList, parseSingleAddress } from './addresses.ts';
 let toText: ((html: string) => string) | undefined;
 import { checkAttachments } from './attachments.ts';
 import { assertCharsetKnown, encodeStrict } from './charset.ts';
-import { assertSingleLine } from './header-safety.ts';
+import { assertBodyText, assertHeaderText } from './header-safety.ts';
 import type { Address, CheckedNotification, NotificationInput } from './types.ts';
 
 export interface CheckContext {
@@ -23,13 +23,14 @@ export async function checkNotification(input: NotificationInput, settings: Mess
   const cc = parseAddressList('cc', input.cc ?? []);
   const bcc = parseAddressList('bcc', input.bcc ?? []);
   if (to.length + cc.length + bcc.length === 0) throw new AgentError(ErrorCodes.MessageInvalid, 'no recipient: give at least one --to');
-  assertSingleLine('subject', input.subject);
+  assertHeaderText('subject', input.subject);
 
   const { from, onBehalfOf } = checkFrom(input.from, settings);
   assertCharsetKnown(settings.charset);
   const body = input.body ?? '';
   const html = input.html ? body : undefined;
-  const text = html === undefined ? body : (toText ??= compile({ wordwrap: 78 }))(html);
+  assertBodyText('body', body);
+  const text = html === undefined ? body : htmlAsText(html);
   encodeStrict('subject', input.subject, settings.charset);
   encodeStrict('body', body, settings.charset);
   if (html !== undefined) encodeStrict('body (as text)', text, settings.charset);
@@ -48,8 +49,13 @@ export async function checkNotification(input: NotificationInput, settings: Mess
   };
 }
 
+/** HTML as readable plain text (plain-text mode, and the text alternative of an HTML notification). */
+export function htmlAsText(html: string): string {
+  return (toText ??= compile({ wordwrap: 78 }))(html);
+}
+
 /** The default From is the settings' `from` (else the account's own, stamped by the server). */
-function checkFrom(requested: string | undefined, settings: MessageSettings): { from?: Address; onBehalfOf?: string } {
+export function checkFrom(requested: string | undefined, settings: MessageSettings): { from?: Address; onBehalfOf?: string } {
   const configured = settings.from === undefined ? undefined : configuredFrom(settings.from);
   if (requested === undefined || requested.trim() === '') return configured ? { from: configured } : {};
   const from = parseSingleAddress('from', requested);

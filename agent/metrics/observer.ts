@@ -1,5 +1,6 @@
 // What the running agent reports to a metrics sink, and what a sink may ask of it. Free of prom-client so
 // the agent imports it at no cost; the Prometheus implementation is loaded only with --metrics-addr.
+import type { InsecureCheck } from '../config/transport-security.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
 import type { StatusDocument } from '../status/model.ts';
@@ -10,6 +11,8 @@ export interface AgentObserver {
   attempt(result: AttemptResult, reason: string | undefined): void;
   /** A transport went live. */
   live(info: TransportInfo): void;
+  /** Settings were loaded: the transport-security checks they switch off (none: an empty set). */
+  insecureTransport(checks: ReadonlySet<InsecureCheck>): void;
   /** One delivery attempt's outcome, as logged. */
   delivery(entry: NotificationLogEntry): void;
 }

@@ -2,6 +2,7 @@
 // conventions; `config_last_reload_*` mirror Prometheus' and Alertmanager's own gauges so existing
 // alerts ("config reload failed") apply unchanged.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { InsecureChecks, type InsecureCheck } from '../config/transport-security.ts';
 import { version as AgentVersion } from '../version.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
@@ -20,13 +21,23 @@ export class AgentMetrics implements AgentObserver {
   private readonly reloadOk = new Gauge({ name: 'mail_agent_config_last_reload_successful', help: 'Whether the newest settings file was applied (1) or rejected / failed (0).', registers: [this.registry] });
   private readonly reloadTime = new Gauge({ name: 'mail_agent_config_last_reload_success_timestamp_seconds', help: 'When settings were last applied successfully (Unix time).', registers: [this.registry] });
   private readonly transport = new Gauge({ name: 'mail_agent_transport_info', help: 'The live transport (value 1): service, endpoint, auth, Exchange version.', labelNames: ['service', 'endpoint', 'auth', 'server_version', 'server_build'], registers: [this.registry] });
+  private readonly insecure = new Gauge({
+    name: 'mail_agent_insecure_transport',
+    help: 'Whether the settings switch off a transport-security check (1) or not (0): check="certificates" (server certificates not verified), check="encryption" (plain http allowed). The status condition InsecureTransport says which setting.',
+    labelNames: ['check'], registers: [this.registry],
+  });
   private readonly deliveries = new Histogram({
     name: 'mail_agent_delivery_duration_seconds', help: 'Duration of each notification delivery attempt, by result (delivered, retry, failed).',
     labelNames: ['result'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry],
   });
+  private readonly undelivered = new Counter({
+    name: 'mail_agent_delivery_failures_total', help: 'Delivery attempts that did not deliver, by result (retry, failed) and error code (AuthExpired, StuckInOutbox, ServerBusy, ...).',
+    labelNames: ['result', 'code'], registers: [this.registry],
+  });
 
   constructor() {
     const view = () => this.view;
+    this.insecureTransport(new Set());
     new Gauge({ name: 'mail_agent_build_info', help: 'The agent version (value 1).', labelNames: ['version'], registers: [this.registry] }).set({ version: AgentVersion }, 1);
     new Gauge({
       name: 'mail_agent_ready', help: 'Whether the Ready condition is True (the newest revision is live).', registers: [this.registry],
@@ -73,7 +84,12 @@ export class AgentMetrics implements AgentObserver {
     this.transport.set({ service: info.service, endpoint: info.endpoint, auth: info.auth ?? '', server_version: info.serverVersion ?? '', server_build: info.serverBuild ?? '' }, 1);
   }
 
+  insecureTransport(checks: ReadonlySet<InsecureCheck>): void {
+    for (const check of InsecureChecks) this.insecure.set({ check }, checks.has(check) ? 1 : 0);
+  }
+
   delivery(entry: NotificationLogEntry): void {
     this.deliveries.observe({ result: entry.result }, entry.durationMs / 1000);
+    if (entry.result !== 'delivered') this.undelivered.inc({ result: entry.result, code: entry.code ?? 'Unknown' });
   }
 }

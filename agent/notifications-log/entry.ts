@@ -1,4 +1,5 @@
 // One line of the outgoing-notifications log: the outcome of one delivery attempt.
+import type { NotificationSource } from '../queue/spool-types.ts';
 
 export type AttemptResult = 'delivered' | 'retry' | 'failed';
 
@@ -21,4 +22,6 @@ export interface NotificationLogEntry {
   /** Delivered without sending again: the server already held it (after an attempt of unknown outcome). */
   confirmedBy?: 'wasSent';
   nextAttemptAt?: string;
+  /** Where the notification came from when not `mail-agent send`: { via: 'smtp', client, user }. */
+  source?: NotificationSource;
 }

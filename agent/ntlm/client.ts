@@ -1,5 +1,7 @@
 // The client side of NTLMv2, as plain functions for the EWS transport: createType1() for the first
 // request, createType3(type2, creds) for the second, both base64 as they go in `Authorization: NTLM …`.
+// The AUTHENTICATE message carries the channel binding (MsvAvChannelBindings: Extended Protection) and the
+// service name (MsvAvTargetName, `HTTP/<host>`) when given ([MS-NLMP] 3.1.5.1.2).
 import { randomBytes } from 'node:crypto';
 import { fileTime, hmacMd5, lmv2Response, ntlmv2Blob, ntlmv2Response, ntowfv2 } from './crypto.ts';
 import { AV_FLAG_MIC, AvId, Flags } from './flags.ts';
@@ -14,7 +16,8 @@ export interface NtlmCredentials {
   workstation?: string;
 }
 
-const CLIENT_FLAGS = Flags.UNICODE | Flags.OEM | Flags.REQUEST_TARGET | Flags.NTLM | Flags.ALWAYS_SIGN |
+// SIGN: SPNEGO's mechListMIC is an NTLM signature, which needs a negotiated signing key.
+const CLIENT_FLAGS = Flags.UNICODE | Flags.OEM | Flags.REQUEST_TARGET | Flags.SIGN | Flags.NTLM | Flags.ALWAYS_SIGN |
   Flags.EXTENDED_SESSIONSECURITY | Flags.N128 | Flags.N56;
 
 /** The NEGOTIATE message. */
@@ -40,10 +43,27 @@ export interface Type3Options {
   now?: () => number;
   /** The NEGOTIATE actually sent, for the MIC (defaults to type1Message()). */
   type1?: Buffer;
+  /** MsvAvChannelBindings: the MD5 of the channel bindings (16 zero bytes: none). */
+  channelBindings?: Buffer;
+  /** MsvAvTargetName: the service principal name, e.g. HTTP/mail.contoso.com */
+  targetName?: string;
+}
+
+export interface Authentication {
+  message: Buffer;
+  /** The key both sides derive (no key exchange here: the session base key), for SPNEGO's mechListMIC. */
+  exportedSessionKey: Buffer;
+  /** Whether the message carries a MIC (then SPNEGO wants a mechListMIC, as Windows does). */
+  withMic: boolean;
 }
 
 /** The AUTHENTICATE message answering `type2`, as raw bytes. */
 export function type3Message(type2: Buffer, creds: NtlmCredentials, options: Type3Options = {}): Buffer {
+  return authenticate(type2, creds, options).message;
+}
+
+/** The AUTHENTICATE message answering `type2`, with the session key it established. */
+export function authenticate(type2: Buffer, creds: NtlmCredentials, options: Type3Options = {}): Authentication {
   const challenge = decodeChallenge(type2);
   const { user, domain } = splitNtlmUser(creds.username, creds.domain);
   const clientChallenge = options.clientChallenge ?? randomBytes(8);
@@ -56,6 +76,8 @@ export function type3Message(type2: Buffer, creds: NtlmCredentials, options: Typ
     flags.writeUInt32LE(((pairs.get(AvId.Flags)?.readUInt32LE(0) ?? 0) | AV_FLAG_MIC) >>> 0);
     pairs.set(AvId.Flags, flags);
   }
+  if (options.channelBindings) pairs.set(AvId.ChannelBindings, options.channelBindings);
+  if (options.targetName !== undefined) pairs.set(AvId.TargetName, Buffer.from(options.targetName, 'utf16le'));
   const key = ntowfv2(creds.password, user, domain);
   const blob = ntlmv2Blob(serverTime ?? fileTime((options.now ?? Date.now)()), clientChallenge, encodeAvPairs(pairs));
   const { ntResponse, sessionBaseKey } = ntlmv2Response(key, challenge.serverChallenge, blob);
@@ -69,7 +91,7 @@ export function type3Message(type2: Buffer, creds: NtlmCredentials, options: Typ
     // No key exchange: the exported session key is the session base key.
     hmacMd5(sessionBaseKey, options.type1 ?? type1Message(), type2, message).copy(message, MIC_OFFSET);
   }
-  return message;
+  return { message, exportedSessionKey: sessionBaseKey, withMic };
 }
 
 /** The AUTHENTICATE message answering `type2` (base64 or bytes), base64. */

@@ -24,6 +24,8 @@ export const AvId = {
   DnsDomainName: 4,
   Flags: 6,
   Timestamp: 7,
+  TargetName: 9,
+  ChannelBindings: 10,
 } as const;
 
 /** MsvAvFlags bit: the AUTHENTICATE message carries a MIC. */

@@ -2,11 +2,11 @@
 // then the Type3 verified against the account's password (NTProofStr, and the MIC when the client sent one).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { NtlmAcceptor } from '../sandbox/auth/authenticate.ts';
-import { findAccount, type Account, type Directory } from '../sandbox/users.ts';
+import type { NtlmAcceptor, NtlmResult } from '../sandbox/auth/authenticate.ts';
+import { findAccount, type Directory } from '../sandbox/users.ts';
 import { fileTime, hmacMd5, ntlmv2Response, ntowfv2, rc4 } from './crypto.ts';
 import { AV_FLAG_MIC, AvId, Flags } from './flags.ts';
-import { decodeAuthenticate, decodeAvPairs, decodeNegotiate, encodeAvPairs, encodeChallenge, MIC_OFFSET, type Authenticate } from './messages.ts';
+import { decodeAuthenticate, decodeAvPairs, decodeNegotiate, encodeAvPairs, encodeChallenge, MIC_OFFSET, type Authenticate, type AvPairs } from './messages.ts';
 
 interface Pending { type1: Buffer; type2: Buffer; serverChallenge: Buffer }
 
@@ -25,27 +25,38 @@ export interface NtlmServerOptions {
   now?: () => number;
 }
 
+/** What a verified AUTHENTICATE message established. */
+export interface Verified {
+  /** The client's AV pairs (from its NTLMv2 blob): MsvAvChannelBindings, MsvAvTargetName, … */
+  pairs: AvPairs;
+  exportedSessionKey: Buffer;
+  keyExchange: boolean;
+  withMic: boolean;
+}
+
 /** Checks an AUTHENTICATE message against `password`; pure, for tests and for the acceptor. */
-export function verifyAuthenticate(auth: Authenticate, raw: Buffer, pending: Pending, password: string): boolean {
-  if (auth.ntResponse.length <= 24) return false; // NTLMv1 is refused
+export function verifyAuthenticate(auth: Authenticate, raw: Buffer, pending: Pending, password: string): Verified | undefined {
+  if (auth.ntResponse.length <= 24) return undefined; // NTLMv1 is refused
   const key = ntowfv2(password, auth.user, auth.domain);
   const blob = auth.ntResponse.subarray(16);
   const { ntProofStr, sessionBaseKey } = ntlmv2Response(key, pending.serverChallenge, blob);
-  if (!timingSafeEqual(ntProofStr, auth.ntResponse.subarray(0, 16))) return false;
+  if (!timingSafeEqual(ntProofStr, auth.ntResponse.subarray(0, 16))) return undefined;
   let pairs;
   try {
     pairs = decodeAvPairs(blob.subarray(28));
   } catch {
-    return false;
+    return undefined;
   }
+  const keyExchange = (auth.flags & Flags.KEY_EXCH) !== 0 && (auth.flags & (Flags.SIGN | Flags.SEAL)) !== 0 && auth.encryptedSessionKey.length === 16;
+  const exportedSessionKey = keyExchange ? rc4(sessionBaseKey, auth.encryptedSessionKey) : sessionBaseKey;
   const avFlags = pairs.get(AvId.Flags);
-  if (!avFlags || avFlags.length < 4 || (avFlags.readUInt32LE(0) & AV_FLAG_MIC) === 0) return true;
-  if (!auth.mic) return false;
-  const exported = auth.flags & Flags.KEY_EXCH && auth.encryptedSessionKey.length === 16
-    ? rc4(sessionBaseKey, auth.encryptedSessionKey) : sessionBaseKey;
+  const withMic = avFlags !== undefined && avFlags.length >= 4 && (avFlags.readUInt32LE(0) & AV_FLAG_MIC) !== 0;
+  if (!withMic) return { pairs, exportedSessionKey, keyExchange, withMic };
+  if (!auth.mic) return undefined;
   const zeroed = Buffer.from(raw);
   zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16);
-  return timingSafeEqual(hmacMd5(exported, pending.type1, pending.type2, zeroed), auth.mic);
+  if (!timingSafeEqual(hmacMd5(exportedSessionKey, pending.type1, pending.type2, zeroed), auth.mic)) return undefined;
+  return { pairs, exportedSessionKey, keyExchange, withMic };
 }
 
 export function createNtlmAcceptor(directory: Directory, hostname: string, options: NtlmServerOptions = {}): NtlmAcceptor {
@@ -68,15 +79,22 @@ export function createNtlmAcceptor(directory: Directory, hostname: string, optio
       pending.set(socket, { type1, type2, serverChallenge });
       return type2;
     },
-    authenticate(socket: Socket, type3: Buffer): Promise<Account | undefined> {
+    authenticate(socket: Socket, type3: Buffer): Promise<NtlmResult | undefined> {
       const state = pending.get(socket);
       pending.delete(socket); // a challenge answers once
       if (!state) return Promise.resolve(undefined);
       try {
         const auth = decodeAuthenticate(type3);
         const account = findAccount(directory, auth.user, auth.domain);
-        if (!account || !verifyAuthenticate(auth, type3, state, account.password)) return Promise.resolve(undefined);
-        return Promise.resolve(account);
+        const verified = account ? verifyAuthenticate(auth, type3, state, account.password) : undefined;
+        if (!account || !verified) return Promise.resolve(undefined);
+        const bindings = verified.pairs.get(AvId.ChannelBindings);
+        const target = verified.pairs.get(AvId.TargetName);
+        return Promise.resolve({
+          account, withMic: verified.withMic, exportedSessionKey: verified.exportedSessionKey, keyExchange: verified.keyExchange,
+          ...(bindings ? { channelBindings: Buffer.from(bindings) } : {}),
+          ...(target ? { targetName: target.toString('utf16le') } : {}),
+        });
       } catch {
         return Promise.resolve(undefined);
       }

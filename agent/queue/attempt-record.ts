@@ -40,6 +40,7 @@ export async function recordOutcomes(c: AttemptContext, jobs: readonly Job[], tr
     lines.push({
       time: at, id: meta.id, messageId: meta.messageId, to: meta.to, subject: meta.subject, transport: describe,
       result, attempt: job.attempts, durationMs: now - job.started, ...rest, ...(message !== undefined ? { reason: message } : {}),
+      ...(meta.source ? { source: meta.source } : {}),
     });
   };
 

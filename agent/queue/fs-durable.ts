@@ -1,13 +1,9 @@
 // Small durable-file helpers for the spool: a file is on disk once it and its directory are fsynced.
-import { mkdir, open, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { atomicWrite, fsyncDirectory } from '../state/atomic-write.ts';
 
 export { atomicWrite, fsyncDirectory };
-
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-}
 
 /** Writes `head` then `body` to a new file (0600) and fsyncs it; the file must not exist. */
 export async function writeNewFileDurably(path: string, head: Buffer, body: Readable): Promise<void> {

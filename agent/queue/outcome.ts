@@ -2,14 +2,16 @@
 // reason), and whether the message may have reached the server anyway (then wasSent is asked first).
 import { AgentError, ErrorCodes, toAgentError } from '../errors.ts';
 
-/** Errors after which the request may have been processed although no answer came back. */
-const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.ConnectionFailed, ErrorCodes.ProtocolError]);
+/** Errors after which the request may have been processed although no answer came back (StuckInOutbox:
+ *  it was, and leaves the Outbox later: wasSent decides, never a blind second send). */
+const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.ConnectionFailed, ErrorCodes.ProtocolError, ErrorCodes.StuckInOutbox]);
 
 /** The transport's own trouble (credentials, trust, where the server is), not the message's: the
  *  notification waits for the settings or the server to be fixed instead of failing for good. */
 const TRANSPORT_TROUBLE: ReadonlySet<string> = new Set([
   ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
   ErrorCodes.InvalidServerVersion, ErrorCodes.ProfileNotFound, ErrorCodes.HelperFailed,
+  ErrorCodes.SmtpAuthDisabled, ErrorCodes.AuthRequired,
 ]);
 
 export interface Classified {

@@ -61,7 +61,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
       await spool.writeAttempt(id, { ...rest, outcomeUnknown: true });
     }
   }
-  // Temp files of interrupted atomic writes (write-file-atomic names them <file>.<n>).
+  // Temp files of interrupted atomic writes (<file>.<pid>.<random>.tmp).
   for (const dir of [p.inflight, p.attempts, p.delivered, p.failed]) {
     for (const name of await listDir(dir)) {
       if (!/\.(json|eml)$/.test(name)) await removeQuietly(join(dir, name));

@@ -15,6 +15,16 @@ export interface SpoolMeta {
   html?: string;
   onBehalfOf?: string;
   attachments: { filename: string; contentType: string; size: number }[];
+  /** Where it came from, when not `mail-agent send`: the SMTP submission port and its client. */
+  source?: NotificationSource;
+}
+
+export interface NotificationSource {
+  via: 'smtp';
+  /** The client's address and port. */
+  client: string;
+  /** The user it authenticated as, when it did. */
+  user?: string;
 }
 
 export interface AttemptError {

@@ -5,7 +5,8 @@ import { readFile, rename } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { statePaths } from '../state/layout.ts';
-import { atomicWrite, ensurePrivateDir, fsyncDirectory, listDir, replaceFileFast, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
+import { ensurePrivateStateDir } from '../state/private-dir.ts';
+import { atomicWrite, fsyncDirectory, listDir, replaceFileFast, unlinkIfExists, writeNewFileDurably } from './fs-durable.ts';
 import { deliveredNames, idsWithSuffix, isBatchName, spoolPaths, SpoolDirs, type SpoolPaths } from './spool-paths.ts';
 import type { AttemptRecord, DeliveredRecord, FailedRecord, SpoolMeta } from './spool-types.ts';
 
@@ -21,12 +22,10 @@ export class Spool {
     this.paths = paths;
   }
 
-  /** Opens (creating, 0700) the spool of a state dir. */
+  /** Opens (creating, 0700) the spool of a state dir, refusing folders that others own or can write. */
   static async open(stateDir: string): Promise<Spool> {
-    await ensurePrivateDir(stateDir);
     const paths = spoolPaths(statePaths(stateDir).spool);
-    await ensurePrivateDir(paths.root);
-    for (const dir of SpoolDirs) await ensurePrivateDir(paths[dir]);
+    await ensurePrivateStateDir(stateDir, [paths.root, ...SpoolDirs.map((dir) => paths[dir])]);
     return new Spool(paths);
   }
 

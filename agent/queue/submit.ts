@@ -1,13 +1,15 @@
-// Check → compose once → enqueue durably. The one path every sender (CLI `send`, a later API) takes, so
-// nothing reaches the spool without passing the checks of design §4.
+// Check → compose once → enqueue durably. The one path every sender (CLI `send`, the SMTP submission port)
+// takes, so nothing reaches the spool without passing the checks of design §4.
 import type { MessageSettings } from '../config/settings.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { checkNotification } from '../message/checks.ts';
 import { composeMime } from '../message/compose.ts';
 import { messageIdFor, newNotificationId } from '../message/message-id.ts';
+import { Readable } from 'node:stream';
+import { checkSubmission, type SubmittedMessage } from '../message/submitted.ts';
 import type { CheckedNotification, NotificationInput } from '../message/types.ts';
 import type { Spool } from './spool.ts';
-import type { SpoolMeta } from './spool-types.ts';
+import type { NotificationSource, SpoolMeta } from './spool-types.ts';
 
 export interface Submitted {
   id: string;
@@ -49,4 +51,16 @@ function spoolMeta(id: string, messageId: string, now: Date, m: CheckedNotificat
     ...(m.onBehalfOf ? { onBehalfOf: m.onBehalfOf } : {}),
     attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
   };
+}
+
+/** A message submitted as MIME (the SMTP port): checked like `send`, its MIME kept, enqueued durably. */
+export async function submitMime(spool: Spool, input: SubmittedMessage, settings: MessageSettings,
+  options: { source: NotificationSource; now?: Date }): Promise<Submitted> {
+  const now = options.now ?? new Date();
+  const id = newNotificationId(now.getTime());
+  const checked = await checkSubmission(input, settings, { messageId: messageIdFor(id), date: now });
+  const { mime, ...fields } = checked;
+  const meta: SpoolMeta = { id, enqueuedAt: now.toISOString(), ...fields, source: options.source };
+  await spool.enqueue(meta, Readable.from([mime]));
+  return { id, messageId: checked.messageId, enqueuedAt: meta.enqueuedAt };
 }

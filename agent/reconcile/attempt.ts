@@ -1,6 +1,7 @@
 // One reconcile attempt for one snapshot: load (validate) → verify a candidate transport → deliver the
 // test message → make it live. Until the last step the previous transport stays live; a step that
 // fails leaves the candidate closed and says whether a retry may help.
+import { unreadableMessage } from '../config/source/read.ts';
 import { writeApplied } from '../state/applied.ts';
 import * as t from '../status/transitions.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';
@@ -10,7 +11,7 @@ import { stepFailure, type StepFailure } from './failure.ts';
 import { toStatusIssues } from './issues.ts';
 import { testStep } from './test-step.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
-import { short } from '../status/format.ts';
+import { issueLine, short } from '../status/format.ts';
 
 export interface AttemptInput {
   snapshot: SourceSnapshot;
@@ -51,8 +52,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
 
   if (snapshot.kind !== 'present') {
     const reason = snapshot.kind === 'missing' ? 'ConfigMissing' : 'ConfigUnreadable';
-    await deps.status.update((d) => t.missing(d, iso(), reason));
-    deps.log.warn('settings file unavailable; the live transport stays', { reason });
+    // Unreadable: say which path is in the way (the file, or a folder above it), as validate does.
+    const why = snapshot.kind === 'unreadable' ? await unreadableMessage(deps.configPath, snapshot.code) : undefined;
+    await deps.status.update((d) => t.missing(d, iso(), reason, why));
+    deps.log.warn('settings file unavailable; the live transport stays', { reason, why });
     return { result: 'missing' };
   }
 
@@ -63,16 +66,23 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
     step('load', revision, loadStart, { outcome: 'Rejected', reason: loaded.reason });
     const mark = { revision, digest: `rejected:${loaded.reason}:${snapshot.digest}` };
     if (!input.force && input.lastFinal?.digest === mark.digest) return { result: 'current' };
+    const errors = toStatusIssues(loaded.issues);
     await deps.status.update((d) => {
       if (d.observedRevision !== revision) t.observed(d, revision, iso());
-      t.rejected(d, { revision, reason: loaded.reason, errors: toStatusIssues(loaded.issues), at: iso(), durationMs: elapsed() });
+      t.rejected(d, { revision, reason: loaded.reason, errors, at: iso(), durationMs: elapsed() });
     });
+    // Each error as `mail-agent status` prints it, for whoever reads the journal: positions and our own
+    // messages only, never a value from the file.
+    deps.log.warn('settings file rejected; the live settings stay', { revision: short(revision), reason: loaded.reason, errors: errors.map((e) => issueLine(deps.configPath, e)) });
     return { result: 'rejected', final: mark, revision };
   }
   const config = loaded.config;
   step('load', revision, loadStart, { settingsDigest: short(config.settingsDigest) });
   deps.onLoaded?.(config);
-  await deps.status.update((d) => { t.secretExposure(d, config.warnings, revision, iso()); });
+  await deps.status.update((d) => {
+    t.secretExposure(d, config.warnings, revision, iso());
+    t.transportExposure(d, config.warnings, revision, iso());
+  });
 
   const live = input.live;
   if (live && live.config.settingsDigest === config.settingsDigest) return keepLive(deps, live, config, elapsed, iso);

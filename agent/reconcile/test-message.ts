@@ -30,8 +30,14 @@ export function describeSettings(settings: Settings, info: TransportInfo): [stri
       ['reject invalid certificates', String(ews.rejectInvalidCertificates)], ['save a copy in Sent Items', String(ews.saveCopy)]);
     if (ews.caFile) rows.push(['extra CA file', ews.caFile]);
   }
+  const smtp = settings.smtp;
+  if (smtp) {
+    rows.push(['connection security', smtp.security], ['reject invalid certificates', String(smtp.rejectInvalidCertificates)]);
+    if (smtp.caFile) rows.push(['extra CA file', smtp.caFile]);
+  }
   if (info.client) rows.push(['MAPI client', info.client]);
   if (info.helper) rows.push(['MAPI helper', info.helper]);
+  if (info.store) rows.push(['MAPI store', info.store]);
   if (settings.mapi) rows.push(['MAPI profile', settings.mapi.profile]);
   const m = settings.message;
   rows.push(['From', m.from ?? '(the account\'s own address)'], ['character set', m.charset], ['plain text only', String(m.plainText)],

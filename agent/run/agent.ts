@@ -1,23 +1,29 @@
 // The running agent: state-dir lock, status writer with heartbeat, reconciler, watcher and delivery
 // worker, wired together. `stop()` finishes the step in progress, writes the status and releases the lock.
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { systemClock, systemTimers, type Clock, type Timers } from '../clock.ts';
 import { loadConfig } from '../config/load.ts';
+import { insecureChecks, insecureTransport } from '../config/transport-security.ts';
 import type { LoadedConfig } from '../config/settings.ts';
 import type { AgentObserver, AgentView } from '../metrics/observer.ts';
 import type { AgentLogger } from '../log/logger.ts';
+import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import { NotificationsLogWriter } from '../notifications-log/log-writer.ts';
 import { Spool } from '../queue/spool.ts';
 import { DeliveryWorker } from '../queue/worker.ts';
 import { Reconciler } from '../reconcile/reconciler.ts';
 import { TestMessageRegistry } from '../reconcile/test-registry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
+import { refuseSymlink } from '../state/atomic-write.ts';
+import { digestKey } from '../state/digest-key.ts';
 import { statePaths } from '../state/layout.ts';
+import { ensurePrivateStateDir } from '../state/private-dir.ts';
+import { deliveryOutcome, isDeliveryTrouble } from '../status/delivery-health.ts';
 import { initialStatus } from '../status/initial.ts';
 import type { StatusDocument } from '../status/model.ts';
 import { assertOutsideWatched } from '../status/placement.ts';
 import { StatusWriter } from '../status/writer.ts';
+import { SubmissionPort } from '../submission/port.ts';
 import type { CreateTransport, TransportDeps } from '../transports/factory-contract.ts';
 import { SettingsWatcher } from '../watch/settings-watcher.ts';
 import { takeSnapshot } from '../watch/snapshot.ts';
@@ -51,6 +57,7 @@ interface Parts {
   reconciler: Reconciler;
   watcher?: SettingsWatcher;
   worker?: DeliveryWorker;
+  submission?: SubmissionPort;
 }
 
 export class Agent {
@@ -58,6 +65,8 @@ export class Agent {
   private readonly parts: Parts;
   private stopping: Promise<void> | undefined;
   private queueRefresh: unknown;
+  /** The delivery trouble TransportReady shows (code and reason), so repeats and successes write only on change. */
+  private shownTrouble: string | undefined;
 
   private constructor(options: AgentOptions, parts: Parts) {
     this.options = options;
@@ -68,9 +77,12 @@ export class Agent {
   static async prepare(options: AgentOptions): Promise<Agent> {
     assertOutsideWatched(options.statusPath, 'the status file', [options.configPath]);
     assertOutsideWatched(join(options.stateDir, 'status.json'), 'the state dir', [options.configPath]);
-    await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
+    // Refused before anything is read from it: a state dir someone else can write into is not ours.
+    await ensurePrivateStateDir(options.stateDir, [], { deep: true });
+    await refuseSymlink(options.statusPath);
     const lock = await acquireStateLock(options.stateDir);
     try {
+      const key = await digestKey(options.stateDir);
       const clock = options.clock ?? systemClock;
       const status = new StatusWriter({
         // In the state dir (0700) nobody else can reach it anyway: 0600 like every other state file.
@@ -85,7 +97,8 @@ export class Agent {
       // The reconciler's callbacks reach the agent built right after it.
       const ref: { agent?: Agent } = {};
       const reconciler = new Reconciler({
-        configPath: options.configPath, stateDir: options.stateDir, loadConfig, status, registry,
+        configPath: options.configPath, stateDir: options.stateDir, status, registry,
+        loadConfig: (path, loadOptions) => loadConfig(path, { ...loadOptions, digestKey: key }),
         createTransport: options.createTransport, log: options.log, clock,
         // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
         transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
@@ -96,6 +109,10 @@ export class Agent {
         onLive: (live) => {
           options.observer?.live(live.info);
           options.log.info('settings live', { revision: live.config.revision, endpoint: live.info.endpoint, serverVersion: live.info.serverVersion, client: live.info.client });
+          // On every apply, not only the first: a journal read later still shows that TLS protection is off.
+          for (const w of insecureTransport(live.config.warnings)) {
+            options.log.warn('insecure transport', { revision: live.config.revision, setting: w.path, check: w.keyword, detail: w.message });
+          }
           ref.agent?.parts.worker?.wake();
         },
       });
@@ -124,10 +141,15 @@ export class Agent {
       describeTransport: () => { const live = this.parts.reconciler.liveSettings(); return live ? `${live.info.service} ${live.info.endpoint}` : 'transport'; },
       log: new NotificationsLogWriter(statePaths(this.options.stateDir).notificationsLog),
       onError: (err) => { log.error('delivery worker error', { error: messageOf(err) }); },
-      onOutcome: (entry) => { this.options.observer?.delivery(entry); this.queueChanged(); },
+      onOutcome: (entry) => {
+        this.options.observer?.delivery(entry);
+        this.queueChanged();
+        this.deliveryHealth(entry);
+      },
     });
     await this.parts.worker.start();
     this.queueChanged();
+    this.parts.submission = this.submissionPort(spool);
     this.parts.watcher = new SettingsWatcher({
       path: this.options.configPath,
       onSnapshot: (snapshot, cause) => {
@@ -161,9 +183,10 @@ export class Agent {
   }
 
   private async shutdown(): Promise<void> {
-    const { watcher, reconciler, worker, status, lock } = this.parts;
+    const { watcher, reconciler, worker, status, lock, submission } = this.parts;
     (this.options.timers ?? systemTimers).clearTimeout(this.queueRefresh);
     await watcher?.close();
+    await submission?.stop();
     await reconciler.stop();
     await worker?.stop();
     const queue = await this.queueCounts().catch(() => undefined);
@@ -173,8 +196,39 @@ export class Agent {
   }
 
   private loaded(config: LoadedConfig): void {
-    this.options.log.secrets.add(config.secrets.password, config.secrets.token);
+    this.options.log.secrets.add(config.secrets.password, config.secrets.token, ...(config.secrets.submission?.passwords.values() ?? []));
+    this.options.observer?.insecureTransport(insecureChecks(config.warnings));
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
+    // The port follows every valid file (it answers 451 until a transport is live).
+    this.parts.submission?.apply(config).catch((err: unknown) => { this.options.log.error('submission port error', { error: messageOf(err) }); });
+  }
+
+  /** The SMTP submission port: it checks against the live settings' message options and wakes the worker. */
+  private submissionPort(spool: Spool): SubmissionPort {
+    return new SubmissionPort({
+      spool, log: this.options.log,
+      live: () => {
+        const live = this.parts.reconciler.liveSettings();
+        return live ? { message: live.config.settings.message, ...(live.info.account ? { account: live.info.account } : {}) } : undefined;
+      },
+      onAccepted: () => {
+        this.parts.worker?.wake();
+        this.queueChanged();
+      },
+      onStatus: (port) => {
+        this.parts.status.update((d) => { if (port) d.submission = port; else delete d.submission; })
+          .catch((err: unknown) => { this.options.log.error('writing the status file failed', { error: messageOf(err) }); });
+      },
+      ...(this.options.clock ? { now: () => this.options.clock!.now() } : {}),
+    });
+  }
+
+  /** Delivery-time trouble (an expired sign-in, a stuck Outbox) on TransportReady, cleared by the next delivery. */
+  private deliveryHealth(entry: NotificationLogEntry): void {
+    const trouble = isDeliveryTrouble(entry) ? `${entry.code ?? ''}: ${entry.reason ?? ''}` : undefined;
+    if (trouble === this.shownTrouble || (trouble === undefined && entry.result !== 'delivered')) return;
+    this.shownTrouble = trouble;
+    void this.parts.status.update((d) => { deliveryOutcome(d, entry, entry.time); }).catch(() => undefined);
   }
 
   /** Queue counts go to the status soon after deliveries, at most once a second (and on every heartbeat). */

@@ -1,11 +1,19 @@
-// One agent per state dir: a lock file created exclusively, holding the owner's pid. A lock left by a
-// dead process (kill -9, reboot) is taken over; so is one naming our own pid (a container's pid 1
-// restarted). Two agents on one spool would deliver every notification twice.
-import { open, readFile, unlink } from 'node:fs/promises';
+// One agent per state dir, enforced by the kernel: the running agent holds an exclusive advisory lock —
+// an open-file-description lock (fcntl F_OFD_SETLK) on Linux, flock(2) on macOS, LockFileEx on Windows,
+// through fs-native-extensions — on agent.lock for as long as it lives. The kernel drops
+// it when the process ends, however it ends (kill -9, a crash, a container stopped), so a lock is never
+// "stale" and never taken over: whatever its pid or hostname (containers sharing a volume are each pid 1
+// on their own host), a holder that still runs keeps the state dir. Two agents on one spool would deliver
+// every notification twice. The file itself is never removed: removing it would let a second agent lock a
+// new file while the first still holds the old one.
+import { constants } from 'node:fs';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { tryLock, unlock } from 'fs-native-extensions';
 import { hostname } from 'node:os';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { statePaths } from '../state/layout.ts';
 
+/** Who holds the lock, written into the file by the holder (for the message the next agent prints). */
 interface LockRecord {
   pid: number;
   host: string;
@@ -17,47 +25,53 @@ export interface StateLock {
   release(): Promise<void>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const Busy = new Set(['EAGAIN', 'EWOULDBLOCK', 'EBUSY', 'EACCES']);
 
 async function holder(path: string): Promise<LockRecord | undefined> {
   try {
-    const record = JSON.parse(await readFile(path, 'utf8')) as LockRecord;
-    return typeof record.pid === 'number' ? record : undefined;
+    const record = JSON.parse(await readFile(path, 'utf8')) as Partial<LockRecord>;
+    return typeof record.pid === 'number' && typeof record.host === 'string' ? record as LockRecord : undefined;
   } catch {
-    return undefined;
+    return undefined; // Windows' lock also locks reading; or the holder is writing it right now.
   }
+}
+
+function describe(owner: LockRecord | undefined): string {
+  return owner ? `pid ${owner.pid} on host ${owner.host}, started ${owner.startedAt}` : 'a process that is still running';
 }
 
 export async function acquireStateLock(stateDir: string): Promise<StateLock> {
   const path = statePaths(stateDir).lock;
-  const record: LockRecord = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(record) + '\n');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return { path, release: () => unlink(path).catch(() => undefined) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = await holder(path);
-    if (owner && owner.pid !== process.pid && owner.host === record.host && alive(owner.pid)) {
+  // Never truncated on open: the holder's record stays readable until we hold the lock ourselves.
+  const handle = await open(path, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    if (!tryLock(handle.fd)) throw Object.assign(new Error('locked'), { code: 'EAGAIN' });
+  } catch (err) {
+    await handle.close();
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (Busy.has(code)) {
       throw new AgentError(ErrorCodes.StateDirLocked,
-        `another mail-agent (pid ${owner.pid}, started ${owner.startedAt}) is running with state dir ${stateDir}; one agent per state dir`);
+        `another mail-agent holds the state dir ${stateDir} (${describe(await holder(path))}); one agent per state dir. `
+        + 'Stop that one first: its lock goes when its process ends.');
     }
-    // Stale (dead owner, unreadable, or a half-written lock): take it over.
-    await unlink(path).catch(() => undefined);
+    throw new AgentError(ErrorCodes.StateDirLocked,
+      `cannot lock ${path} (${code || 'error'}): the state dir must be on a file system with file locks`, { cause: err });
   }
-  throw new AgentError(ErrorCodes.StateDirLocked, `could not take the lock ${path}: another agent keeps taking it`);
+  try {
+    await writeRecord(handle, { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  let released: Promise<void> | undefined;
+  return {
+    path,
+    release: () => (released ??= Promise.resolve().then(() => unlock(handle.fd)).catch(() => undefined).finally(() => handle.close())),
+  };
+}
+
+async function writeRecord(handle: FileHandle, record: LockRecord): Promise<void> {
+  await handle.truncate(0);
+  await handle.write(JSON.stringify(record) + '\n', 0, 'utf8');
+  await handle.sync();
 }

@@ -1,9 +1,11 @@
 // `mail-agent run` flags, resolved to paths and settings with their defaults.
 import { resolve } from 'node:path';
 import { parseCommandArgs } from '../cli/args.ts';
+import { resolveFlags, resolverFromFlags } from '../cli/resolve-flags.ts';
 import { parseDuration } from '../cli/duration.ts';
 import type { CliIo } from '../cli/io.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
+import type { NameResolver } from '../http/resolver.ts';
 import { parseListenAddress, type ListenAddress } from '../metrics/address.ts';
 import { LogLevels, type LogFormat, type LogLevel } from '../log/logger.ts';
 import { resolveStateDir } from '../state/default-dir.ts';
@@ -20,6 +22,7 @@ export const runFlags = {
   poll: { type: 'string' },
   'metrics-addr': { type: 'string' },
   'request-timeout': { type: 'string' },
+  ...resolveFlags,
 } as const;
 
 export interface RunOptions {
@@ -35,6 +38,8 @@ export interface RunOptions {
   metricsAddr?: ListenAddress;
   /** Deadline of each call to the mail server (default: the transport's, 30 s). */
   requestTimeoutMs?: number;
+  /** --resolve / --resolve-srv: names pointed elsewhere (tests, staging). */
+  resolver?: NameResolver;
 }
 
 export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
@@ -46,6 +51,7 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
   if (!(LogLevels as readonly string[]).includes(level)) throw new AgentError(ErrorCodes.Usage, `--log-level: expected one of ${LogLevels.join(', ')}`);
   if (values['metrics-addr'] !== undefined && values.once) throw new AgentError(ErrorCodes.Usage, '--metrics-addr: not with --once');
   const stateDir = resolveStateDir(values['state-dir'], io);
+  const resolver = resolverFromFlags(values);
   return {
     configPath: resolve(io.cwd, values.config),
     statusPath: resolveStatusPath(values.status, stateDir, io.cwd),
@@ -57,5 +63,6 @@ export function parseRunOptions(argv: string[], io: CliIo): RunOptions {
     ...(values.poll ? { pollMs: parseDuration(values.poll, '--poll') } : {}),
     ...(values['metrics-addr'] !== undefined ? { metricsAddr: parseListenAddress(values['metrics-addr']) } : {}),
     ...(values['request-timeout'] ? { requestTimeoutMs: parseDuration(values['request-timeout'], '--request-timeout') } : {}),
+    ...(resolver ? { resolver } : {}),
   };
 }

@@ -26,9 +26,15 @@ export interface SandboxTls {
 
 interface Pair { certPem: string; keyPem: string }
 
+/** PEM text as a file must hold it: ending with a newline. @peculiar/x509 leaves the last one off, and
+ *  `cat a/ca.pem b/ca.pem` would then glue one END line to the next BEGIN (OpenSSL: "PEM lib"). */
+export function pemFileText(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
 async function exportKey(key: Key): Promise<string> {
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+  return pemFileText(x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'));
 }
 
 async function importKey(pem: string): Promise<Key> {
@@ -55,7 +61,7 @@ async function createCa(): Promise<Pair> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: pemFileText(cert.toString('pem')), keyPem: await exportKey(keys.privateKey) };
 }
 
 function sanNames(hostnames: readonly string[]): x509.JsonGeneralNames {
@@ -85,7 +91,7 @@ async function createServerCert(ca: Pair, hostnames: readonly string[]): Promise
       await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKey(keys.privateKey) };
+  return { certPem: pemFileText(cert.toString('pem')), keyPem: await exportKey(keys.privateKey) };
 }
 
 /** Does this certificate still cover every wanted name and stay valid for a week? */
@@ -99,15 +105,22 @@ function covers(certPem: string, hostnames: readonly string[]): boolean {
 }
 
 async function readPair(dir: string, name: string): Promise<Pair | undefined> {
+  let pair: Pair;
   try {
     const [certPem, keyPem] = await Promise.all([
       readFile(path.join(dir, `${name}.pem`), 'utf8'),
       readFile(path.join(dir, `${name}-key.pem`), 'utf8'),
     ]);
-    return { certPem, keyPem };
+    pair = { certPem, keyPem };
   } catch {
     return undefined;
   }
+  // Written by an earlier version without the final newline: completed, so the files concatenate.
+  if (pemFileText(pair.certPem) !== pair.certPem || pemFileText(pair.keyPem) !== pair.keyPem) {
+    pair = { certPem: pemFileText(pair.certPem), keyPem: pemFileText(pair.keyPem) };
+    await writePair(dir, name, pair);
+  }
+  return pair;
 }
 
 async function writePair(dir: string, name: string, pair: Pair): Promise<void> {

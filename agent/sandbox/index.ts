@@ -4,16 +4,24 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Authenticator, type NtlmAcceptor } from './auth/authenticate.ts';
+import { X509Certificate } from 'node:crypto';
+import { Authenticator, type AuthEvent, type NtlmAcceptor } from './auth/authenticate.ts';
+import type { AuthScheme, ExtendedProtection } from './auth/policy.ts';
+import { certificateBindings } from '../ntlm/channel-bindings.ts';
+import { certificateNames, startRedirectListener, resolveHints, type RedirectListener, type ResolveHints } from './autodiscover/listener.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
 import { route, type EwsTap, type RouterState } from './http/router.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
+import { AgentError, ErrorCodes } from '../errors.ts';
+import type { SmtpPort } from './smtp/server.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
+export type { AuthEvent } from './auth/authenticate.ts';
+export type { AuthScheme, ExtendedProtection } from './auth/policy.ts';
 export type { ExchangeVersion } from './versions.ts';
 
 export interface SandboxOptions {
@@ -39,6 +47,21 @@ export interface SandboxOptions {
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
   /** Sees each EWS request and the sandbox's answer (for conformance tests). */
   tap?: EwsTap;
+  /** What the 401 offers, in order (default ntlm, basic, bearer). */
+  authSchemes?: readonly AuthScheme[];
+  /** IIS Extended Protection (tokenChecking): off (default), allow, require. Require needs HTTPS. */
+  extendedProtection?: ExtendedProtection;
+  /** Sees each authentication decision (tests: channel binding, target name, why refused). */
+  onAuth?: (event: AuthEvent) => void;
+  /** Port of the plain-HTTP listener for Autodiscover's 302 (default: a free one, opened only when the users
+   *  file names an `httpRedirect`, or when this is given). */
+  redirectPort?: number;
+  /** An SMTP submission port too (agent/sandbox/smtp), on `host`; 0 picks a free port. Absent: none. */
+  smtpPort?: number;
+  /** The largest message the SMTP port takes (SIZE; default 36,700,160 bytes, Exchange's 35 MB). */
+  smtpMaxMessageBytes?: number;
+  /** Client addresses the SMTP port lets send without AUTH (an anonymous relay connector). */
+  smtpRelayFrom?: string[];
 }
 
 export interface Sandbox {
@@ -52,6 +75,12 @@ export interface Sandbox {
   caPem: string | undefined;
   caPath: string | undefined;
   dataDir: string;
+  /** The plain-HTTP listener answering http://autodiscover.<domain>/autodiscover/autodiscover.xml with its 302. */
+  redirectPort: number | undefined;
+  /** The agent flags that send every name of the users file here: --resolve and --resolve-srv values. */
+  resolve: ResolveHints;
+  /** The SMTP submission port, when asked for (`smtpPort`). */
+  smtp?: { host: string; port: number };
   /** Replaces the fault-injection rules (an empty list clears them). */
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
@@ -72,13 +101,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const directory = options.directory ?? (options.usersFile ? await loadDirectory(options.usersFile) : buildDirectory());
   // Loaded only for HTTPS: certificate generation pulls in @peculiar/x509 and its polyfill.
   // The certificate also names the address the sandbox binds, when that is one address.
-  const certNames = host === '0.0.0.0' || host === '::' ? hostnames : [...hostnames, host];
+  // … and every HTTPS name the users file mentions (Autodiscover hosts, EWS URLs, SRV targets).
+  const named = [...hostnames, ...certificateNames(directory)];
+  const certNames = host === '0.0.0.0' || host === '::' ? named : [...named, host];
   const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, certNames);
+  if (options.extendedProtection === 'require' && !tls) {
+    throw new AgentError(ErrorCodes.Usage, 'extended protection needs HTTPS: there is no channel to bind over plain HTTP');
+  }
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
   let origin = '';
   const state: RouterState = {
-    auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
+    auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname, {
+      ...(options.authSchemes ? { schemes: options.authSchemes } : {}),
+      ...(options.extendedProtection ? { extendedProtection: options.extendedProtection } : {}),
+      ...(tls ? { channelBindings: certificateBindings(new X509Certificate(tls.certPem).raw) } : {}),
+      ...(options.onAuth ? { onAuth: options.onAuth } : {}),
+    }),
     directory, store, faults, hostname,
     version: options.version ?? 'Exchange2016',
     now: options.now ?? (() => new Date()),
@@ -106,9 +145,38 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   const port = (server.address() as AddressInfo).port;
   origin = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+  const wantsRedirect = options.redirectPort !== undefined || [...(directory.domains?.values() ?? [])].some((d) => d.httpRedirect);
+  let redirect: RedirectListener | undefined;
+  try {
+    redirect = wantsRedirect ? await startRedirectListener(directory, host, options.redirectPort ?? 0) : undefined;
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    store.close();
+    throw err;
+  }
+  let smtp: SmtpPort | undefined;
+  if (options.smtpPort !== undefined) {
+    try {
+      // Loaded only when asked for: smtp-server is not needed by the EWS sandbox.
+      smtp = await (await import('./smtp/server.ts')).startSmtpPort({
+        host, port: options.smtpPort, credentials: state.auth.credentials, store, hostname, now: state.now,
+        ...(tls ? { tls: { certPem: tls.certPem, keyPem: tls.keyPem } } : {}),
+        ...(options.smtpMaxMessageBytes !== undefined ? { maxMessageBytes: options.smtpMaxMessageBytes } : {}),
+        ...(options.smtpRelayFrom ? { relayFrom: options.smtpRelayFrom } : {}),
+      });
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await redirect?.close();
+      store.close();
+      throw err;
+    }
+  }
   let closing: Promise<void> | undefined;
   return {
     url: state.ewsUrl(), origin, host, port, dataDir,
+    redirectPort: redirect?.port,
+    resolve: resolveHints(directory, urlHost(host).replace(/^\[(.*)\]$/, '$1'), port, redirect?.port),
+    ...(smtp ? { smtp: { host: smtp.host, port: smtp.port } } : {}),
     caPem: tls?.caPem, caPath: tls?.caPath,
     setFaults: (rules) => faults.set(rules.map(checkFaultRule)),
     close: () => {
@@ -116,7 +184,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
-        await closed;
+        await Promise.all([closed, redirect?.close(), smtp?.close()]);
         store.close();
       })();
       return closing;

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { AgentError, ErrorCodes } from '../errors.ts';
+import { parseAliases, parseDomains, parseMailboxAutodiscover, type DomainAutodiscover, type MailboxAutodiscover } from './autodiscover/config.ts';
 
 export interface Account {
   /** As written in the users file: `DOMAIN\user`, `user@domain` or `user`. */
@@ -12,12 +13,20 @@ export interface Account {
   email: string;
   sendAs: ReadonlySet<string>;
   sendOnBehalf: ReadonlySet<string>;
+  /** Other SMTP addresses of the mailbox (Autodiscover answers for them too). */
+  aliases?: ReadonlySet<string>;
+  /** How Autodiscover answers for this mailbox; default: EXCH and EXPR both the sandbox's own EWS URL. */
+  autodiscover?: MailboxAutodiscover;
+  /** SMTP AUTH turned off for this mailbox (Exchange's SmtpClientAuthenticationDisabled): 535 5.7.139. */
+  smtpAuthDisabled?: boolean;
 }
 
 export interface Directory {
   accounts: readonly Account[];
   /** Bearer token → account. */
   tokens: ReadonlyMap<string, Account>;
+  /** Autodiscover per e-mail domain (lower case): the plain-HTTP 302, SRV answers, POX off. */
+  domains?: ReadonlyMap<string, DomainAutodiscover>;
 }
 
 export const DEFAULT_ACCOUNT = { username: 'SANDBOX\\notify', password: 'sandbox', email: 'notify@sandbox.test' } as const;
@@ -34,10 +43,15 @@ function lowerSet(list: unknown): Set<string> {
   return new Set(Array.isArray(list) ? list.map((a) => String(a).toLowerCase()) : []);
 }
 
-function account(raw: { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown }): Account {
+interface RawAccount { username: string; password: string; email: string; sendAs?: unknown; sendOnBehalf?: unknown; aliases?: unknown; autodiscover?: unknown; smtpAuthDisabled?: unknown }
+
+function account(raw: RawAccount, where = 'users'): Account {
+  const autodiscover = parseMailboxAutodiscover(raw.autodiscover, `${where}.autodiscover`);
   return {
     username: raw.username, ...splitUsername(raw.username), password: raw.password, email: raw.email.toLowerCase(),
     sendAs: lowerSet(raw.sendAs), sendOnBehalf: lowerSet(raw.sendOnBehalf),
+    aliases: new Set(parseAliases(raw.aliases, `${where}.aliases`)), ...(autodiscover ? { autodiscover } : {}),
+    ...(raw.smtpAuthDisabled === true ? { smtpAuthDisabled: true } : {}),
   };
 }
 
@@ -47,16 +61,16 @@ function usersError(why: string): AgentError {
 
 /** Builds the directory from the parsed users file (or the default account when `doc` is undefined). */
 export function buildDirectory(doc?: unknown): Directory {
-  if (doc === undefined) return { accounts: [account(DEFAULT_ACCOUNT)], tokens: new Map() };
+  if (doc === undefined) return { accounts: [account(DEFAULT_ACCOUNT)], tokens: new Map(), domains: new Map() };
   if (typeof doc !== 'object' || doc === null) throw usersError('expected a mapping with `users` and `tokens`');
-  const { users = [], tokens = [] } = doc as { users?: unknown; tokens?: unknown };
+  const { users = [], tokens = [], domains } = doc as { users?: unknown; tokens?: unknown; domains?: unknown };
   if (!Array.isArray(users) || !Array.isArray(tokens)) throw usersError('`users` and `tokens` must be lists');
   const accounts = users.map((u: unknown, i) => {
     const r = u as Record<string, unknown>;
     if (typeof r?.username !== 'string' || typeof r.password !== 'string' || typeof r.email !== 'string') {
       throw usersError(`users[${i}] needs string username, password and email`);
     }
-    return account(r as { username: string; password: string; email: string });
+    return account(r as unknown as RawAccount, `users[${i}]`);
   });
   const byToken = new Map<string, Account>();
   tokens.forEach((t: unknown, i) => {
@@ -67,7 +81,7 @@ export function buildDirectory(doc?: unknown): Directory {
       account({ username: email, password: '', email });
     byToken.set(r.token, owner);
   });
-  return { accounts, tokens: byToken };
+  return { accounts, tokens: byToken, domains: parseDomains(domains) };
 }
 
 export async function loadDirectory(file?: string): Promise<Directory> {
@@ -79,6 +93,12 @@ export async function loadDirectory(file?: string): Promise<Directory> {
     throw usersError('cannot be read');
   }
   return buildDirectory(parse(text) as unknown);
+}
+
+/** The mailbox an SMTP address names: its primary address or one of its aliases. */
+export function findMailbox(dir: Directory, address: string): Account | undefined {
+  const lower = address.toLowerCase();
+  return dir.accounts.find((a) => a.email === lower || a.aliases?.has(lower) === true);
 }
 
 /** The account a user name names, however the client spelt it: `DOMAIN\user`, `user@domain`, `user`, or the email. */

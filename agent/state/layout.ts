@@ -15,5 +15,7 @@ export function statePaths(stateDir: string) {
     spool: join(stateDir, 'spool'),
     /** Outgoing-notifications log (JSON lines, rotated by size). */
     notificationsLog: join(stateDir, 'notifications.log'),
+    /** What EWS Autodiscover found, per mailbox (no secrets), so a restart need not discover again. */
+    autodiscover: join(stateDir, 'autodiscover.json'),
   };
 }

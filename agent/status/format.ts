@@ -1,6 +1,6 @@
 // Human-readable renderings of a status document and of a wait's outcome (stdout of `mail-agent status`).
 import { plainStyle, type Style } from '../cli/style.ts';
-import { findCondition, type ConditionStatus, type StatusDocument } from './model.ts';
+import { findCondition, type ConditionStatus, type StatusDocument, type StatusIssue } from './model.ts';
 import type { WaitOutcome } from './wait.ts';
 
 export function short(revision: string | null | undefined): string {
@@ -21,7 +21,7 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
   ];
   if (doc.lastApplied) {
     const t = doc.lastApplied.transport;
-    lines.push(`live:     ${short(doc.lastApplied.revision)} ${t.service} ${t.endpoint}${t.serverVersion ? ` (${t.serverVersion})` : t.client ? ` via ${t.client}` : ''} since ${doc.lastApplied.at}`);
+    lines.push(`live:     ${short(doc.lastApplied.revision)} ${t.service} ${t.endpoint}${t.serverVersion ? ` (${t.serverVersion})` : t.client ? ` via ${t.client}` : ''}${t.store ? `, ${t.store} store` : ''} since ${doc.lastApplied.at}`);
   }
   if (doc.lastAttempted) {
     const a = doc.lastAttempted;
@@ -34,14 +34,25 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
   lines.push(`failures: ${f.consecutive} consecutive, ${f.total} total${f.nextRetryAt ? `, next retry ${f.nextRetryAt}` : ''}`);
   const q = doc.queue;
   lines.push(`queue:    ${q.pending} pending, ${q.delivered} delivered, ${q.failed} failed${q.oldestPendingAgeSeconds ? `, oldest ${q.oldestPendingAgeSeconds} s` : ''}`);
+  const p = doc.submission;
+  if (p) {
+    const how = [p.tls ? 'STARTTLS' : '', p.auth ? 'AUTH' : ''].filter(Boolean).join(', ') || 'loopback, no AUTH';
+    lines.push(p.state === 'Listening'
+      ? `smtp in:  listening on ${p.address ?? p.listen} (${how}) since ${p.since}`
+      : style.bad(`smtp in:  not listening on ${p.listen}: ${p.reason ?? 'Failed'}: ${p.message ?? ''}`));
+  }
   return lines.join('\n');
+}
+
+/** One error of a rejected file as `status` prints it and the agent logs it: `FILE:LINE:COL: POINTER: message`. */
+export function issueLine(file: string, e: StatusIssue): string {
+  return `${file}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`;
 }
 
 function rejectionLines(doc: StatusDocument): string[] {
   const r = doc.lastRejected;
   if (!r) return [];
-  return [`rejected: ${short(r.revision)} ${r.reason} at ${r.at}`,
-    ...r.errors.map((e) => `  ${doc.source.path}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`)];
+  return [`rejected: ${short(r.revision)} ${r.reason} at ${r.at}`, ...r.errors.map((e) => `  ${issueLine(doc.source.path, e)}`)];
 }
 
 export function formatOutcome(outcome: WaitOutcome, doc: StatusDocument | undefined, waited = true, style: Style = plainStyle): string {

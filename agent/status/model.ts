@@ -1,7 +1,8 @@
 // The status document (design §2), as TypeScript; schemas/status.schema.json is its published form.
+import type { SubmissionStatus } from '../submission/port.ts';
 import type { TransportInfo } from '../transports/transport.ts';
 
-export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret'] as const;
+export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret', 'InsecureTransport'] as const;
 export type ConditionType = (typeof ConditionTypes)[number];
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 export type Outcome = 'Applied' | 'Rejected' | 'Failed';
@@ -55,6 +56,8 @@ export interface StatusDocument {
   failures: { consecutive: number; total: number; nextRetryAt: string | null };
   queue: { pending: number; delivered: number; failed: number; oldestPendingAgeSeconds?: number | null };
   history: HistoryEntry[];
+  /** The SMTP submission port, when the settings have one. */
+  submission?: SubmissionStatus;
 }
 
 export function findCondition(doc: Pick<StatusDocument, 'conditions'>, type: ConditionType): Condition | undefined {

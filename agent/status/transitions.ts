@@ -1,5 +1,6 @@
 // How reconcile events change the status document. The reconciler calls these; so do tests that need a
 // real writer in a given state. Each takes the time `at` (ISO) so the clock stays injectable.
+import { describeInsecureTransport } from '../config/transport-security.ts';
 import type { TransportInfo } from '../transports/transport.ts';
 import { removeCondition, setCondition, type ConditionUpdate } from './conditions.ts';
 import { pushHistory } from './history.ts';
@@ -108,13 +109,12 @@ export function applied(doc: StatusDocument, event: AppliedEvent): void {
   doc.failures.nextRetryAt = null;
 }
 
-/** The settings file is gone: the live transport stays, but nothing can progress without a file. */
-export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing' | 'ConfigUnreadable' = 'ConfigMissing'): void {
+/** The settings file is gone: the live transport stays, but nothing can progress without a file.
+ *  `why` says more than the reason (for ConfigUnreadable: the path in the way). */
+export function missing(doc: StatusDocument, at: string, reason: 'ConfigMissing' | 'ConfigUnreadable' = 'ConfigMissing', why?: string): void {
   delete doc.source.revision;
   const revision = doc.observedRevision;
-  const message = reason === 'ConfigMissing'
-    ? 'the settings file does not exist; the live transport stays'
-    : 'the settings file cannot be read; the live transport stays';
+  const message = `${why ?? (reason === 'ConfigMissing' ? 'the settings file does not exist' : 'the settings file cannot be read')}; the live transport stays`;
   doc.conditions = removeCondition(doc.conditions, 'Reconciling');
   set(doc, { type: 'Stalled', status: 'True', reason, message, observedRevision: revision }, at);
   set(doc, { type: 'Ready', status: 'False', reason, message, observedRevision: revision }, at);
@@ -126,4 +126,12 @@ export function secretExposure(doc: StatusDocument, warnings: readonly { code: s
   const insecure = warnings.find((w) => w.code === 'InsecureSecret');
   if (!insecure) { doc.conditions = removeCondition(doc.conditions, 'InsecureSecret'); return; }
   set(doc, { type: 'InsecureSecret', status: 'True', reason: 'InsecureSecret', message: insecure.message, observedRevision: revision }, at);
+}
+
+/** A loaded file's transport-security warnings: InsecureTransport (certificate checks off, plain http allowed)
+ *  is a condition while the settings say so, naming each setting; gone once they no longer do. */
+export function transportExposure(doc: StatusDocument, warnings: readonly { code: string; keyword: string; path: string; message: string }[], revision: string, at: string): void {
+  const lines = describeInsecureTransport(warnings);
+  if (lines.length === 0) { doc.conditions = removeCondition(doc.conditions, 'InsecureTransport'); return; }
+  set(doc, { type: 'InsecureTransport', status: 'True', reason: 'InsecureTransport', message: lines.join('; '), observedRevision: revision }, at);
 }

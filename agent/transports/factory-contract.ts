@@ -2,6 +2,7 @@
 // exports `createTransport` with this signature and imports each transport's module lazily (loading
 // ews-javascript-api costs ~335 ms and ~50 MB: only when the settings use EWS).
 import type { LoadedConfig } from '../config/settings.ts';
+import type { NameResolver } from '../http/resolver.ts';
 import type { Transport } from './transport.ts';
 
 export interface TransportDeps {
@@ -9,6 +10,10 @@ export interface TransportDeps {
   timeoutMs?: number;
   /** DNS lookup override (tests route autodiscover hosts to loopback). */
   lookup?: (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void) => void;
+  /** Host:port overrides and SRV answers (`--resolve`, `--resolve-srv`); default: the system's DNS. */
+  resolver?: NameResolver;
+  /** Where the EWS transport keeps what Autodiscover found (the state dir's autodiscover.json); none: not kept. */
+  autodiscoverCache?: string;
   /** The environment a transport reads (MAPI: MAIL_AGENT_MAPI_HELPER and the helper's own); default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Observer of raw EWS request bodies (tests validate them against Microsoft's schema). */

@@ -1,5 +1,6 @@
 // createTransport (factory-contract.ts): picks the transport for the settings and imports its module only
-// then — ews-javascript-api costs ~335 ms and ~50 MB to load, and the MAPI helper is Windows-only.
+// then — ews-javascript-api costs ~335 ms and ~50 MB to load, the MAPI helper is Windows-only, and the SMTP
+// transport loads nodemailer's SMTP client.
 import type { LoadedConfig } from '../config/settings.ts';
 import type { CreateTransport, TransportDeps } from './factory-contract.ts';
 import type { Transport } from './transport.ts';
@@ -8,6 +9,10 @@ export const createTransport: CreateTransport = async (config: LoadedConfig, dep
   if (config.settings.service === 'ews') {
     const { createEwsTransport } = await import('./ews/index.ts');
     return createEwsTransport(config, deps);
+  }
+  if (config.settings.service === 'smtp') {
+    const { createSmtpTransport } = await import('./smtp/index.ts');
+    return createSmtpTransport(config, deps);
   }
   const { createMapiTransport } = await import('./mapi/index.ts');
   return createMapiTransport(config.settings, deps);

@@ -27,7 +27,7 @@ export interface MessageParts {
 
 export interface TransportInfo {
   /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'dryrun';
+  service: 'ews' | 'mapi' | 'smtp' | 'dryrun';
   endpoint: string;
   auth?: string;
   account?: string;
@@ -38,6 +38,9 @@ export interface TransportInfo {
   client?: string;
   /** MAPI: the helper program that talks to it, its version and bitness. */
   helper?: string;
+  /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
+   *  Outbox Outlook's synchronization empties later). */
+  store?: 'online' | 'cached';
 }
 
 export interface SendResult {

@@ -18,10 +18,20 @@
 #ifndef PR_SMTP_ADDRESS_W
 #define PR_SMTP_ADDRESS_W PROP_TAG(PT_UNICODE, 0x39FE)
 #endif
+/* IMAPISession::OpenMsgStore: open the store on the server even when the profile is in Cached Exchange Mode. */
+#ifndef MDB_ONLINE
+#define MDB_ONLINE ((ULONG)0x00000100)
+#endif
 
 /* The environment variables the test provider reads (documented in docs/mapi.md). */
 #define MAPI_TEST_ENV_LOG "MAPI_TEST_PROVIDER_LOG"
 #define MAPI_TEST_ENV_PROFILES "MAPI_TEST_PROFILES"
 #define MAPI_TEST_ENV_FAIL "MAPI_TEST_FAIL"
+#define MAPI_TEST_ENV_STORE "MAPI_TEST_STORE"
+#define MAPI_TEST_ENV_SYNC "MAPI_TEST_SYNC"
+#define MAPI_TEST_ENV_FAIL_AFTER "MAPI_TEST_FAIL_AFTER"
+#define MAPI_TEST_ENV_GAL "MAPI_TEST_GAL"
+#define MAPI_TEST_ENV_OWNER "MAPI_TEST_OWNER"
+#define MAPI_TEST_ENV_ONEOFF "MAPI_TEST_ONEOFF"
 
 #endif

@@ -6,7 +6,7 @@
 
 // Restricts the folder's contents table to PR_INTERNET_MESSAGE_ID_W == id (the store searches; Sent Items
 // may hold many thousands of items) and says whether a row is left.
-static bool folder_holds(IMsgStore *store, const std::string &folder_id, const std::wstring &id) {
+bool folder_holds(IMsgStore *store, const std::string &folder_id, const std::wstring &id) {
   ComPtr<IMAPIFolder> folder;
   ULONG type = 0;
   check(store->OpenEntry((ULONG)folder_id.size(), (LPENTRYID)folder_id.data(), nullptr, 0, &type, (LPUNKNOWN *)folder.out()),
@@ -36,7 +36,11 @@ std::string find_message(LPMAPISESSION session, const std::string &message_id) {
   DefaultStore store;
   open_default_store(session, store);
   std::wstring id = widen(message_id);
-  if (!store.sentmail_id.empty() && folder_holds(store.store.p, store.sentmail_id, id)) return "sent";
+  // Sent Items, the Outbox, Sent Items again: a message that moves from the Outbox to Sent Items between
+  // two looks is still seen in one of them.
+  bool has_sent = !store.sentmail_id.empty();
+  if (has_sent && folder_holds(store.store.p, store.sentmail_id, id)) return "sent";
   if (folder_holds(store.store.p, store.outbox_id, id)) return "outbox";
+  if (has_sent && folder_holds(store.store.p, store.sentmail_id, id)) return "sent";
   return std::string();
 }

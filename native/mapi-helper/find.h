@@ -4,5 +4,6 @@
 #include <mapix.h>
 #include <string>
 
-// "sent", "outbox", or "" when neither folder holds it.
+// "sent" (delivered), "outbox" (submitted, not yet transported: neither delivered nor to be sent again),
+// or "" when neither folder holds it.
 std::string find_message(LPMAPISESSION session, const std::string &message_id);

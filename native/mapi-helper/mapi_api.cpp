@@ -32,6 +32,7 @@ const MapiApi &mapi() {
     resolve(api.LogonEx, "MAPILogonEx");
     resolve(api.AdminProfiles, "MAPIAdminProfiles");
     resolve(api.AllocateBuffer, "MAPIAllocateBuffer");
+    resolve(api.AllocateMore, "MAPIAllocateMore");
     resolve(api.FreeBuffer, "MAPIFreeBuffer");
   }
   MAPIINIT_0 init = {MAPI_INIT_VERSION, MAPI_MULTITHREAD_NOTIFICATIONS | (running_as_service() ? MAPI_NT_SERVICE : 0)};

@@ -1,5 +1,7 @@
 #include "send.h"
 #include "errors.h"
+#include "pump.h"
+#include "recipients.h"
 #include "session.h"
 #include "store.h"
 #include "text.h"
@@ -35,6 +37,8 @@ struct PropBuilder {
     v.Value.b = value;
     props.push_back(v);
   }
+  void bytes(ULONG tag, const SBinary &bin) { bytes(tag, std::vector<unsigned char>(bin.lpb, bin.lpb + bin.cb)); }
+  void wide(ULONG tag, const wchar_t *s) { text(tag, narrow(s)); }
   void bytes(ULONG tag, std::vector<unsigned char> data) {
     blobs.push_back(std::move(data));
     SPropValue v{};
@@ -55,6 +59,25 @@ std::string str(const json &req, const char *key) {
   return it->get<std::string>();
 }
 
+// Send on behalf: the complete represented-sender set from the address book entry (or one-off) of the
+// address; without the entry id (and search key) Exchange fills it from the profile's owner instead.
+void representing_props(const ResolvedAddress &who, PropBuilder &b) {
+  const SPropValue *eid = who.find(PR_ENTRYID), *name = who.find(PR_DISPLAY_NAME_W), *type = who.find(PR_ADDRTYPE_W),
+                   *email = who.find(PR_EMAIL_ADDRESS_W), *key = who.find(PR_SEARCH_KEY);
+  if (!eid || !type || !email) throw HelperError("RecipientUnresolved", "IAddrBook::ResolveName", "the from address has no entry id, address type or address");
+  b.bytes(PR_SENT_REPRESENTING_ENTRYID, eid->Value.bin);
+  b.wide(PR_SENT_REPRESENTING_NAME_W, name ? name->Value.lpszW : email->Value.lpszW);
+  b.wide(PR_SENT_REPRESENTING_ADDRTYPE_W, type->Value.lpszW);
+  b.wide(PR_SENT_REPRESENTING_EMAIL_ADDRESS_W, email->Value.lpszW);
+  if (key) {
+    b.bytes(PR_SENT_REPRESENTING_SEARCH_KEY, key->Value.bin);
+  } else {  // "ADDRTYPE:ADDRESS", upper case, NUL included
+    std::string k = narrow(type->Value.lpszW) + ":" + narrow(email->Value.lpszW);
+    for (char &c : k) c = (char)toupper((unsigned char)c);
+    b.bytes(PR_SENT_REPRESENTING_SEARCH_KEY, std::vector<unsigned char>(k.c_str(), k.c_str() + k.size() + 1));
+  }
+}
+
 void message_props(const json &req, const DefaultStore &store, PropBuilder &b) {
   b.text(PR_MESSAGE_CLASS_W, "IPM.Note");
   b.text(PR_SUBJECT_W, str(req, "subject"));
@@ -65,12 +88,6 @@ void message_props(const json &req, const DefaultStore &store, PropBuilder &b) {
   std::string html = str(req, "html");  // base64 of the HTML in the message's charset
   if (!html.empty()) b.bytes(PR_HTML, base64_decode(html, "html"));
   if (req.contains("cpid")) b.number(PR_INTERNET_CPID, req.at("cpid").get<LONG>());
-  std::string on_behalf = str(req, "onBehalfOf");
-  if (!on_behalf.empty()) {
-    b.text(PR_SENT_REPRESENTING_NAME_W, on_behalf);
-    b.text(PR_SENT_REPRESENTING_ADDRTYPE_W, "SMTP");
-    b.text(PR_SENT_REPRESENTING_EMAIL_ADDRESS_W, on_behalf);
-  }
   bool save_copy = req.value("saveCopy", true);
   if (save_copy && !store.sentmail_id.empty())
     b.bytes(PR_SENTMAIL_ENTRYID, std::vector<unsigned char>(store.sentmail_id.begin(), store.sentmail_id.end()));
@@ -78,40 +95,46 @@ void message_props(const json &req, const DefaultStore &store, PropBuilder &b) {
     b.flag(PR_DELETE_AFTER_SUBMIT, true);
 }
 
-void add_recipients(IMessage *message, const json &req) {
-  struct Recipient { std::wstring address; ULONG type; };
-  std::vector<Recipient> list;
+// Every recipient resolved before the message is created: one that cannot be fails the send, never NDRs.
+std::vector<ResolvedAddress> resolve_recipients(AddressBook &book, const json &req) {
+  std::vector<ResolvedAddress> out;
   const std::pair<const char *, ULONG> kinds[] = {{"to", MAPI_TO}, {"cc", MAPI_CC}, {"bcc", MAPI_BCC}};
   for (const auto &kind : kinds)
     if (req.contains(kind.first))
-      for (const json &a : req.at(kind.first)) list.push_back({widen(a.get<std::string>()), kind.second});
-  if (list.empty()) throw HelperError("BadRequest", "send", "a message needs at least one recipient");
+      for (const json &a : req.at(kind.first)) out.push_back(book.resolve(a.get<std::string>(), kind.second, kind.first));
+  if (out.empty()) throw HelperError("BadRequest", "send", "a message needs at least one recipient");
+  return out;
+}
 
-  const MapiApi &api = mapi();
+void add_recipients(IMessage *message, std::vector<ResolvedAddress> &recipients) {
   MapiBuffer<ADRLIST> adr;
-  check(api.AllocateBuffer(CbNewADRLIST(list.size()), (LPVOID *)adr.out()), "MAPIAllocateBuffer");
+  check(mapi().AllocateBuffer(CbNewADRLIST(recipients.size()), (LPVOID *)adr.out()), "MAPIAllocateBuffer");
   adr->cEntries = 0;
   struct FreeEntries {  // each rgPropVals is its own MAPI buffer (the ADRLIST contract)
     LPADRLIST l;
     ~FreeEntries() { for (ULONG i = 0; i < l->cEntries; i++) mapi().FreeBuffer(l->aEntries[i].rgPropVals); }
   } free_entries{adr.p};
-  for (const Recipient &r : list) {
-    LPSPropValue v = nullptr;
-    check(api.AllocateBuffer(4 * sizeof(SPropValue), (LPVOID *)&v), "MAPIAllocateBuffer");
+  for (ResolvedAddress &r : recipients) {
     ADRENTRY &e = adr->aEntries[adr->cEntries++];
     e.ulReserved1 = 0;
-    e.cValues = 4;
-    e.rgPropVals = v;
-    v[0].ulPropTag = PR_RECIPIENT_TYPE;
-    v[0].Value.l = (LONG)r.type;
-    v[1].ulPropTag = PR_DISPLAY_NAME_W;
-    v[1].Value.lpszW = (LPWSTR)r.address.c_str();
-    v[2].ulPropTag = PR_ADDRTYPE_W;
-    v[2].Value.lpszW = (LPWSTR)L"SMTP";
-    v[3].ulPropTag = PR_EMAIL_ADDRESS_W;
-    v[3].Value.lpszW = (LPWSTR)r.address.c_str();
+    e.cValues = r.count;
+    e.rgPropVals = r.release();
   }
   check(message->ModifyRecipients(MODRECIP_ADD, adr.p), "IMessage::ModifyRecipients");
+}
+
+// After SubmitMessage: polls the Outbox (pumping messages in between: a cached store's sync runs through
+// them) until the message has left it or `limit_ms` has passed. True when it left.
+bool wait_left_outbox(const DefaultStore &store, const std::wstring &message_id, DWORD limit_ms) {
+  ULONGLONG deadline = GetTickCount64() + limit_ms;
+  DWORD step = 25;
+  for (;;) {
+    if (!folder_holds(store.store.p, store.outbox_id, message_id)) return true;
+    ULONGLONG now = GetTickCount64();
+    if (now >= deadline) return false;
+    pump_wait(nullptr, (DWORD)std::min<ULONGLONG>(step, deadline - now));
+    step = std::min<DWORD>(step * 2, 500);
+  }
 }
 
 // Attachment bytes go through an IStream: stores may refuse large binary properties in SetProps.
@@ -146,20 +169,34 @@ json send_message(const json &req, const std::function<void(const char *)> &prog
   LPMAPISESSION session = current_session();
   DefaultStore store;
   open_default_store(session, store);
-  ComPtr<IMAPIFolder> outbox;
-  ULONG type = 0;
-  check(store.store->OpenEntry((ULONG)store.outbox_id.size(), (LPENTRYID)store.outbox_id.data(), nullptr, MAPI_MODIFY,
-                               &type, (LPUNKNOWN *)outbox.out()),
-        "IMsgStore::OpenEntry(Outbox)");
-  ComPtr<IMessage> message;
-  check(outbox->CreateMessage(nullptr, 0, message.out()), "IMAPIFolder::CreateMessage");
+  AddressBook book(session);
+  std::vector<ResolvedAddress> recipients = resolve_recipients(book, req);
   PropBuilder props;
+  std::string on_behalf = str(req, "onBehalfOf");
+  if (!on_behalf.empty()) representing_props(book.resolve(on_behalf, 0, "from"), props);
   message_props(req, store, props);
-  props.apply(message.p, "IMessage::SetProps");
-  add_recipients(message.p, req);
-  if (req.contains("attachments"))
-    for (const json &a : req.at("attachments")) add_attachment(message.p, a);
-  progress("submitting");
-  check(message->SubmitMessage(0), "IMessage::SubmitMessage");
-  return json{{"submitted", true}, {"savedCopy", req.value("saveCopy", true) && !store.sentmail_id.empty()}};
+  {
+    ComPtr<IMAPIFolder> outbox;
+    ULONG type = 0;
+    check(store.store->OpenEntry((ULONG)store.outbox_id.size(), (LPENTRYID)store.outbox_id.data(), nullptr, MAPI_MODIFY,
+                                 &type, (LPUNKNOWN *)outbox.out()),
+          "IMsgStore::OpenEntry(Outbox)");
+    ComPtr<IMessage> message;
+    check(outbox->CreateMessage(nullptr, 0, message.out()), "IMAPIFolder::CreateMessage");
+    props.apply(message.p, "IMessage::SetProps");
+    add_recipients(message.p, recipients);
+    if (req.contains("attachments"))
+      for (const json &a : req.at("attachments")) add_attachment(message.p, a);
+    progress("submitting");
+    check(message->SubmitMessage(0), "IMessage::SubmitMessage");
+  }  // the message is released: the store's transport takes it from here
+  progress("submitted");
+  // Delivered means it left the Outbox (moved to Sent Items, or gone with PR_DELETE_AFTER_SUBMIT).
+  std::string message_id = str(req, "messageId");
+  DWORD limit = req.value("outboxWaitMs", 0u);
+  json left = message_id.empty() ? json(nullptr) : json(wait_left_outbox(store, widen(message_id), limit));
+  return json{{"submitted", true},
+              {"savedCopy", req.value("saveCopy", true) && !store.sentmail_id.empty()},
+              {"store", store.online ? "online" : "cached"},
+              {"leftOutbox", left}};
 }

@@ -2,6 +2,7 @@
 #include "errors.h"
 #include "mapi_api.h"
 #include "session.h"
+#include "store.h"
 #include "text.h"
 #include <mapi.h>
 
@@ -31,7 +32,7 @@ std::string canonical_profile_name(const std::string &name) {
 }
 }  // namespace
 
-std::string logon(const std::string &profile) {
+LogonResult logon(const std::string &profile) {
   const MapiApi &api = mapi();
   logoff();
   ULONG flags = MAPI_EXTENDED | MAPI_NEW_SESSION | MAPI_UNICODE | MAPI_NO_MAIL |
@@ -54,7 +55,15 @@ std::string logon(const std::string &profile) {
     check(hr, "MAPILogonEx");
   }
   session_profile = profile.empty() ? default_profile_name() : canonical_profile_name(profile);
-  return session_profile;
+  // The store is part of a usable logon: open it now (online where the profile allows) and say which.
+  DefaultStore store;
+  try {
+    open_default_store(session, store);
+  } catch (const HelperError &) {
+    logoff();
+    throw;
+  }
+  return LogonResult{session_profile, store.online};
 }
 
 void logoff() {

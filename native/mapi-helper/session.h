@@ -10,9 +10,13 @@ struct ProfileEntry {
 };
 
 std::vector<ProfileEntry> list_profiles();
-// Logs on to `profile` ("" = the default profile) with service flags and never a UI flag;
-// returns the name of the profile in use.
-std::string logon(const std::string &profile);
+struct LogonResult {
+  std::string profile;  // the profile in use, as the profile table spells it
+  bool online;          // its default store opened online (MDB_ONLINE), else the cached copy
+};
+// Logs on to `profile` ("" = the default profile) with service flags and never a UI flag, and opens its
+// default store.
+LogonResult logon(const std::string &profile);
 void logoff();
 // The current session; throws NotLoggedOn when there is none.
 LPMAPISESSION current_session();

@@ -1,5 +1,6 @@
 #include "errors.h"
 #include "store.h"
+#include "../common/mapi-extra.h"
 
 static std::string default_store_entryid(LPMAPISESSION session) {
   ComPtr<IMAPITable> table;
@@ -23,11 +24,17 @@ static std::string default_store_entryid(LPMAPISESSION session) {
   }
 }
 
+// MDB_ONLINE: in Cached Exchange Mode the store on the server, not the local copy, so that a message
+// submitted here is in the server's Outbox at once. A profile that cannot go online refuses the flag:
+// then the local copy, whose Outbox Outlook's sync empties later (send waits for that and says so).
 void open_default_store(LPMAPISESSION session, DefaultStore &out) {
   std::string eid = default_store_entryid(session);
-  check(session->OpenMsgStore(0, (ULONG)eid.size(), (LPENTRYID)eid.data(), nullptr,
-                              MDB_WRITE | MAPI_BEST_ACCESS | MDB_NO_DIALOG, out.store.out()),
-        "IMAPISession::OpenMsgStore");
+  const ULONG flags = MDB_WRITE | MAPI_BEST_ACCESS | MDB_NO_DIALOG;
+  HRESULT hr = session->OpenMsgStore(0, (ULONG)eid.size(), (LPENTRYID)eid.data(), nullptr, flags | MDB_ONLINE, out.store.out());
+  out.online = SUCCEEDED(hr);
+  if (hr == MAPI_E_UNKNOWN_FLAGS || hr == MAPI_E_NO_SUPPORT || hr == MAPI_E_INVALID_PARAMETER)
+    hr = session->OpenMsgStore(0, (ULONG)eid.size(), (LPENTRYID)eid.data(), nullptr, flags, out.store.out());
+  check(hr, "IMAPISession::OpenMsgStore");
   SizedSPropTagArray(2, tags) = {2, {PR_IPM_OUTBOX_ENTRYID, PR_IPM_SENTMAIL_ENTRYID}};
   ULONG count = 0;
   MapiBuffer<SPropValue> props;

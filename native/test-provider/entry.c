@@ -5,7 +5,9 @@
 #include <string.h>
 
 HRESULT WINAPI MAPIInitialize(LPVOID init) {
-  return config_fails("initialize") ? MAPI_E_NOT_INITIALIZED : S_OK;
+  if (config_fails("initialize")) return MAPI_E_NOT_INITIALIZED;
+  pump_initialize();
+  return S_OK;
 }
 
 void WINAPI MAPIUninitialize(void) {}
@@ -38,8 +40,13 @@ HRESULT WINAPI MAPILogonEx(ULONG_PTR ui, LPTSTR profile_name, LPTSTR password, U
     if (chosen < 0) return MAPI_E_LOGON_FAILED; /* what Wine and Outlook answer for an unknown profile */
   }
   if (config_fails("logon")) return MAPI_E_LOGON_FAILED;
-  Context ctx;
+  /* An expired sign-in cannot be renewed without a dialog, which a service never gets. */
+  long fail_after = config_fail_after();
+  if (fail_after >= 0 && (long)store_message_count() >= fail_after) return MAPI_E_LOGON_FAILED;
+  Context ctx = {0};
   snprintf(ctx.profile, sizeof ctx.profile, "%s", profiles.names[chosen]);
   ctx.logon_flags = flags;
-  return session_create(&ctx, out);
+  HRESULT hr = session_create(&ctx, out);
+  if (SUCCEEDED(hr)) pump_post_probe();
+  return hr;
 }

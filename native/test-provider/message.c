@@ -41,12 +41,38 @@ static HRESULT STDMETHODCALLTYPE create_attach(IMessage *This, LPCIID iid, ULONG
 
 static HRESULT STDMETHODCALLTYPE save_changes(IMessage *This, ULONG flags) { return S_OK; }
 
+/* Exchange sends on behalf of the address whose entry id is in PR_SENT_REPRESENTING_ENTRYID; without one the
+ * transport fills the represented sender from the profile's owner, whatever name and address were set. */
+static void settle_representing(MessageData *m) {
+  const SPropValue *eid = props_find(&m->props, PR_SENT_REPRESENTING_ENTRYID);
+  GalEntry who;
+  BOOL oneoff;
+  if (eid && entryid_addressee(&eid->Value.bin, &who, &oneoff)) return;
+  m->representing_rewritten = eid || props_find(&m->props, PR_SENT_REPRESENTING_EMAIL_ADDRESS_W) ||
+                              props_find(&m->props, PR_SENT_REPRESENTING_NAME_W);
+  GalEntry owner;
+  config_owner(&owner);
+  PropList gal = {0};
+  gal_entry_props(&owner, &gal);
+  static const ULONG from[5] = {PR_ENTRYID, PR_DISPLAY_NAME_W, PR_ADDRTYPE_W, PR_EMAIL_ADDRESS_W, PR_SEARCH_KEY};
+  static const ULONG to[5] = {PR_SENT_REPRESENTING_ENTRYID, PR_SENT_REPRESENTING_NAME_W, PR_SENT_REPRESENTING_ADDRTYPE_W,
+                              PR_SENT_REPRESENTING_EMAIL_ADDRESS_W, PR_SENT_REPRESENTING_SEARCH_KEY};
+  for (int i = 0; i < 5; i++) {
+    SPropValue v = *props_find(&gal, from[i]);
+    v.ulPropTag = to[i];
+    props_set(&m->props, &v);
+  }
+  props_free(&gal);
+}
+
 static HRESULT STDMETHODCALLTYPE submit_message(IMessage *This, ULONG flags) {
   Message *msg = (Message *)This;
   if (msg->submitted) return MAPI_E_SUBMITTED;
   if (msg->data.recipient_count == 0) return MAPI_E_NO_RECIPIENTS;
   config_maybe_hang("submit");
   if (config_fails("submit")) return MAPI_E_NETWORK_ERROR;
+  msg->data.pumped = pump_probe_removed();
+  settle_representing(&msg->data);
   HRESULT hr = record_message(&msg->data);
   if (SUCCEEDED(hr)) msg->submitted = TRUE;
   config_maybe_hang("submitted"); /* the message is in the store; the caller has not heard yet */

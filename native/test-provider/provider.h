@@ -41,6 +41,28 @@ void config_profiles(ProfileList *out);
 BOOL config_fails(const char *point);
 /* Sleeps (bounded) when $MAPI_TEST_HANG names `point`; once per marker file when $MAPI_TEST_HANG_ONCE is set. */
 void config_maybe_hang(const char *point);
+typedef enum { STORE_ONLINE, STORE_CACHED, STORE_CACHED_ONLY } StoreMode;
+StoreMode config_store_mode(void);
+/* Milliseconds between sync ticks of a cached store; 0: never. */
+UINT config_sync_ms(void);
+/* Logons fail once the mailbox holds this many sent messages; -1: never. */
+long config_fail_after(void);
+typedef struct {
+  WCHAR name[128];
+  WCHAR smtp[128];
+} GalEntry;
+void config_owner(GalEntry *out);
+int config_gal(GalEntry *out, int max);
+BOOL config_oneoff_in_resolve(void);
+
+/* ---- the thread that called MAPIInitialize: its message queue must be pumped (pump.c) ---- */
+void pump_initialize(void);
+/* At logon: posts a thread message, as MAPI's notification machinery does, that the caller's pump removes. */
+void pump_post_probe(void);
+/* True when no probe message is left in the init thread's queue (called on that thread). */
+BOOL pump_probe_removed(void);
+/* A cached store was opened in this process: sync ticks (timer messages on the init thread) drain its Outbox. */
+void pump_cached_store_opened(void);
 
 /* ---- objects: a common header gives every interface the same QueryInterface/AddRef/Release ---- */
 typedef struct {
@@ -60,6 +82,7 @@ ULONG obj_release(void *self);
 typedef struct {
   char profile[128];
   ULONG logon_flags;
+  BOOL cached; /* the store is the profile's local copy: the Outbox drains on sync ticks only */
 } Context;
 
 HRESULT table_create(PropList *rows, ULONG row_count, LPMAPITABLE *out); /* takes ownership of rows */
@@ -68,6 +91,13 @@ HRESULT store_create(const Context *ctx, LPMDB *out);
 HRESULT folder_create(const Context *ctx, LPMAPIFOLDER *out);
 HRESULT message_create(const Context *ctx, LPMESSAGE *out);
 HRESULT profadmin_create(LPPROFADMIN *out);
+HRESULT addrbook_create(LPADRBOOK *out);
+
+/* Entry ids this provider hands out: a GAL entry ("GAL:" + SMTP address) or a one-off entry id in MAPI's
+ * documented format. True when `eid` is one of them; `out` then names the addressee. */
+BOOL entryid_addressee(const SBinary *eid, GalEntry *out, BOOL *oneoff);
+/* The properties of a resolved GAL entry (entry id, display name, EX address, SMTP address, search key). */
+void gal_entry_props(const GalEntry *e, PropList *out);
 
 /* A message's parts, as the attach and stream objects add to them. */
 typedef struct {
@@ -77,15 +107,22 @@ typedef struct {
   ULONG recipient_count;
   PropList attachments[32];
   ULONG attachment_count;
+  BOOL pumped;                /* the init thread's queue was pumped between logon and submit */
+  BOOL representing_rewritten; /* no PR_SENT_REPRESENTING_ENTRYID: the owner was put in its place */
 } MessageData;
 HRESULT attach_create(MessageData *owner, IUnknown *owner_ref, ULONG number, LPATTACH *out);
 HRESULT stream_create(PropList *target, ULONG tag, LPSTREAM *out);
 
 /* Appends the submitted message as one JSON line to $MAPI_TEST_PROVIDER_LOG. */
 HRESULT record_message(const MessageData *m);
-/* Sent Items, as rows with PR_INTERNET_MESSAGE_ID_W: the recorded messages that asked for a copy
- * (PR_SENTMAIL_ENTRYID). The log is this provider's whole store, so it survives helper processes. */
-PropList *sent_items_rows(ULONG *count);
+/* A folder's rows (PR_INTERNET_MESSAGE_ID_W) from the log, which is this provider's whole store and so survives
+ * helper processes. Sent Items: the messages that asked for a copy (PR_SENTMAIL_ENTRYID) and left the Outbox;
+ * the Outbox: messages submitted to a cached store that no sync tick has transported yet. */
+PropList *folder_rows(BOOL sent_items, ULONG *count);
+/* How many messages were submitted to this mailbox (every helper process). */
+ULONG store_message_count(void);
+/* A cached store's sync: every message in the Outbox is transported (one {"transported":id} line each). */
+void store_sync_tick(void);
 
 /* Well-known entry ids of the one store and its folders. */
 #define STORE_EID "TESTSTORE"

@@ -11,7 +11,7 @@ typedef struct {
 typedef struct {
   ObjHeader h;
   Context ctx;
-  BOOL sent_items; /* Sent Items (lists the recorded messages that kept a copy) or the Outbox (always empty) */
+  BOOL sent_items; /* Sent Items or the Outbox (record.c: folder_rows) */
 } Folder;
 
 static HRESULT STDMETHODCALLTYPE store_get_props(IMsgStore *This, LPSPropTagArray tags, ULONG flags, ULONG *count,
@@ -52,9 +52,8 @@ static HRESULT STDMETHODCALLTYPE folder_create_message(IMAPIFolder *This, LPCIID
 }
 
 static HRESULT STDMETHODCALLTYPE folder_get_contents_table(IMAPIFolder *This, ULONG flags, LPMAPITABLE *out) {
-  if (!((Folder *)This)->sent_items) return table_create(NULL, 0, out);
   ULONG count = 0;
-  PropList *rows = sent_items_rows(&count);
+  PropList *rows = folder_rows(((Folder *)This)->sent_items, &count);
   return table_create(rows, count, out);
 }
 

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import schema from '../../schemas/mail-settings.schema.json' with { type: 'json' };
+import statusSchema from '../../schemas/status.schema.json' with { type: 'json' };
 import { createSettingsAjv } from '../../agent/config/schema/validator.ts';
 import { withReference } from './settings-reference.ts';
 
@@ -31,12 +32,50 @@ test('2020-12, with an $id', () => {
   assert.match(schema.$id, /^urn:mail-settings-agent:/);
 });
 
-test('every property has a title and a description', () => {
-  const list = documented();
-  assert.ok(list.length >= 28);
-  for (const [path, node] of list) {
-    assert.type(node.title, 'string', `${path} title`);
-    assert.type(node.description, 'string', `${path} description`);
+/** Every property schema anywhere in `root` (inside allOf, if/then/else, $defs, items too), with the path of
+ *  the data it describes: `/ews/auth` for the property itself and for a condition on it alike. */
+function propertySchemas(root: Node): { at: string; where: string; node: unknown }[] {
+  const found: { at: string; where: string; node: unknown }[] = [];
+  const walk = (node: unknown, at: string, where: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && value !== null && typeof value === 'object') {
+        for (const [name, sub] of Object.entries(value as Node)) {
+          found.push({ at: `${at}/${name}`, where: `${where}/properties/${name}`, node: sub });
+          walk(sub, `${at}/${name}`, `${where}/properties/${name}`);
+        }
+      } else if (key === '$defs') {
+        for (const [name, sub] of Object.entries(value as Node)) walk(sub, `$defs/${name}`, `${where}/$defs/${name}`);
+      } else {
+        walk(value, key === 'items' ? `${at}/*` : at, `${where}/${key}`);
+      }
+    }
+  };
+  walk(root, '', '#');
+  return found;
+}
+
+test('every property of the settings and status schemas has a title and a description, conditions included', () => {
+  for (const [name, root] of [['settings', schema], ['status', statusSchema]] as const) {
+    const list = propertySchemas(root);
+    assert.ok(list.length >= 28, name);
+    for (const { where, node } of list) {
+      // `true` only marks a key as known inside a condition: it has nothing to show.
+      if (node === true) continue;
+      assert.type((node as Node).title, 'string', `${name} ${where}: title`);
+      assert.type((node as Node).description, 'string', `${name} ${where}: description`);
+    }
+  }
+});
+
+test('a key under a condition (if/then/else) has the same help as the key itself: an editor shows one text', () => {
+  const byData = new Map<string, Node>();
+  for (const { at, where, node } of propertySchemas(schema)) {
+    if (node === true) continue;
+    const first = byData.get(at);
+    if (!first) { byData.set(at, node as Node); continue; }
+    assert.is((node as Node).title, first.title, `${where}: title`);
+    assert.is((node as Node).description, first.description, `${where}: description`);
   }
 });
 

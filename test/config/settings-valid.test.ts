@@ -62,6 +62,25 @@ test('ews.url over http with the opt-in is valid, and warned about', async () =>
   assert.equal(result.config.warnings.map((w) => [w.code, w.path, w.line, w.column]), [['InsecureTransport', '/ews/url', 5, 8]]);
 });
 
+test('transport security switched off is warned about (InsecureTransport) where the file says so; an opt-in with no effect is not', async () => {
+  const warnings = async (lines: string) => {
+    const result = await loadText(ews(`${lines}  username: u\n  password: { env: PW }\n`), { resolveSecrets: false });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    return result.config.warnings.map((w) => [w.code, w.keyword, w.path, w.line, w.column]);
+  };
+  // autodiscover may hand out an http:// URL, which allowInsecureHttp then accepts.
+  assert.equal(await warnings('  autodiscover: svc@contoso.com\n  allowInsecureHttp: true\n'),
+    [['InsecureTransport', 'encryption', '/ews/allowInsecureHttp', 6, 22]]);
+  assert.equal(await warnings('  server: mail.contoso.com\n  rejectInvalidCertificates: false\n'),
+    [['InsecureTransport', 'certificates', '/ews/rejectInvalidCertificates', 6, 30]]);
+  assert.equal(await warnings('  autodiscover: svc@contoso.com\n  allowInsecureHttp: true\n  rejectInvalidCertificates: false\n'), [
+    ['InsecureTransport', 'encryption', '/ews/allowInsecureHttp', 6, 22],
+    ['InsecureTransport', 'certificates', '/ews/rejectInvalidCertificates', 7, 30]]);
+  // server: and an https url: are always https; allowInsecureHttp changes nothing there.
+  assert.equal(await warnings('  server: mail.contoso.com\n  allowInsecureHttp: true\n'), []);
+  assert.equal(await warnings('  url: https://mail.contoso.com/EWS/Exchange.asmx\n  allowInsecureHttp: true\n'), []);
+});
+
 test('ews.autodiscover keeps no URL', async () => {
   const s = await settingsOf(ews('  autodiscover: svc-notify@contoso.com\n  username: u\n  password: { env: PW }\n'));
   assert.is(s.ews?.autodiscover, 'svc-notify@contoso.com');

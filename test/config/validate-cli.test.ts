@@ -50,14 +50,21 @@ test('-o json: [{file, revision, valid, errors: [{path, keyword, line, column, m
     { file: 'bad.yaml', revision: `sha256:${digest}`, valid: false, reason: 'SchemaViolation', warnings: [],
       errors: [{ path: '/ews/auth', keyword: 'enum', line: 8, column: 9, message: 'must be one of: ntlm, basic, oauth', code: 'SchemaViolation' }] },
     { file: 'missing.yaml', revision: null, valid: false, reason: 'ConfigMissing', warnings: [],
-      errors: [{ path: '', keyword: 'file', line: 0, column: 0, message: 'the settings file does not exist', code: 'ConfigMissing' }] },
+      errors: [{ path: '', keyword: 'file', line: 1, column: 1, message: 'the settings file does not exist', code: 'ConfigMissing' }] },
   ]);
 });
 
-test('a problem with the file as a whole is printed without a position', async () => {
+test('a problem with the file as a whole (missing, over 1 MiB) is placed at 1:1, in text and in JSON', async () => {
   const { code, out } = await validate(['missing.yaml']);
   assert.is(code, 1);
-  assert.is(out, 'missing.yaml: error: the settings file does not exist [/ file]\n');
+  assert.is(out, 'missing.yaml:1:1: error: the settings file does not exist [/ file]\n');
+  await tmp.write('big.yaml', `${validEws}# ${'x'.repeat(1024 * 1024)}\n`);
+  const big = await validate(['big.yaml']);
+  assert.is(big.code, 1);
+  assert.is(big.out, 'big.yaml:1:1: error: the file is larger than 1048576 bytes (1 MiB) [/ file]\n');
+  const json = JSON.parse((await validate(['-o', 'json', 'big.yaml'])).out) as { reason: string; errors: { line: number; column: number }[] }[];
+  assert.is(json[0]!.reason, 'ConfigTooLarge');
+  assert.equal(json[0]!.errors.map((e) => [e.line, e.column]), [[1, 1]]);
 });
 
 test('secrets are read only with --resolve-secrets', async () => {

@@ -38,7 +38,7 @@ test('a 10 MB file is refused as too large, still with its revision', async () =
   assert.is(issue.reason, 'ConfigTooLarge');
   assert.match(issue.message, /larger than 1048576 bytes/);
   assert.match(issue.revision ?? '', /^sha256:[0-9a-f]{64}$/);
-  assert.equal([issue.line, issue.column], [0, 0]);
+  assert.equal([issue.line, issue.column], [1, 1]); // the file as a whole: its start, a position that exists
 });
 
 test('a binary file is refused as not UTF-8 text, at the first bad byte', async () => {
@@ -132,7 +132,7 @@ test('syntax errors are placed where the parser stopped', async () => {
 test('a missing file and a directory are ConfigMissing and ConfigUnreadable', async () => {
   const { loadConfig } = await import('../../agent/config/load.ts');
   const missing = firstIssue(await loadConfig('/nonexistent/mail-settings.yaml'));
-  assert.equal([missing.reason, missing.revision, missing.line], ['ConfigMissing', undefined, 0]);
+  assert.equal([missing.reason, missing.revision, missing.line, missing.column], ['ConfigMissing', undefined, 1, 1]);
   const dir = firstIssue(await loadConfig('/tmp'));
   assert.is(dir.reason, 'ConfigUnreadable');
   const tmp = await tempDir();

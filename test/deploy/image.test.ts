@@ -104,8 +104,11 @@ test('Kubernetes: settings from a ConfigMap volume (no subPath), password from a
   assert.ok(secretFile.rest in secret.stringData, 'the Secret has the key the settings reference');
   const state = volumeFor(argValue(args, '--state-dir') + '/status.json');
   assert.ok(state.volume.emptyDir, 'the state (status file) is on an emptyDir');
-  assert.is(state.mount.mountPath, argValue(args, '--state-dir'));
-  assert.is(state.mount.mountPath, ops(final, 'RUN').join(' ').match(/mkdir -p .*?(\/var\/lib\/mail-agent)/)?.[1], 'the image prepares that state dir');
+  // A volume's root is root-owned and 0777 (emptyDir), or group-writable (fsGroup): the agent refuses such
+  // a state dir, so it is one folder down, which the agent creates itself (0700, its own).
+  assert.is(state.rest, 'state/status.json', 'the state dir is a folder inside the volume');
+  assert.is(state.mount.mountPath, ops(final, 'RUN').join(' ').match(/mkdir -p .*?(\/var\/lib\/mail-agent)/)?.[1], 'the image prepares that folder');
+  assert.ok((container.env as Obj[]).some((e) => e.name === 'MAIL_AGENT_STATE_DIR' && e.value === argValue(args, '--state-dir')), '`kubectl exec … mail-agent send` finds the state dir');
 });
 
 test('Kubernetes: readiness from mail-agent status on the state dir, liveness /healthz on the metrics port, user as the image', () => {

@@ -81,6 +81,40 @@ test('a notification: the delivery histogram counts it, the queue drains', async
   assert.is(await r.deliveredWithSubject('metered'), 1);
 });
 
+test('certificate checks switched off: status InsecureTransport, a warning on each apply, the metric; all gone once back on', async () => {
+  const insecureLines = () => agent.output().split('\n').filter((l) => l.includes('"message":"insecure transport"'));
+  assert.is(sample(await scrape(), 'mail_agent_insecure_transport{check="certificates"}'), 0);
+  assert.equal(insecureLines(), []);
+  const off = await r.write({ caFile: false, ews: '  rejectInvalidCertificates: false\n' });
+  const res = await wait(off);
+  assert.is(res.code, 0, res.out + res.err + agent.output());
+  const doc = await r.untilStatus((d) => d.conditions.some((c) => c.type === 'InsecureTransport'), 'InsecureTransport');
+  const condition = doc.conditions.find((c) => c.type === 'InsecureTransport');
+  assert.is(condition?.status, 'True');
+  assert.is(condition?.observedRevision, revisionOf(off));
+  assert.match(condition?.message ?? '', '/ews/rejectInvalidCertificates: server certificates are not verified');
+  const printed = await r.cli(['status', '--status', r.statusPath]);
+  assert.match(printed.out, /InsecureTransport +True +InsecureTransport: \/ews\/rejectInvalidCertificates: server certificates are not verified/);
+  let text = await scrape();
+  assert.is(sample(text, 'mail_agent_insecure_transport{check="certificates"}'), 1, text);
+  assert.is(sample(text, 'mail_agent_insecure_transport{check="encryption"}'), 0);
+  await agent.waitFor('"message":"insecure transport"');
+  const [line] = insecureLines().map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal([line?.level, line?.setting, line?.check, line?.revision], ['warn', '/ews/rejectInvalidCertificates', 'certificates', revisionOf(off)]);
+  // A comment-only change is applied too (nothing reconnects): the warning is logged again.
+  const again = await r.write({ caFile: false, ews: '  rejectInvalidCertificates: false\n', comment: 'still insecure' });
+  assert.is((await wait(again)).code, 0);
+  for (let i = 0; i < 100 && insecureLines().length < 2; i++) await sleep(50);
+  assert.is(insecureLines().length, 2, agent.output());
+  const back = await r.write();
+  assert.is((await wait(back)).code, 0);
+  const fixed = await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(back), 'the secure file applied');
+  assert.is(fixed.conditions.find((c) => c.type === 'InsecureTransport'), undefined, JSON.stringify(fixed.conditions));
+  text = await scrape();
+  assert.is(sample(text, 'mail_agent_insecure_transport{check="certificates"}'), 0, text);
+  assert.is(insecureLines().length, 2, 'no warning for the secure file');
+});
+
 test('unknown paths 404; SIGTERM stops the endpoint with the agent', async () => {
   assert.is((await get('/nope')).code, 404);
   assert.is(await agent.kill('SIGTERM'), 0);

@@ -3,11 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { main } from '../../agent/cli/main.ts';
+import { createLogger } from '../../agent/log/logger.ts';
+import { Agent } from '../../agent/run/agent.ts';
 import { runFlags } from '../../agent/run/options.ts';
+import { createTransport } from '../../agent/transports/index.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -53,6 +57,30 @@ test('ExecStartPre validates and ExecStart runs with flags the CLI accepts, on t
   // validate really takes that form: a missing file is exit 1, not a usage error (64).
   const io = captureIo({ env: {}, cwd: repoRoot });
   assert.is(await main(['validate', '/nonexistent/mail-settings.yaml'], io), 1, io.err());
+});
+
+test('what the unit says about the state dir and status.json is what the agent does', async () => {
+  const dir = await tempDir('systemd-modes');
+  try {
+    const stateDir = join(dir.path, 'state');
+    const agent = await Agent.prepare({
+      configPath: join(dir.path, 'conf', 'mail-settings.yaml'), statusPath: join(stateDir, 'status.json'), stateDir,
+      log: createLogger({ stream: new PassThrough() }), createTransport,
+    });
+    await agent.stop();
+    const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
+    const dirMode = octal((await stat(stateDir)).mode);
+    const statusMode = octal((await stat(join(stateDir, 'status.json'))).mode);
+    assert.equal([dirMode, statusMode], ['0700', '0600']);
+    const s = await serviceSection();
+    assert.equal(s.get('StateDirectoryMode'), [dirMode], 'systemd creates the state dir as the agent would');
+    const comment = (await readFile(unitPath, 'utf8')).split('\n').filter((l) => l.startsWith('#')).join(' ');
+    assert.match(comment, `/var/lib/mail-agent (${dirMode})`);
+    assert.match(comment, `status.json in it ${statusMode}`);
+    assert.not.match(comment, /status\.json[^.]*readable by the group/);
+  } finally {
+    await dir.cleanup();
+  }
 });
 
 if (needTools(import.meta.url, test, ['systemd-analyze'])) test('systemd-analyze verify accepts the unit', async () => {

@@ -1,27 +1,28 @@
 // Disk faults against the real agent: a full state dir (a small tmpfs), a read-only status directory (a
-// tmpfs remounted read-only), a settings file the agent's user cannot read (run as `nobody`: root reads
-// anything). Each: a clear status or exit message, no corrupt file, recovery once the fault clears.
-// Needs root (mount, setpriv); skipped with a message otherwise.
+// tmpfs remounted read-only), a settings file (or the folder above it) the agent's user cannot read. Each: a
+// clear status or exit message, no corrupt file, recovery once the fault clears. The tmpfs cases need root's
+// mount (test/helpers/tools.ts: without it they are listed in the end-of-run summary; with CI=true they fail).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { repoRoot } from '../helpers/child.ts';
+import { needTools } from '../helpers/tools.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 
 let r: Rig;
 const mounts: string[] = [];
 const faults: Record<string, number> = {};
 
-function tryMount(dir: string, size: string): boolean {
-  const res = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
-  if (res.status === 0) mounts.push(dir);
-  return res.status === 0;
+function mountTmpfs(dir: string, size: string): void {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
+  mounts.push(dir);
 }
 
 test.before(async () => { r = await rig(); });
@@ -51,10 +52,10 @@ async function assertJsonWhole(dir: string): Promise<void> {
   }
 }
 
-test('a full state dir: send refuses with a clear message and queues nothing; the agent stays up; recovery when space returns', async () => {
+if (needTools(import.meta.url, test, ['mount'])) test('a full state dir: send refuses with a clear message and queues nothing; the agent stays up; recovery when space returns', async () => {
   const mnt = join(r.root, 'full');
   await mkdir(mnt);
-  if (!tryMount(mnt, '4m')) { console.log('hardening: SKIPPED full state dir: mount -t tmpfs is not permitted here'); return; }
+  mountTmpfs(mnt, '4m');
   const stateDir = join(mnt, 'state');
   const statusPath = join(stateDir, 'status.json');
   const good = await r.write();
@@ -84,10 +85,10 @@ test('a full state dir: send refuses with a clear message and queues nothing; th
   await agent.kill('SIGKILL');
 });
 
-test('a read-only status directory: the agent stays up, says why, keeps the old file whole, writes again once writable', async () => {
+if (needTools(import.meta.url, test, ['mount'])) test('a read-only status directory: the agent stays up, says why, keeps the old file whole, writes again once writable', async () => {
   const mnt = join(r.root, 'ro');
   await mkdir(mnt);
-  if (!tryMount(mnt, '1m')) { console.log('hardening: SKIPPED read-only status dir: mount is not permitted here'); return; }
+  mountTmpfs(mnt, '1m');
   const statusPath = join(mnt, 'status.json');
   const good = await r.write({ charset: 'iso-8859-2' });
   const agent = r.startAgent(['--status', statusPath], { config: r.settings, stateDir: join(r.root, 'state-ro') });
@@ -104,40 +105,70 @@ test('a read-only status directory: the agent stays up, says why, keeps the old 
   await agent.kill('SIGKILL');
 });
 
-test('a settings file its user cannot read (as nobody): validate and run --once exit 1 naming ConfigUnreadable; fine once readable', async () => {
-  const dir = join(r.root, 'nobody');
-  await mkdir(dir);
+// The CLI as a user without privileges (root reads anything): the checkout's own owner, so the code is
+// readable wherever the checkout lives (a clone under a 0700 folder included); as root, that is uid 0 with
+// every capability dropped. Asynchronous: the sandbox answers from this process.
+const owner = statSync(repoRoot);
+const asRoot = process.getuid?.() === 0;
+async function unprivileged(args: string[], home: string): Promise<{ status: number | null; out: string }> {
+  const node = [process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args];
+  const command = asRoot
+    ? ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--', ...node]
+    : node;
+  const child = spawn(command[0]!, command.slice(1), { cwd: repoRoot, env: { ...process.env, HOME: home } });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+  const [status] = await once(child, 'exit') as [number | null];
+  return { status, out };
+}
+
+if (!asRoot || needTools(import.meta.url, test, ['setpriv'])) test('a settings file, or the folder above it, its user cannot read: validate and run --once exit 1 naming that path; fine once readable', async () => {
+  const dir = join(r.root, 'unreadable');
+  const locked = join(dir, 'locked');
+  await mkdir(locked, { recursive: true });
   await chmod(r.root, 0o755);
-  const settings = join(dir, 'mail-settings.yaml');
-  await copyFile(r.sandbox.caPath!, join(dir, 'ca.pem'));
-  await writeFile(join(dir, 'password'), await readFile(join(r.root, 'conf', 'password')));
-  await writeFile(settings, r.settingsText().replace(r.sandbox.caPath!, join(dir, 'ca.pem')), { mode: 0o200 });
-  for (const f of ['', 'ca.pem', 'password', 'mail-settings.yaml']) await chown(join(dir, f), 65534, 65534);
-  // Asynchronous: the sandbox answers from this process, so it must not be blocked while the child runs.
-  const asNobody = async (args: string[]) => {
-    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args], { cwd: repoRoot, env: { ...process.env, HOME: dir } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const [status] = await once(child, 'exit') as [number | null];
-    return { status, stdout, stderr };
+  const settingsIn = async (folder: string) => {
+    const file = join(folder, 'mail-settings.yaml');
+    await copyFile(r.sandbox.caPath!, join(folder, 'ca.pem'));
+    await writeFile(join(folder, 'password'), await readFile(join(r.root, 'conf', 'password')));
+    await writeFile(file, r.settingsText().replace(r.sandbox.caPath!, join(folder, 'ca.pem')));
+    return file;
   };
-  const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']);
-  if (probe.status !== 0) { console.log('hardening: SKIPPED unreadable settings: setpriv is not available'); return; }
+  const file = await settingsIn(dir);
+  const behind = await settingsIn(locked);
+  for (const f of [dir, locked, ...['ca.pem', 'password', 'mail-settings.yaml'].flatMap((n) => [join(dir, n), join(locked, n)])]) await chown(f, owner.uid, owner.gid);
+  await chmod(file, 0o200);
+  await chmod(locked, 0o600); // readable, but not searchable: nothing inside can be opened
   faults['unreadable-settings'] = 1;
-  const validate = await asNobody(['validate', settings]);
-  assert.is(validate.status, 1, validate.stdout + validate.stderr);
-  assert.match(validate.stdout + validate.stderr, 'cannot be read (EACCES)');
-  const ranOnce = await asNobody(['run', '--once', '--config', settings, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
-  assert.is(ranOnce.status, 1, ranOnce.stdout + ranOnce.stderr);
-  const doc = JSON.parse(await readFile(join(dir, 'state', 'status.json'), 'utf8')) as StatusDocument;
-  assert.ok(doc.conditions.some((c) => c.reason === 'ConfigUnreadable'), JSON.stringify(doc.conditions));
-  await chmod(settings, 0o600);
-  const again = await asNobody(['run', '--once', '--config', settings, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
-  assert.is(again.status, 0, again.stdout + again.stderr);
-  const recovered = JSON.parse(await readFile(join(dir, 'state', 'status.json'), 'utf8')) as StatusDocument;
+  const stateDir = join(dir, 'state');
+  const cases = [
+    { settings: file, why: `the settings file cannot be read (EACCES): ${file} cannot be read by this user` },
+    { settings: behind, why: `the settings file cannot be read (EACCES): the folder ${locked} above it cannot be searched by this user` },
+  ];
+  for (const { settings, why } of cases) {
+    const validate = await unprivileged(['validate', settings], dir);
+    assert.is(validate.status, 1, validate.out);
+    assert.match(validate.out, `${settings}:1:1: error: ${why} [/ file]`);
+    const ranOnce = await unprivileged(['run', '--once', '--config', settings, '--state-dir', stateDir, '--log-format', 'json'], dir);
+    assert.is(ranOnce.status, 1, ranOnce.out);
+    const doc = JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
+    const stalled = doc.conditions.find((c) => c.type === 'Stalled');
+    assert.equal([stalled?.reason, stalled?.message], ['ConfigUnreadable', `${why}; the live transport stays`], JSON.stringify(doc.conditions));
+  }
+  // A secret file behind that folder: the secret's error names the folder too.
+  const secretBehind = join(dir, 'secret-behind.yaml');
+  await writeFile(secretBehind, r.settingsText().replace('{ file: ./password }', '{ file: ./locked/password }'));
+  await chown(secretBehind, owner.uid, owner.gid);
+  const secret = await unprivileged(['validate', '--resolve-secrets', secretBehind], dir);
+  assert.is(secret.status, 1, secret.out);
+  assert.match(secret.out, `error: secret file ${join(locked, 'password')} cannot be read (permission denied): the folder ${locked} above it cannot be searched by this user [/ews/password readable]`);
+  await chmod(file, 0o600);
+  const again = await unprivileged(['run', '--once', '--config', file, '--state-dir', stateDir, '--log-format', 'json'], dir);
+  assert.is(again.status, 0, again.out);
+  const recovered = JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
   assert.ok(recovered.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), JSON.stringify(recovered.conditions));
+  await chmod(locked, 0o700);
 });
 
 test.run();

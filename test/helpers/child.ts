@@ -14,8 +14,10 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, script), ...args], {
+/** `wrapper`: a command that runs the node command line given after it (e.g. `unshare --uts …`). */
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore', wrapper: string[] = []): Child {
+  const command = [...wrapper, process.execPath, '--import', 'tsx', resolve(repoRoot, script), ...args];
+  const proc = spawn(command[0]!, command.slice(1), {
     cwd: repoRoot, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
   });
   let output = '';
@@ -42,4 +44,14 @@ export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv =
       return exit;
     },
   };
+}
+
+/** The child's exit code, or 'still running' (and the child killed) when it has not exited within `ms`. */
+export async function exitedWithin(child: Child, ms: number): Promise<number | null | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((resolve) => { timer = setTimeout(() => { resolve('still running'); }, ms); });
+  const outcome = await Promise.race([child.exited(), late]);
+  clearTimeout(timer);
+  if (outcome === 'still running') await child.kill('SIGKILL');
+  return outcome;
 }

@@ -2,29 +2,56 @@
 // when one is missing. With CI=true (.ci/run) a missing tool is a failing test that names it; elsewhere the
 // tests that need it are left out and one summary at the end of the run lists them with the command that
 // installs everything. The Debian package list is .ci/apt-packages, which .ci/run installs from too.
+// A few needs are not packages but privileges (root's mount for the disk-fault tests): the same rules hold.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'uvu';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface ToolSpec {
+interface PackageSpec {
   /** The Debian package that provides it. */
   pkg: string;
   /** True when the tool is usable here. */
   present: () => boolean;
 }
 
+interface PrivilegeSpec {
+  /** What the machine must grant, since no package provides it. */
+  privilege: string;
+  present: () => boolean;
+}
+
+type ToolSpec = PackageSpec | PrivilegeSpec;
+
 const onPath = (command: string) => () => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 const pythonModule = (module: string) => () => spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 
+/** Mounting a tmpfs works here (root, and a container that allows it): tried once, on a scratch folder. */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const dir = mkdtempSync(path.join(tmpdir(), 'mail-agent-mount-probe-'));
+  try {
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' }).status !== 0) return false;
+    spawnSync('umount', [dir], { stdio: 'ignore' });
+    return true;
+  } finally {
+    rmdirSync(dir);
+  }
+}
+
 export const toolSpecs = {
+  python3: { pkg: 'python3', present: () => existsSync('/usr/bin/python3') },
   exchangelib: { pkg: 'python3-exchangelib', present: pythonModule('exchangelib') },
   msal: { pkg: 'python3-msal', present: pythonModule('msal') },
   xmllint: { pkg: 'libxml2-utils', present: onPath('xmllint') },
   swaks: { pkg: 'swaks', present: onPath('swaks') },
+  // swaks speaks STARTTLS only with Net::SSLeay (a Recommends of swaks, which --no-install-recommends skips).
+  'swaks-tls': { pkg: 'libnet-ssleay-perl', present: () => spawnSync('perl', ['-MNet::SSLeay', '-e', '1'], { stdio: 'ignore' }).status === 0 },
+  smtplib: { pkg: 'python3', present: () => existsSync('/usr/bin/python3') },
   ansible: { pkg: 'ansible-core', present: onPath('ansible-playbook') },
   'systemd-analyze': { pkg: 'systemd', present: onPath('systemd-analyze') },
   ss: { pkg: 'iproute2', present: onPath('ss') },
@@ -33,9 +60,20 @@ export const toolSpecs = {
   mingw: { pkg: 'g++-mingw-w64-x86-64-win32', present: onPath('x86_64-w64-mingw32-g++') },
   'nlohmann-json': { pkg: 'nlohmann-json3-dev', present: () => existsSync('/usr/include/nlohmann/json.hpp') },
   wine64: { pkg: 'wine64', present: () => existsSync('/usr/lib/wine/wine64') },
+  // Runs a process under a hostname of its own (a UTS namespace): needs root, as in CI.
+  'unshare-uts': { pkg: 'util-linux', present: () => spawnSync('unshare', ['--uts', 'true'], { stdio: 'ignore' }).status === 0 },
+  setpriv: { pkg: 'util-linux', present: onPath('setpriv') },
+  mount: { privilege: 'root, to mount a small tmpfs; run the tests as root, as .ci/run does', present: canMountTmpfs },
+  msitools: { pkg: 'msitools', present: onPath('msibuild') },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof toolSpecs;
+
+/** How a missing tool is named in messages: its Debian package, or the privilege it needs. */
+function provider(name: ToolName): string {
+  const spec: ToolSpec = toolSpecs[name];
+  return 'pkg' in spec ? `Debian package ${spec.pkg}` : `needs ${spec.privilege}`;
+}
 
 const presence = new Map<ToolName, boolean>();
 /** What was left out (test files, or checks inside tests), per missing tool. */
@@ -69,7 +107,7 @@ export function needTools(fileUrl: string, suite: Test, names: readonly ToolName
   const missing = missingTools(names);
   if (missing.length === 0) return true;
   const file = path.relative(repoRoot, fileURLToPath(fileUrl));
-  const what = missing.map((name) => `${name} (Debian package ${toolSpecs[name].pkg})`).join(', ');
+  const what = missing.map((name) => `${name} (${provider(name)})`).join(', ');
   if (inCi()) {
     suite(`needs ${missing.join(', ')}`, () => {
       throw new Error(`${file}: ${what} is missing; CI=true requires it. .ci/run installs it`);
@@ -86,7 +124,7 @@ export function needTools(fileUrl: string, suite: Test, names: readonly ToolName
  */
 export function toolForCheck(name: ToolName, what: string): boolean {
   if (hasTool(name)) return true;
-  if (inCi()) throw new Error(`${what}: ${name} (Debian package ${toolSpecs[name].pkg}) is missing; CI=true requires it. .ci/run installs it`);
+  if (inCi()) throw new Error(`${what}: ${name} (${provider(name)}) is missing; CI=true requires it. .ci/run installs it`);
   noteNotRun(name, what);
   return false;
 }
@@ -109,16 +147,21 @@ export type NotRun = ReadonlyMap<ToolName, ReadonlySet<string>>;
 /** The end-of-run summary of what could not run here, or undefined when everything ran. */
 export function notRunSummary(entries: NotRun = notRun): string | undefined {
   if (entries.size === 0) return undefined;
-  const lines = ['', 'Not run on this machine: these cross-checks need tools that are not installed.'];
-  for (const [name, files] of entries) lines.push(`  ${name} (${toolSpecs[name].pkg}): ${[...files].sort().join(', ')}`);
-  lines.push('Install everything the tests use (what .ci/run does), then run npm test again:');
-  lines.push(`  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
+  const lines = ['', 'Not run on this machine: these cross-checks need tools that are not installed, or privileges this run does not have.'];
+  for (const [name, files] of entries) {
+    const spec: ToolSpec = toolSpecs[name];
+    lines.push(`  ${name} (${'pkg' in spec ? spec.pkg : `needs ${spec.privilege}`}): ${[...files].sort().join(', ')}`);
+  }
+  if ([...entries.keys()].some((name) => 'pkg' in toolSpecs[name])) {
+    lines.push('Install everything the tests use (what .ci/run does), then run npm test again:');
+    lines.push(`  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
+  }
   return lines.join('\n');
 }
 
 /**
- * When the suite runs its files in several processes (test/runner.ts), each process leaves what it
- * could not run in this folder (one JSON file per process) and the runner prints one merged summary.
+ * When the suite runs its files in several processes (test/runner.ts), each process leaves what it could
+ * not run in this folder (one JSON file per process) and the runner prints one merged summary.
  */
 export const notRunDirVariable = 'MAIL_AGENT_TEST_NOT_RUN_DIR';
 

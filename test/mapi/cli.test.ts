@@ -36,7 +36,7 @@ wineTests('test/mapi/cli.test.ts', test, (wine) => {
     const log = wine().newLog();
     const io = captureIo({ env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), cwd: wine().tmp });
     assert.is(await main(['test', '--config', config, '--to', 'ops@contoso.test'], io), 0, io.out() + io.err());
-    assert.match(io.out(), /verify: ok in \d+ ms — mapi Notifications via Mail Agent Test Provider, 64-bit \(mapi-helper [\d.]+, 64-bit\)/);
+    assert.match(io.out(), /verify: ok in \d+ ms — mapi Notifications via Mail Agent Test Provider, 64-bit \(mapi-helper [\d.]+, 64-bit\), online store/);
     const records = readLog(log);
     assert.equal(records.map((r) => [r.profile, r.recipients[0]?.PR_EMAIL_ADDRESS_W]), [['Notifications', 'ops@contoso.test']]);
   });

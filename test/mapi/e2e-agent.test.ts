@@ -93,10 +93,12 @@ wineTests('test/mapi/e2e-agent.test.ts', test, (wine) => {
     assert.is(rec.props.PR_INTERNET_CPID, 65001);
     const html = Buffer.from(String(rec.props.PR_HTML), 'base64').toString('utf8');
     assert.match(html, /<th align="left">MAPI client<\/th><td>Mail Agent Test Provider, 64-bit<\/td>/);
+    assert.match(html, /<th align="left">MAPI store<\/th><td>online<\/td>/);
     assert.is(rec.props.PR_SENT_REPRESENTING_EMAIL_ADDRESS_W, 'helpdesk@contoso.test', 'message.from as the representing address');
     assert.equal(rec.recipients.map((r) => [r.PR_RECIPIENT_TYPE, r.PR_EMAIL_ADDRESS_W]), [[1, 'ops@contoso.test']]);
     const shown = await rig.cli(['status', '--status', rig.statusPath]);
-    assert.match(shown.out, /mapi Outlook via Mail Agent Test Provider, 64-bit/);
+    assert.match(shown.out, /mapi Outlook via Mail Agent Test Provider, 64-bit, online store/);
+    assert.is(transport?.store, 'online');
   });
 
   test('a queued HTML notification with attachments, sent on behalf (fromDelegation)', async () => {

@@ -1,21 +1,11 @@
 // Refusals under Wine: unknown profile, failed logon, failed submit, a provider of the wrong bitness.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AgentError } from '../../agent/errors.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
+import { rejection } from './rejection.ts';
 import { mapiSettings } from './settings.ts';
 import { readLog, wineTests } from './wine.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.instance(err, AgentError);
-    return err as AgentError;
-  }
-  throw new assert.Assertion({ message: 'expected a rejection', operator: 'rejects', generated: false, actual: 'resolved', expects: 'rejected' });
-}
 
 wineTests('test/mapi/failures.test.ts', test, (wine) => {
   test('an unknown profile → ProfileNotFound, permanent, without echoing the name', async () => {

@@ -58,6 +58,17 @@ test('no helper configured off Windows → PlatformUnsupported saying how to run
   await t.close();
 });
 
+test('MAIL_AGENT_MAPI_OUTBOX_WAIT that is not a duration → verify and send fail saying so, nothing started', async () => {
+  const starts = path.join(tmp, 'outbox-wait-starts');
+  const t = createMapiTransport(mapiSettings('default'), { env: { ...fakeEnv('ok', starts), MAIL_AGENT_MAPI_OUTBOX_WAIT: 'soon' } });
+  const err = await rejection(t.verify());
+  assert.is(err.code, 'Usage');
+  assert.match(err.message, /MAIL_AGENT_MAPI_OUTBOX_WAIT: expected a duration like 60s/);
+  assert.is((await rejection(t.send(outgoing({ text: 'x' })))).code, 'Usage');
+  assert.is(startCount(starts), 0);
+  await t.close();
+});
+
 test('a helper that cannot be started → HelperFailed, transient', async () => {
   const t = createMapiTransport(mapiSettings('default'), { env: { MAIL_AGENT_MAPI_HELPER: path.join(tmp, 'no-such-helper') } });
   const err = await rejection(t.verify());

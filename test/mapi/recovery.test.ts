@@ -104,7 +104,7 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
     }
   });
 
-  test('killed while submitting with no Sent Items copy → SubmitOutcomeUnknown, not retried; the next send works', async () => {
+  test('killed while submitting with no Sent Items copy → not in the Outbox either → SubmitOutcomeUnknown, not retried', async () => {
     const { t, pids, outcome, log } = await killedAt('submit', false);
     try {
       assert.instance(outcome, AgentError);
@@ -112,7 +112,8 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
       assert.is(err.code, 'HelperFailed');
       assert.is(err.serverCode, 'SubmitOutcomeUnknown');
       assert.is(err.transient, false);
-      assert.is(pids.length, 1, 'no retry was attempted');
+      assert.is(pids.length, 2, 'a fresh helper looked in the Outbox');
+      assert.is(readLog(log).length, 0, 'no retry was attempted');
       const next = outgoing({ text: 'after the crash' });
       await t.send(next);
       assert.is(pids.length, 2);
@@ -122,7 +123,7 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
     }
   });
 
-  test('wasSent looks for the Message-ID in Sent Items (undefined when no copy is kept)', async () => {
+  test('wasSent looks for the Message-ID in Sent Items (not found and no copy kept: undefined)', async () => {
     const log = wine().newLog();
     const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
     const noCopy = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
@@ -131,7 +132,8 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
       await t.send(message);
       assert.is(await t.wasSent(message.messageId), true);
       assert.is(await t.wasSent('<never-sent@mail-agent.test>'), false);
-      assert.is(await noCopy.wasSent(message.messageId), undefined);
+      assert.is(await noCopy.wasSent(message.messageId), true, 'a copy found proves it even when this transport keeps none');
+      assert.is(await noCopy.wasSent('<never-sent@mail-agent.test>'), undefined);
     } finally {
       await t.close();
       await noCopy.close();

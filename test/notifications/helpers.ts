@@ -57,6 +57,17 @@ export async function notificationsLog(r: Rig): Promise<NotificationLogEntry[]> 
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as NotificationLogEntry);
 }
 
+/** The log's `delivered` line for a Message-ID, once the agent has written it (after the server took it). */
+export async function untilLogged(r: Rig, messageId: string, timeoutMs = 30_000): Promise<NotificationLogEntry> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = (await notificationsLog(r)).find((l) => l.messageId === messageId && l.result === 'delivered');
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`${messageId} was not logged as delivered`);
+    await sleep(50);
+  }
+}
+
 /** The delivered .eml of a message: its first mailbox file (paths may be relative to the data dir). */
 export async function emlOf(r: Rig, d: Delivery): Promise<Buffer> {
   const file = d.files[0] ?? '';

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { acquireStateLock } from '../../agent/run/lock.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
@@ -50,18 +51,42 @@ test('a settings change: exactly one more test message; a comment-only change: n
   assert.is(await r.testMessages(), 2);
 });
 
-test('an invalid file: Rejected with line and column; the old transport still live and sending', async () => {
-  const invalid = await r.write({ charset: 'iso-8859-1', extra: 'colour: blue\n' });
+/** The agent's JSON log lines with this message. */
+const logLines = (message: string) => agent.output().split('\n').filter((l) => l.startsWith('{'))
+  .map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === message);
+
+test('an invalid file: Rejected with line and column, logged as status prints it; the old transport still live and sending', async () => {
+  const invalid = await r.write({ charset: 'iso-8859-1', message: '  plainTxt: true\n', extra: 'colour: blue\n' });
   const res = await wait(invalid);
   assert.is(res.code, 1, res.out + res.err);
   assert.match(res.out, 'Rejected');
   assert.match(res.out, /mail-settings\.yaml:\d+:\d+: /);
+  // The journal carries each error exactly as `status` prints it (position, pointer, message; no value).
+  const printed = res.out.split('\n').filter((l) => l.startsWith(`  ${r.settings}:`)).map((l) => l.trim());
+  assert.is(printed.length, 2, res.out);
+  assert.match(printed[0]!, /:7:3: \/message\/plainTxt: .*did you mean "plainText"\?$/);
+  await agent.waitFor('settings file rejected');
+  const [rejected] = logLines('settings file rejected; the live settings stay');
+  assert.is(rejected?.level, 'warn', agent.output());
+  assert.is(rejected?.reason, 'SchemaViolation');
+  assert.equal(rejected?.errors, printed);
   const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-']);
   assert.is(send.code, 0, send.out + send.err);
   for (let i = 0; i < 100 && (await r.deliveredWithSubject('still sending')) === 0; i++) await sleep(100);
   assert.is(await r.deliveredWithSubject('still sending'), 1);
   const doc = await r.untilStatus((d) => d.queue.delivered >= 1, 'the delivery counted in the status');
   assert.is(doc.queue.pending, 0);
+});
+
+test('a file over 1 MiB: Rejected at FILE:1:1 in status and log (every error has a position that exists)', async () => {
+  const big = await r.write({ charset: 'iso-8859-1', comment: 'x'.repeat(1024 * 1024) });
+  const res = await wait(big);
+  assert.is(res.code, 1, res.out + res.err);
+  assert.match(res.out, `  ${r.settings}:1:1: /: the file is larger than 1048576 bytes (1 MiB)`);
+  assert.equal((await status()).lastRejected?.errors.map((e) => [e.line, e.column]), [[1, 1]]);
+  await agent.waitFor(/"reason":"ConfigTooLarge"/);
+  const logged = logLines('settings file rejected; the live settings stay').find((l) => l.reason === 'ConfigTooLarge');
+  assert.equal(logged?.errors, [`${r.settings}:1:1: /: the file is larger than 1048576 bytes (1 MiB)`]);
 });
 
 test('a wrong password: Stalled (AuthFailed), old transport kept', async () => {
@@ -112,8 +137,8 @@ test('SIGTERM: exit 0, status written, lock released; then the status goes stale
   const before = (await status()).sequence;
   assert.is(await agent.kill('SIGTERM'), 0, agent.output());
   assert.ok((await status()).sequence > before);
-  const lock = await readFile(`${r.stateDir}/agent.lock`).catch(() => undefined);
-  assert.is(lock, undefined);
+  // The lock file stays (removing it would race a newcomer); the kernel lock on it is gone.
+  await (await acquireStateLock(r.stateDir)).release();
   // Heartbeat 500 ms: three missed beats later nobody vouches for the file any more.
   const res = await wait('a revision nobody applies\n', '2500ms');
   assert.is(res.code, 69, res.out + res.err);

@@ -1,5 +1,5 @@
-// The state-dir lock and the process guards, in process: a live holder refuses, a dead one is taken over,
-// and a stray rejection is logged instead of ending the process.
+// The state-dir lock and the process guards: a live holder (a real process) is never taken over, whatever
+// its record says; the lock of a killed one is free at once; a stray rejection is logged, not fatal.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -10,18 +10,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isAgentError } from '../../agent/errors.ts';
 import { acquireStateLock } from '../../agent/run/lock.ts';
 import { installProcessGuards } from '../../agent/run/process-guards.ts';
+import { spawnTs, type Child } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-test('a second lock on the same state dir is refused while the holder lives; released, it can be taken', async () => {
+async function holdingChild(dir: string): Promise<Child> {
+  const child = spawnTs('test/run/fixtures/hold-lock.ts', [dir]);
+  await child.waitFor('locked');
+  return child;
+}
+
+test('a second lock on the same state dir is refused while the holder lives, naming it; released, it can be taken', async () => {
   const dir = await tempDir('lock');
   try {
     const lock = await acquireStateLock(dir.path);
-    // Our own pid counts as stale (a restarted container's pid 1), so the live holder is another process.
-    const holder = JSON.parse(await readFile(lock.path, 'utf8')) as { pid: number };
-    await writeFile(lock.path, JSON.stringify({ ...holder, pid: process.ppid }));
     const err = await acquireStateLock(dir.path).catch((e: unknown) => e);
-    assert.ok(isAgentError(err) && err.code === 'StateDirLocked');
-    assert.match((err as Error).message, `pid ${process.ppid}`);
+    assert.ok(isAgentError(err) && err.code === 'StateDirLocked', String(err));
+    assert.match((err as Error).message, `pid ${process.pid} on host ${hostname()}`);
     await lock.release();
     await (await acquireStateLock(dir.path)).release();
   } finally {
@@ -29,14 +33,32 @@ test('a second lock on the same state dir is refused while the holder lives; rel
   }
 });
 
-test('a lock left by a dead process is taken over', async () => {
+test('a held lock is never taken over, whatever its record says (another host, a dead pid, our own pid)', async () => {
   const dir = await tempDir('lock');
+  const child = await holdingChild(dir.path);
   try {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    await writeFile(join(dir.path, 'agent.lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), startedAt: 'then' }));
+    for (const record of [{ pid: 1, host: 'another-container' }, { pid: Number(dead.stdout), host: hostname() }, { pid: process.pid, host: hostname() }]) {
+      await writeFile(join(dir.path, 'agent.lock'), JSON.stringify({ ...record, startedAt: 'then' }));
+      const err = await acquireStateLock(dir.path).catch((e: unknown) => e);
+      assert.ok(isAgentError(err) && err.code === 'StateDirLocked', `taken over from ${JSON.stringify(record)}`);
+    }
+  } finally {
+    await child.kill('SIGKILL');
+    await dir.cleanup();
+  }
+});
+
+test('the lock of a process killed with SIGKILL is free at once; an old record without a holder is overwritten', async () => {
+  const dir = await tempDir('lock');
+  try {
+    const child = await holdingChild(dir.path);
+    await child.kill('SIGKILL');
     const lock = await acquireStateLock(dir.path);
     assert.is((JSON.parse(await readFile(lock.path, 'utf8')) as { pid: number }).pid, process.pid);
     await lock.release();
+    await writeFile(join(dir.path, 'agent.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), startedAt: 'then' }));
+    await (await acquireStateLock(dir.path)).release();
   } finally {
     await dir.cleanup();
   }

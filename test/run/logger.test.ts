@@ -53,4 +53,18 @@ test('the level filters; secrets are masked by key and by value anywhere', async
   assert.match(text, '[REDACTED]');
 });
 
+test('a field without a value is left out, in text and in JSON (no `client=undefined`)', async () => {
+  const tty = capture(true);
+  const text = createLogger({ stream: tty.stream });
+  text.info('settings live', { revision: 'sha256:ab', endpoint: 'https://mail.contoso.test/EWS/Exchange.asmx', serverVersion: undefined, client: undefined, retryAt: null });
+  await text.close();
+  assert.match(tty.text(), /settings live {2}revision=sha256:ab endpoint=https:\/\/mail\.contoso\.test\/EWS\/Exchange\.asmx retryAt=null\n$/);
+  assert.not.match(tty.text(), 'undefined');
+  const out = capture(false);
+  const json = createLogger({ stream: out.stream });
+  json.info('settings live', { revision: 'sha256:ab', client: undefined });
+  await json.close();
+  assert.equal(Object.keys(JSON.parse(out.text()) as object).sort(), ['level', 'message', 'revision', 'timestamp']);
+});
+
 test.run();

@@ -19,6 +19,17 @@ test('prints each step and the server\'s answer; the message reaches the given a
   assert.equal(deliveries[0]!.to, ['desk@contoso.test']);
 });
 
+test('certificate checks off: verify passes against the self-signed sandbox, and a warning line says they are off', async () => {
+  await r.write({ caFile: false, ews: '  rejectInvalidCertificates: false\n' });
+  const res = await r.cli(['test', '--config', r.settings, '--to', 'desk@contoso.test']);
+  assert.is(res.code, 0, res.out + res.err);
+  assert.match(res.out, /^load: ok.*\nwarning: .+mail-settings\.yaml:\d+:\d+: InsecureTransport: server certificates are not verified: .+ \[\/ews\/rejectInvalidCertificates\]\nverify: ok/m);
+  await r.write();
+  const secure = await r.cli(['test', '--config', r.settings, '--to', 'desk@contoso.test']);
+  assert.is(secure.code, 0, secure.out + secure.err);
+  assert.not.match(secure.out, 'warning:');
+});
+
 test('a wrong password fails at verify with the server\'s reason', async () => {
   await r.write({ passwordFile: 'wrong-password' });
   const res = await r.cli(['test', '--config', r.settings, '--to', 'desk@contoso.test']);

@@ -111,10 +111,29 @@ test('POST /sandbox/faults from loopback sets the rules; bad rules are refused w
   const r = await post(sb, SEND);
   assert.match(r.body, /<t:Value Name="BackOffMilliseconds">42<\/t:Value>/);
   assert.is((await post(sb, SEND)).status, 200);
-  const bad = await post(sb, JSON.stringify({ kind: 'meltdown', count: 1 }), {}, control);
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  const bad = await post(sb, JSON.stringify({ kind: 'meltdown', count: 1 }), json, control);
   assert.is(bad.status, 400);
-  const both = await post(sb, JSON.stringify({ kind: 'busy', count: 1, probability: 0.5 }), {}, control);
+  const both = await post(sb, JSON.stringify({ kind: 'busy', count: 1, probability: 0.5 }), json, control);
   assert.is(both.status, 400);
+});
+
+test('POST /sandbox/faults refuses what a web page could send: a text/plain body (415), any Origin header (403)', async () => {
+  const control = sb.url.replace('/EWS/Exchange.asmx', '/sandbox/faults');
+  const rule = JSON.stringify({ kind: 'busy', count: 1 });
+  // A page's form or fetch without preflight: Content-Type text/plain, Origin set by the browser.
+  const plain = await post(sb, rule, { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://evil.example' }, control);
+  assert.is(plain.status, 403);
+  const textOnly = await post(sb, rule, { 'content-type': 'text/plain' }, control);
+  assert.is(textOnly.status, 415);
+  assert.match(textOnly.body, 'application/json');
+  const fromPage = await post(sb, rule, { 'content-type': 'application/json', origin: 'null' }, control);
+  assert.is(fromPage.status, 403);
+  // None of them set a rule: the next request is served.
+  assert.is((await post(sb, SEND)).status, 200);
+  const curl = await post(sb, rule, { 'content-type': 'application/json' }, control);
+  assert.is(curl.status, 200);
+  assert.is((await post(sb, SEND)).status, 500);
 });
 
 test('POST /sandbox/faults answers loopback clients only', async () => {

@@ -108,7 +108,7 @@ test('SaveOnly returns an ItemId; SendItem sends it once; FindItem finds the sav
   const { record } = await lastDelivery();
   assert.is(record.subject, 'R&D <report>');
   assert.match((await call(sendItem(false))).body, /ErrorItemNotFound/);
-  const find = await call(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="message:InternetMessageId"/><t:FieldURIOrConstant><t:Constant Value="${String(record.messageId).replace(/</g, '&lt;').replace(/>/g, '&gt;')}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id="sentitems"/></m:ParentFolderIds></m:FindItem>`);
+  const find = await call(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/></t:AdditionalProperties></m:ItemShape><m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="message:InternetMessageId"/><t:FieldURIOrConstant><t:Constant Value="${String(record.messageId).replace(/</g, '&lt;').replace(/>/g, '&gt;')}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id="sentitems"/></m:ParentFolderIds></m:FindItem>`);
   assert.match(find.body, /TotalItemsInView="1"/);
   assert.match(find.body, /<t:Subject>R&amp;D &lt;report&gt;<\/t:Subject>/);
 });
@@ -125,11 +125,14 @@ test('CreateAttachment adds to a draft, which SendItem then delivers with it; Co
   assert.equal(mail.attachments.map((a) => [a.filename, a.content.toString('utf8')]), [['a&b.txt', 'attached']]);
 });
 
-test('GetFolder: every distinguished folder; unknown ones are ErrorFolderNotFound', async () => {
-  const ids = ['root', 'msgfolderroot', 'inbox', 'sentitems', 'outbox', 'drafts'].map((id) => `<t:DistinguishedFolderId Id="${id}"/>`).join('');
-  const r = await call(`<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>${ids}<t:FolderId Id="bm9wZQ=="/></m:FolderIds></m:GetFolder>`);
-  assert.is(r.body.match(/ResponseClass="Success"/g)?.length, 6);
-  assert.match(r.body, /ErrorFolderNotFound/);
+test('GetFolder: every default folder; one a mailbox here lacks is ErrorFolderNotFound, an id never handed out ErrorInvalidIdMalformed', async () => {
+  const names = ['root', 'msgfolderroot', 'inbox', 'sentitems', 'outbox', 'drafts', 'deleteditems', 'junkemail', 'calendar', 'contacts', 'tasks', 'notes', 'journal'];
+  const ids = names.map((id) => `<t:DistinguishedFolderId Id="${id}"/>`).join('');
+  const r = await call(`<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>${ids}<t:DistinguishedFolderId Id="archiveinbox"/><t:FolderId Id="bm9wZQ=="/></m:FolderIds></m:GetFolder>`);
+  assert.is(r.body.match(/ResponseClass="Success"/g)?.length, names.length);
+  assert.match(r.body, /<t:CalendarFolder><t:FolderId [^>]+\/><t:DisplayName>Calendar<\/t:DisplayName>/);
+  assert.match(r.body, /ErrorFolderNotFound<\/m:ResponseCode><m:DescriptiveLinkKey>0<\/m:DescriptiveLinkKey><m:Folders\/>/);
+  assert.match(r.body, /ErrorInvalidIdMalformed<\/m:ResponseCode><m:DescriptiveLinkKey>0<\/m:DescriptiveLinkKey><m:Folders\/>/);
 });
 
 test('ResolveNames: by address, smtp: prefix or user name; unknown names resolve to nothing', async () => {

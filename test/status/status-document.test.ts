@@ -67,6 +67,11 @@ test('every transition yields a document valid against schemas/status.schema.jso
   assertValid(doc);
   assert.is(findCondition(doc, 'Stalled')?.observedRevision, rev('b'));
   assert.is(doc.lastApplied?.revision, rev('a'), 'the previous revision stays live');
+  const insecure = [{ code: 'InsecureTransport', keyword: 'certificates', path: '/ews/rejectInvalidCertificates', message: 'server certificates are not verified' }];
+  t.transportExposure(doc, insecure, rev('b'), at); assertValid(doc);
+  assert.equal([findCondition(doc, 'InsecureTransport')?.status, findCondition(doc, 'InsecureTransport')?.message], ['True', '/ews/rejectInvalidCertificates: server certificates are not verified']);
+  t.transportExposure(doc, [], rev('b'), at); assertValid(doc);
+  assert.is(findCondition(doc, 'InsecureTransport'), undefined);
   t.missing(doc, at); assertValid(doc);
   assert.is(findCondition(doc, 'Ready')?.reason, 'ConfigMissing');
   for (const c of doc.conditions) assert.ok('observedRevision' in c);

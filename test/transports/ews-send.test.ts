@@ -59,6 +59,8 @@ test('Bcc recipients receive the message without appearing in its headers', asyn
     await transport.send(message);
     const delivered = (await sandbox.deliveries()).find((d) => d.messageId === message.messageId);
     assert.equal(delivered?.bcc, ['audit@contoso.test']);
+    assert.equal(delivered?.to, ['ops@contoso.test'], 'the MIME\'s To still counts beside BccRecipients');
+    assert.ok(delivered?.files.some((f) => f.includes('ops@contoso.test')), 'the To recipient got a copy too');
     const auditCopy = delivered?.files.find((f) => f.includes('audit@contoso.test'));
     assert.ok(auditCopy, 'the Bcc recipient got a copy');
     const eml = await readFile(path.isAbsolute(auditCopy) ? auditCopy : path.join(sandbox.dataDir, auditCopy), 'utf8');

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { isAgentError } from '../../agent/errors.ts';
 import { HttpClient } from '../../agent/http/client.ts';
 
@@ -32,6 +32,27 @@ test('a gzip answer is decompressed; Basic credentials go on the request', async
     const response = await post(client, server.url);
     assert.is(response.body.toString(), '<ok/>');
     assert.is(authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
+test('codings are undone last first (gzip, br); an unknown or corrupt one is a ProtocolError, never handed on', async () => {
+  let answer: { encoding: string; body: Buffer } = { encoding: 'gzip, br', body: brotliCompressSync(gzipSync('<ok/>')) };
+  const server = await serve((_req, res) => { res.writeHead(200, { 'content-encoding': answer.encoding }).end(answer.body); });
+  const client = new HttpClient({ auth: { kind: 'bearer', token: 't' }, rejectUnauthorized: true });
+  try {
+    assert.is((await post(client, server.url)).body.toString(), '<ok/>');
+    for (const [encoding, body, message] of [
+      ['zstd', Buffer.from('x'), /content encoding the agent cannot read \(zstd\)/],
+      ['gzip', Buffer.from('not gzip'), /sent a gzip answer that does not decompress/],
+    ] as const) {
+      answer = { encoding, body };
+      const error = await post(client, server.url).then(() => undefined, (e: unknown) => e);
+      assert.ok(isAgentError(error) && error.code === 'ProtocolError', String(error));
+      assert.match((error as Error).message, message);
+    }
   } finally {
     client.close();
     await server.close();

@@ -8,6 +8,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
+import { escapeControlsDeep } from '../../text/terminal-escape.ts';
 import { reportFailure } from './cli-errors.ts';
 
 const usage = `Usage: mail-agent log [--state-dir D] [--tail N] [-o json]
@@ -35,7 +36,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new AgentError(ErrorCodes.Usage, '--tail takes a whole number');
     const stateDir = resolveStateDir(values['state-dir'], io);
     const entries = await readLogNewestFirst(statePaths(stateDir).notificationsLog, tail === undefined ? {} : { tail });
-    for (const entry of entries) writeLine(io.stdout, json ? JSON.stringify(entry) : formatEntry(entry));
+    for (const entry of entries) writeLine(io.stdout, json ? JSON.stringify(entry) : formatEntry(escapeControlsDeep(entry)));
     return ExitCodes.Ok;
   } catch (err) {
     return reportFailure('log', err, io, json);
@@ -46,7 +47,8 @@ function formatEntry(e: NotificationLogEntry): string {
   const why = e.result === 'delivered'
     ? (e.confirmedBy ? ` (already on the server: ${e.confirmedBy})` : '')
     : ` ${[e.serverCode ?? e.code, e.reason].filter(Boolean).join(': ')}`;
-  return `${e.time}  ${e.result.padEnd(9)} ${e.id}  to ${e.to.join(',')}  "${e.subject}"  via ${e.transport}  attempt ${e.attempt}  ${e.durationMs} ms${why}`;
+  const from = e.source ? `  from ${e.source.via} ${e.source.client}${e.source.user ? ` (${e.source.user})` : ''}` : '';
+  return `${e.time}  ${e.result.padEnd(9)} ${e.id}  to ${e.to.join(',')}  "${e.subject}"${from}  via ${e.transport}  attempt ${e.attempt}  ${e.durationMs} ms${why}`;
 }
 
 export const command: Command = { name: 'log', summary: 'show the outgoing-notifications log, newest first', usage, run };

@@ -23,7 +23,7 @@ async function listProfiles(io: CliIo, json: boolean, timeoutMs: number): Promis
     if (!(err instanceof AgentError)) throw err;
     command = err;
   }
-  const transport = new MapiTransport({ command, env: io.env, profile: '', timeoutMs, startupMs: timeoutMs, saveCopy: true });
+  const transport = new MapiTransport({ command, env: io.env, profile: '', timeoutMs, startupMs: timeoutMs, saveCopy: true, outboxWaitMs: 0 });
   try {
     const profiles = await transport.profiles();
     if (json) writeLine(io.stdout, JSON.stringify({ profiles }));

@@ -10,9 +10,11 @@ import { Agent } from '../../run/agent.ts';
 import { parseRunOptions } from '../../run/options.ts';
 import { installProcessGuards } from '../../run/process-guards.ts';
 import { createTransport } from '../../transports/index.ts';
+import { statePaths } from '../../state/layout.ts';
+import { resolveUsage } from '../resolve-flags.ts';
 
 const usage = `Usage: mail-agent run --config F [--status S] [--state-dir D] [--once] [--log-format json|text] [--log-level L]
-       [--metrics-addr HOST:PORT]
+       [--metrics-addr HOST:PORT] [--resolve HOST:PORT:ADDR[:PORT2]]… [--resolve-srv NAME:TARGET:PORT]…
 
 Watches the settings file, reconciles the mail transport to it, sends a test message on change,
 writes the status file and delivers queued notifications.
@@ -30,6 +32,7 @@ Options:
   --poll D             periodic check of the settings file's digest (default 30s)
   --metrics-addr A     serve Prometheus /metrics, /healthz and /readyz on HOST:PORT
                        (e.g. 127.0.0.1:9464; port 0 picks a free one, logged)
+${resolveUsage}
 
 Signals: SIGHUP re-reads the file (and retries a Stalled revision); SIGTERM/SIGINT finish the step
 in progress, write the status and exit 0. One agent per state dir: a second exits 1 at once.`;
@@ -43,11 +46,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     agent = await Agent.prepare({
       ...options, log, createTransport, env: io.env,
       ...(metrics ? { observer: metrics.observer } : {}),
-      ...(options.requestTimeoutMs ? { transportDeps: { timeoutMs: options.requestTimeoutMs } } : {}),
+      transportDeps: {
+        autodiscoverCache: statePaths(options.stateDir).autodiscover,
+        ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+        ...(options.resolver ? { resolver: options.resolver } : {}),
+      },
     });
   } catch (err) {
     await log.close();
-    if (isAgentError(err) && err.code === ErrorCodes.StateDirLocked) {
+    if (isAgentError(err) && (err.code === ErrorCodes.StateDirLocked || err.code === ErrorCodes.StateDirUnsafe)) {
       writeLine(io.stderr, `mail-agent run: ${err.message}`);
       return ExitCodes.Failed;
     }

@@ -1,16 +1,19 @@
 // `mail-agent sandbox`: the Exchange sandbox in the foreground. One line on stdout when ready (the EWS
 // URL, or JSON with -o json); SIGTERM or SIGINT stop it cleanly.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
+import { formatAddress } from '../../config/listen.ts';
 
 const usage = `Usage: mail-agent sandbox [options]
 
 A loopback Exchange (EWS) server for tests and CI: HTTPS with its own CA, Basic/NTLM/Bearer auth,
-every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl.
+every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl;
+with --smtp-port, Exchange's SMTP submission too.
 
 Options:
   --host ADDR          address to bind (default 127.0.0.1)
@@ -24,7 +27,22 @@ Options:
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
                        KIND: busy, unavailable, html500, reset, stall, badxml
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
-  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir"}`;
+  --auth-schemes LIST  what the 401 offers, in order: ntlm, negotiate (SPNEGO with NTLM inside, as
+                       IIS's Negotiate provider), negotiate:kerberos (Kerberos only: NTLM refused),
+                       basic, bearer (default ntlm,basic,bearer)
+  --extended-protection MODE
+                       off (default), allow or require: NTLM's channel binding must match the
+                       server certificate (require: must be present), as IIS tokenChecking
+  --redirect-port N    plain-HTTP port for Autodiscover's 302 (default: a free one, opened when the
+                       users file has a domain with httpRedirect)
+
+  --smtp-port N        also an SMTP submission port (STARTTLS, AUTH LOGIN/XOAUTH2, Exchange's replies);
+                       0 picks a free one; the ready line then ends with "smtp HOST:PORT"
+  --smtp-relay-from A  a client address that may send over SMTP without AUTH (repeatable)
+  --smtp-max-size B    the largest message the SMTP port takes, in bytes (default 36700160)
+  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir", "redirectPort", "resolve",
+                       "resolveSrv"} (resolve*: the agent's --resolve / --resolve-srv values for every
+                       name of the users file), and "smtp": "HOST:PORT" with --smtp-port`;
 
 const options = {
   host: { type: 'string' },
@@ -36,6 +54,12 @@ const options = {
   http: { type: 'boolean' },
   fault: { type: 'string', multiple: true },
   'backoff-ms': { type: 'string' },
+  'auth-schemes': { type: 'string' },
+  'extended-protection': { type: 'string' },
+  'redirect-port': { type: 'string' },
+  'smtp-port': { type: 'string' },
+  'smtp-relay-from': { type: 'string', multiple: true },
+  'smtp-max-size': { type: 'string' },
   output: { type: 'string', short: 'o' },
 } as const;
 
@@ -43,6 +67,21 @@ function wholeNumber(value: string | undefined, name: string, fallback: number, 
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) > max) throw new AgentError(ErrorCodes.Usage, `--${name} must be a whole number up to ${max}`);
   return Number(value);
+}
+
+function smtpOptions(values: { 'smtp-port'?: string; 'smtp-relay-from'?: string[]; 'smtp-max-size'?: string }) {
+  if (values['smtp-port'] === undefined) {
+    if (values['smtp-relay-from'] || values['smtp-max-size']) throw new AgentError(ErrorCodes.Usage, '--smtp-relay-from and --smtp-max-size need --smtp-port');
+    return {};
+  }
+  for (const address of values['smtp-relay-from'] ?? []) {
+    if (isIP(address) === 0) throw new AgentError(ErrorCodes.Usage, '--smtp-relay-from must be an IP address');
+  }
+  return {
+    smtpPort: wholeNumber(values['smtp-port'], 'smtp-port', 0, 65535),
+    ...(values['smtp-relay-from'] ? { smtpRelayFrom: values['smtp-relay-from'] } : {}),
+    ...(values['smtp-max-size'] !== undefined ? { smtpMaxMessageBytes: wholeNumber(values['smtp-max-size'], 'smtp-max-size', 0, 2 ** 31) } : {}),
+  };
 }
 
 /** Resolves on SIGTERM or SIGINT; dispose() removes the handlers (also when the sandbox never started). */
@@ -75,16 +114,30 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
     const backoffMs = wholeNumber(values['backoff-ms'], 'backoff-ms', 1000);
     const { parseFaultSpec } = await import('../../sandbox/faults.ts');
     const faults = (values.fault ?? []).map((spec) => parseFaultSpec(spec));
+    const { parseAuthSchemes, isExtendedProtection, EXTENDED_PROTECTION } = await import('../../sandbox/auth/policy.ts');
+    const authSchemes = values['auth-schemes'] === undefined ? undefined : parseAuthSchemes(values['auth-schemes']);
+    const extendedProtection = values['extended-protection'];
+    if (extendedProtection !== undefined && !isExtendedProtection(extendedProtection)) {
+      throw new AgentError(ErrorCodes.Usage, `--extended-protection must be one of ${EXTENDED_PROTECTION.join(', ')}`);
+    }
+    const redirectPort = values['redirect-port'] === undefined ? undefined : wholeNumber(values['redirect-port'], 'redirect-port', 0, 65535);
     const { startSandbox } = await import('../../sandbox/index.ts');
     const sandbox = await startSandbox({
+      ...(authSchemes ? { authSchemes } : {}), ...(extendedProtection ? { extendedProtection } : {}),
+      ...(redirectPort !== undefined ? { redirectPort } : {}),
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
       version, hostnames: values.hostname, http: values.http, faults, backoffMs,
+      ...smtpOptions(values),
     });
+    const smtp = sandbox.smtp ? formatAddress(sandbox.smtp.host, sandbox.smtp.port) : undefined;
     writeLine(io.stdout, output === 'json'
-      ? JSON.stringify({ url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })
-      : sandbox.url);
+      ? JSON.stringify({
+        url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir, redirectPort: sandbox.redirectPort ?? null,
+        resolve: sandbox.resolve.resolve, resolveSrv: sandbox.resolve.resolveSrv, ...(smtp ? { smtp } : {}),
+      })
+      : `${sandbox.url}${smtp ? ` smtp ${smtp}` : ''}`);
     await stop;
     await sandbox.close();
     return ExitCodes.Ok;

@@ -57,13 +57,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const input = await inputFromFlags(values, io);
     const stateDir = resolveStateDir(values['state-dir'], io);
     const applied = await readAppliedOrFail(stateDir);
+    const settings = applied?.settings.message ?? defaultMessageSettings;
+    const spool = await Spool.open(stateDir);
+    const queued = await submitNotification(spool, input, settings, { cwd: io.cwd });
+    // Said once it is true: a notification refused by a check was not queued.
     if (!applied) {
       writeLine(io.stderr, `mail-agent send: warning: no settings applied yet in ${stateDir}; checked against the defaults `
         + '(utf-8, no attachment limit, From delegation off) and queued for when the agent applies its settings');
     }
-    const settings = applied?.settings.message ?? defaultMessageSettings;
-    const spool = await Spool.open(stateDir);
-    const queued = await submitNotification(spool, input, settings, { cwd: io.cwd });
     if (json) {
       writeLine(io.stdout, JSON.stringify({ ok: true, ...queued, stateDir, checkedAgainst: applied ? applied.revision : 'defaults' }));
     } else {

@@ -5,7 +5,8 @@ import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { parseDuration } from '../duration.ts';
 import { ExitCodes } from '../exit-codes.ts';
-import { writeLine, type CliIo } from '../io.ts';
+import { writeLine, writeTextLine, type CliIo } from '../io.ts';
+import { escapeControlsDeep } from '../../text/terminal-escape.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 import { resolveStatusPath } from '../../run/default-paths.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
@@ -81,17 +82,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const progress = progressLine(io.stderr, styleFor(io.stderr, io.env), values.wait === true);
     const { outcome, doc } = await waitForRevision({
       statusPath, target: revision ? { revision, since } : { since }, timeoutMs,
-      onProgress: (p) => { progress.show(describeWait(revision, p)); },
+      onProgress: (p) => { progress.show(describeWait(revision, escapeControlsDeep(p))); },
     }).finally(() => { progress.clear(); });
     const style = styleFor(io.stdout, io.env);
     const json = values.output === 'json';
     if (outcome.kind === 'unavailable') {
-      writeLine(io.stderr, `mail-agent status: ${outcome.why}`);
+      writeTextLine(io.stderr, `mail-agent status: ${outcome.why}`);
       return ExitCodes.Unavailable;
     }
     if (json && doc) writeLine(io.stdout, JSON.stringify(doc, null, 2));
-    else if (!values.wait && revision === undefined && doc) writeLine(io.stdout, formatStatus(doc, style));
-    if (!json) writeLine(io.stdout, formatOutcome(outcome, doc, values.wait === true, style));
+    // Text: every string of the document may come from outside (a server's fault text, a file name).
+    const shown = escapeControlsDeep(doc);
+    if (!json && !values.wait && revision === undefined && shown) writeLine(io.stdout, formatStatus(shown, style));
+    if (!json) writeLine(io.stdout, formatOutcome(escapeControlsDeep(outcome), shown, values.wait === true, style));
     // Judged once without --wait: "not yet" is simply not Ready.
     if (!values.wait && outcome.kind === 'timeout') return ExitCodes.Failed;
     return ExitFor[outcome.kind];

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
-import { writeLine, type CliIo } from '../io.ts';
+import { writeLine, writeTextLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { ConfigIssue } from '../../config/settings.ts';
@@ -40,16 +40,15 @@ async function check(file: string, io: CliIo, resolveSecrets: boolean): Promise<
 }
 
 function issueLine(issue: ConfigIssue, severity: 'error' | 'warning'): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  return `${where}: ${severity}: ${issue.message} [${issue.path || '/'} ${issue.keyword}]`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${severity}: ${issue.message} [${issue.path || '/'} ${issue.keyword}]`;
 }
 
-function textReport(report: FileReport): string {
+function textReport(report: FileReport): string[] {
   return [
     ...report.errors.map((i) => issueLine(i, 'error')),
     ...report.warnings.map((i) => issueLine(i, 'warning')),
     ...(report.valid ? [`${report.file}: valid`] : []),
-  ].join('\n');
+  ];
 }
 
 function jsonReport(report: FileReport) {
@@ -72,7 +71,7 @@ export const command: Command = {
     for (const file of positionals) {
       const report = await check(file, io, values['resolve-secrets']);
       reports.push(report);
-      if (values.output === 'text') writeLine(io.stdout, textReport(report));
+      if (values.output === 'text') for (const line of textReport(report)) writeTextLine(io.stdout, line);
     }
     if (values.output === 'json') writeLine(io.stdout, JSON.stringify(reports.map(jsonReport), null, 2));
     return reports.every((r) => r.valid) ? ExitCodes.Ok : ExitCodes.Failed;

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { deniedAt, isPermissionError } from '../denied-path.ts';
 import { revisionOf } from '../digest.ts';
 
 export const maxSettingsBytes = 1024 * 1024;
@@ -20,6 +21,12 @@ export function checkBytes(bytes: Buffer): SettingsBytes {
   return bytes.length > maxSettingsBytes ? tooLarge(revision) : { ok: true, bytes, revision };
 }
 
+/** Why the settings file cannot be read; for a permission error, the path in the way (file or folder). */
+export async function unreadableMessage(path: string, code: string | undefined): Promise<string> {
+  const why = `the settings file cannot be read (${code ?? 'error'})`;
+  return isPermissionError(code) ? `${why}: ${await deniedAt(path)}` : why;
+}
+
 export async function readSettingsBytes(path: string): Promise<SettingsBytes> {
   let handle;
   try {
@@ -27,9 +34,8 @@ export async function readSettingsBytes(path: string): Promise<SettingsBytes> {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    return code === 'ENOENT' || code === 'ENOTDIR'
-      ? { ok: false, reason: 'ConfigMissing', revision: undefined, message: 'the settings file does not exist' }
-      : { ok: false, reason: 'ConfigUnreadable', revision: undefined, message: `the settings file cannot be read (${code ?? 'error'})` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'ConfigMissing', revision: undefined, message: 'the settings file does not exist' };
+    return { ok: false, reason: 'ConfigUnreadable', revision: undefined, message: await unreadableMessage(path, code) };
   }
   try {
     const stat = await handle.stat();
@@ -44,7 +50,7 @@ export async function readSettingsBytes(path: string): Promise<SettingsBytes> {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return checkBytes(bytesRead <= stat.size ? buffer.subarray(0, bytesRead) : await handle.readFile());
   } catch (err) {
-    return { ok: false, reason: 'ConfigUnreadable', revision: undefined, message: `the settings file cannot be read (${(err as { code?: string }).code ?? 'error'})` };
+    return { ok: false, reason: 'ConfigUnreadable', revision: undefined, message: await unreadableMessage(path, (err as { code?: string }).code) };
   } finally {
     await handle.close();
   }

@@ -1,12 +1,15 @@
 // The Autodiscover endpoints. Both need credentials, as on Exchange; the POX endpoint advertises the SOAP
-// one with X-SOAP-Enabled on every answer, 401s included (that header is how clients pick SOAP).
+// one with X-SOAP-Enabled on every answer, 401s included (that header is how clients pick SOAP). What is
+// answered depends on the address asked and the host asked at (decide.ts); a redirect configured as
+// `http302` is an HTTP 302 to the other server (MS-OXDSCLI 3.2.5).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouterState } from '../http/router.ts';
+import { sendAuthResult, type RouterState } from '../http/router.ts';
 import { readBody } from '../http/body.ts';
 import { parseXml, XmlSyntaxError } from '../xml/parse.ts';
 import { faultXml, Faults } from '../soap/faults.ts';
-import { getUserSettings } from './soap.ts';
-import { poxError, poxResponse } from './pox.ts';
+import { decide, poxOffered, requestHostname } from './decide.ts';
+import { getUserSettingsRequest, getUserSettingsResponse, soapUrlOf } from './soap.ts';
+import { poxAnswer, poxError, poxRequestAddress } from './pox.ts';
 
 const ENDPOINT_HEADERS = { 'x-soap-enabled': 'True', 'x-wssecurity-enabled': 'True', 'x-oauth-enabled': 'True' };
 
@@ -14,15 +17,24 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
   res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers }).end(body);
 }
 
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, 'content-type': 'text/html; charset=utf-8', 'content-length': 0 }).end();
+}
+
 export async function autodiscoverSoap(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const outcome = await state.auth.authenticate(req);
   if (outcome.kind === 'challenge') return reply(res, 401, '', { 'www-authenticate': outcome.wwwAuthenticate });
+  sendAuthResult(res, outcome);
   if (req.method !== 'POST') return reply(res, 405, '', { allow: 'POST' });
   try {
-    const answer = getUserSettings({ directory: state.directory, version: state.version, ewsUrl: state.ewsUrl() }, parseXml(body.toString('utf8')));
-    if (answer) return reply(res, 200, answer);
-    return reply(res, 500, faultXml(Faults.invalidRequest('Expected GetUserSettingsRequestMessage.')));
+    const request = getUserSettingsRequest(parseXml(body.toString('utf8')));
+    if (!request) return reply(res, 500, faultXml(Faults.invalidRequest('Expected GetUserSettingsRequestMessage.')));
+    const host = requestHostname(req.headers.host);
+    const decisions = request.mailboxes.map((address) => decide(state.directory, address, host, state.ewsUrl()));
+    const moved = decisions.length === 1 && decisions[0]?.kind === 'redirectUrl' && decisions[0].as === 'http302' ? decisions[0].url : undefined;
+    if (moved) return redirect(res, soapUrlOf(moved));
+    reply(res, 200, getUserSettingsResponse(request, decisions, state.version));
   } catch (err) {
     if (err instanceof XmlSyntaxError) return reply(res, 500, faultXml(Faults.schemaValidation(err.message, err.line, err.column)));
     throw err;
@@ -31,16 +43,32 @@ export async function autodiscoverSoap(state: RouterState, req: IncomingMessage,
 
 export async function autodiscoverPox(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
+  const host = requestHostname(req.headers.host);
+  if (!poxOffered(state.directory, host)) return reply(res, 404, '', { 'content-type': 'text/html' });
   const outcome = await state.auth.authenticate(req);
   if (outcome.kind === 'challenge') return reply(res, 401, '', { 'www-authenticate': outcome.wwwAuthenticate, ...ENDPOINT_HEADERS });
+  sendAuthResult(res, outcome);
   const now = state.now();
   if (req.method !== 'POST') return reply(res, 200, poxError(600, 'Invalid Request', now), ENDPOINT_HEADERS);
-  let answer: string;
+  let address: string | undefined;
   try {
-    answer = poxResponse({ directory: state.directory, version: state.version, ewsUrl: state.ewsUrl() }, parseXml(body.toString('utf8')), now);
+    address = poxRequestAddress(parseXml(body.toString('utf8')));
   } catch (err) {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    answer = poxError(600, 'Invalid Request', now);
   }
-  reply(res, 200, answer, ENDPOINT_HEADERS);
+  if (address === undefined) return reply(res, 200, poxError(600, 'Invalid Request', now), ENDPOINT_HEADERS);
+  const decision = decide(state.directory, address, host, state.ewsUrl());
+  if (decision.kind === 'redirectUrl' && decision.as === 'http302') return redirect(res, decision.url);
+  reply(res, 200, poxAnswer(decision, { version: state.version, now, authPackage: state.auth.authPackage() }), ENDPOINT_HEADERS);
+}
+
+/** The plain-HTTP listener's one job: the 302 at http://autodiscover.<domain>/autodiscover/autodiscover.xml. */
+export function autodiscoverHttpRedirect(state: Pick<RouterState, 'directory'>, req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0]?.toLowerCase();
+  const host = requestHostname(req.headers.host);
+  const domain = host.startsWith('autodiscover.') ? host.slice('autodiscover.'.length) : undefined;
+  const target = domain === undefined ? undefined : state.directory.domains?.get(domain)?.httpRedirect;
+  req.resume();
+  if (path === '/autodiscover/autodiscover.xml' && (req.method === 'GET' || req.method === 'HEAD') && target) return redirect(res, target);
+  res.writeHead(404, { 'content-type': 'text/plain', 'content-length': 10 }).end('not found\n');
 }

@@ -10,16 +10,25 @@ const ERROR_TEXT: Record<string, string> = {
   ErrorFolderNotFound: 'The specified folder could not be found in the store.',
   ErrorUnsupportedPathForQuery: 'The property path is not supported for this query; the sandbox restricts on message:InternetMessageId or item:Subject.',
   ErrorInvalidOperation: 'The operation is not supported by the sandbox.',
+  ErrorAccessDenied: 'Access is denied. Check credentials and try again.',
+  ErrorNonExistentMailbox: 'The SMTP address has no mailbox associated with it.',
+  ErrorInvalidSmtpAddress: 'The SMTP address format is invalid.',
+  ErrorNameResolutionMultipleResults: 'Multiple results were found.',
 };
 
 export function success(op: string, inner = ''): string {
   return `<m:${op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>${inner}</m:${op}ResponseMessage>`;
 }
 
-export function failure(op: string, code: string, after = ''): string {
+export function failure(op: string, code: string, after = '', responseClass: 'Error' | 'Warning' = 'Error'): string {
   const text = ERROR_TEXT[code] ?? code;
-  return `<m:${op}ResponseMessage ResponseClass="Error"><m:MessageText>${esc(text)}</m:MessageText>` +
+  return `<m:${op}ResponseMessage ResponseClass="${responseClass}"><m:MessageText>${esc(text)}</m:MessageText>` +
     `<m:ResponseCode>${esc(code)}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>${after}</m:${op}ResponseMessage>`;
+}
+
+/** ResponseClass="Warning": the operation did its work, with a reason attached (e.g. several names matched). */
+export function warning(op: string, code: string, inner: string): string {
+  return failure(op, code, inner, 'Warning');
 }
 
 export function itemIdXml(id: string, changeKey: string): string {

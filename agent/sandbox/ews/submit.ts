@@ -18,16 +18,17 @@ export interface SubmitContext {
 
 interface Envelope { from?: Address; to: Address[]; cc: Address[]; bcc: Address[]; subject: string; messageId?: string }
 
-/** Who the message is for and from: the properties when given, else the MIME headers. */
+/** Who the message is for and from: each property when given, else its MIME header (a MimeContent with
+ *  only BccRecipients set keeps the MIME's To and Cc, as Exchange does; properties override, per field). */
 function envelopeOf(msg: RequestedMessage): Envelope {
   if (!msg.mime) return { from: msg.from, to: msg.to, cc: msg.cc, bcc: msg.bcc, subject: msg.subject ?? '', messageId: msg.internetMessageId };
   const fields = headerFields(splitMime(msg.mime).header);
-  const props = msg.to.length + msg.cc.length + msg.bcc.length > 0;
+  const either = (given: Address[], header: string) => (given.length > 0 ? given : parseAddresses(headerValue(fields, header)));
   return {
     from: msg.from ?? parseAddresses(headerValue(fields, 'from'))[0],
-    to: props ? msg.to : parseAddresses(headerValue(fields, 'to')),
-    cc: props ? msg.cc : parseAddresses(headerValue(fields, 'cc')),
-    bcc: props ? msg.bcc : parseAddresses(headerValue(fields, 'bcc')),
+    to: either(msg.to, 'to'),
+    cc: either(msg.cc, 'cc'),
+    bcc: either(msg.bcc, 'bcc'),
     subject: msg.subject ?? decodeWords(headerValue(fields, 'subject') ?? ''),
     messageId: msg.internetMessageId ?? headerValue(fields, 'message-id'),
   };

@@ -1,6 +1,6 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from '../auth/authenticate.ts';
+import type { AuthOutcome, Authenticator } from '../auth/authenticate.ts';
 import { handleEws } from '../ews/dispatch.ts';
 import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
 import type { MailboxStore } from '../mailbox/store.ts';
@@ -32,12 +32,26 @@ function send(res: ServerResponse, status: number, body: string, type = XML, hea
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
 }
 
+/** Negotiate's final token goes out with the answer it authenticated (RFC 4559 §5). */
+export function sendAuthResult(res: ServerResponse, outcome: AuthOutcome): void {
+  if (outcome.kind === 'ok' && outcome.wwwAuthenticate) res.setHeader('www-authenticate', outcome.wwwAuthenticate);
+}
+
 export function isLoopback(address: string | undefined): boolean {
   return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
+/** A JSON body, declared as such: a browser page can send a cross-origin text/plain POST without asking
+ *  (a "simple" request), but application/json needs a CORS preflight, which this endpoint never grants. */
+function isJson(req: IncomingMessage): boolean {
+  return /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
 async function faultControl(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, 'forbidden\n', 'text/plain');
+  // Browsers send Origin on every cross-origin POST; curl, scripts and test harnesses send none.
+  if (req.headers.origin !== undefined) return send(res, 403, 'forbidden: requests from a web page (Origin) are refused\n', 'text/plain');
+  if (!isJson(req)) return send(res, 415, 'unsupported media type: send Content-Type: application/json\n', 'text/plain');
   try {
     const parsed = JSON.parse((await readBody(req, 65536)).toString('utf8')) as unknown;
     const rules = (Array.isArray(parsed) ? parsed : [parsed]).map(checkFaultRule);
@@ -54,6 +68,7 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   if (outcome.kind === 'challenge') {
     return send(res, 401, '', 'text/html', { 'www-authenticate': outcome.wwwAuthenticate });
   }
+  sendAuthResult(res, outcome);
   if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
   const injected = state.faults.next();
   const request = body.toString('utf8');

@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
+import { AutodiscoverCache } from './autodiscover/cache.ts';
 import { httpAuth } from './credentials.ts';
 import { trustContext } from './tls.ts';
 import { EwsTransport } from './transport.ts';
@@ -20,6 +21,10 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
     rejectUnauthorized: ews.rejectInvalidCertificates,
     secureContext: await trustContext(ews.caFile),
     lookup: deps.lookup,
+    ...(deps.resolver ? { resolver: deps.resolver } : {}),
   });
-  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs);
+  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs, {
+    ...(deps.resolver ? { resolver: deps.resolver } : {}),
+    ...(deps.autodiscoverCache && ews.autodiscover !== undefined ? { cache: new AutodiscoverCache(deps.autodiscoverCache) } : {}),
+  });
 }

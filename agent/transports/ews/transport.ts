@@ -1,11 +1,12 @@
 // The EWS transport: endpoint (url, server or autodiscover), version, then sends through one kept-alive,
 // authenticated HTTP client. Every library call runs under runCall's deadline and error normalization.
 import type { ExchangeService } from 'ews-javascript-api';
-import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
+import type { NameResolver } from '../../http/resolver.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
-import { autodiscover } from './autodiscover.ts';
+import type { AutodiscoverCache } from './autodiscover/cache.ts';
+import { locateEndpoint } from './endpoint.ts';
 import { runCall } from './call-context.ts';
 import { createItems, type CreateItemsTarget } from './create-items.ts';
 import { SendBatcher } from './send-batcher.ts';
@@ -32,12 +33,14 @@ export class EwsTransport implements Transport {
   private readonly client: HttpClient;
   private readonly xhr: XhrAdapter;
   private readonly timeoutMs: number;
+  private readonly locating: { resolver?: NameResolver; cache?: AutodiscoverCache };
 
-  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number) {
+  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number, locating: { resolver?: NameResolver; cache?: AutodiscoverCache } = {}) {
     this.ews = ews;
     this.client = client;
     this.xhr = xhr;
     this.timeoutMs = timeoutMs;
+    this.locating = locating;
   }
 
   async verify(signal?: AbortSignal): Promise<TransportInfo> {
@@ -76,12 +79,12 @@ export class EwsTransport implements Transport {
   }
 
   private async establish(signal?: AbortSignal): Promise<Ready> {
-    const endpoint = this.ews.url ?? await autodiscover(this.client, this.ews.autodiscover ?? '', this.timeoutMs, signal);
-    requireHttps(endpoint, this.ews.allowInsecureHttp);
+    const { endpoint, found } = await locateEndpoint({
+      ews: this.ews, client: this.client, timeoutMs: this.timeoutMs, ...this.locating,
+      probe: (url) => detectVersion(this.ews.version, (version: ExchangeVersion): Promise<ExchangeService> =>
+        runCall(hostOf(url), this.timeoutMs, signal, () => probeSentItems(createService(url, version, this.xhr)))),
+    }, signal);
     const host = hostOf(endpoint);
-    const probe = (version: ExchangeVersion): Promise<ExchangeService> =>
-      runCall(host, this.timeoutMs, signal, () => probeSentItems(createService(endpoint, version, this.xhr)));
-    const found = await detectVersion(this.ews.version, probe);
     const info: TransportInfo = {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
       serverVersion: found.version, serverBuild: found.build,
@@ -102,13 +105,6 @@ export class EwsTransport implements Transport {
     });
     return { service, info, batcher };
   }
-}
-
-/** Credentials never go over plain HTTP unless the settings allow it (also for an autodiscovered URL). */
-function requireHttps(endpoint: string, allowInsecureHttp: boolean): void {
-  const protocol = new URL(endpoint).protocol;
-  if (protocol === 'https:' || (protocol === 'http:' && allowInsecureHttp)) return;
-  throw new AgentError(ErrorCodes.SemanticViolation, `the EWS URL must use https (${protocol} given; allowInsecureHttp is off)`);
 }
 
 function hostOf(endpoint: string): string {

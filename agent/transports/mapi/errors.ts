@@ -26,6 +26,7 @@ const byHelperCode: Record<string, Mapping> = {
   MAPI_E_SESSION_LIMIT: { code: ErrorCodes.ServerBusy, transient: true },
   MAPI_E_NO_RECIPIENTS: { code: ErrorCodes.RecipientRejected, transient: false },
   MAPI_E_AMBIGUOUS_RECIP: { code: ErrorCodes.RecipientRejected, transient: false },
+  RecipientUnresolved: { code: ErrorCodes.RecipientRejected, transient: false },
   BadRequest: { code: ErrorCodes.Internal, transient: false },
 };
 
@@ -36,6 +37,43 @@ export function helperErrorToAgentError(body: HelperErrorBody): AgentError {
     transient: mapping.transient,
     serverCode: body.hresultName ?? body.code,
   });
+}
+
+/** Logon failures that mean the profile's sign-in, not the profile, is the trouble. */
+const signInFailures: ReadonlySet<string> = new Set(['MAPI_E_LOGON_FAILED', 'MAPI_E_FAILONEPROVIDER', 'MAPI_E_USER_CANCEL', 'MAPI_E_NO_ACCESS']);
+
+export function isSignInFailure(err: AgentError): boolean {
+  return err.code === ErrorCodes.AuthFailed && signInFailures.has(err.serverCode ?? '');
+}
+
+/**
+ * A logon refused after this transport had sent through the profile: its saved sign-in has expired, as the
+ * modern-authentication tokens of an Exchange Online profile do when no one opens Outlook to renew them.
+ * Transient: notifications wait in the queue until someone signs in again.
+ */
+export function signInExpiredError(profile: string, goodSends: number, cause: AgentError): AgentError {
+  return new AgentError(ErrorCodes.AuthExpired,
+    `MAPI logon to profile ${profile} failed after ${goodSends} notification(s) went through it (${cause.serverCode ?? cause.code}): ` +
+    'its saved sign-in has expired (Exchange Online\'s modern-authentication tokens do, and a service cannot renew them). ' +
+    'Log on to this machine as the account the agent runs as, start Outlook with this profile and sign in, then run ' +
+    '`mail-agent test`; queued notifications wait meanwhile', { transient: true, serverCode: cause.serverCode, cause });
+}
+
+/** A first logon refused: AuthFailed, with what to check when the profile worked before (a sign-in that expired). */
+export function signInRefusedError(cause: AgentError): AgentError {
+  return new AgentError(ErrorCodes.AuthFailed, `${cause.message}; the profile's saved sign-in was refused — if it worked before, ` +
+    'it may have expired: start Outlook with this profile as the account the agent runs as and sign in',
+  { transient: cause.transient, serverCode: cause.serverCode, cause });
+}
+
+/** Submitted, but the Outbox still holds it: not delivered, and not to be sent again (it leaves later). */
+export function stuckInOutboxError(profile: string, store: string, waitedMs = 0): AgentError {
+  const why = store === 'cached'
+    ? 'the profile\'s store is the cached copy (Cached Exchange Mode, MDB_ONLINE refused), whose Outbox only Outlook\'s synchronization empties'
+    : 'the server has not taken it';
+  return new AgentError(ErrorCodes.StuckInOutbox,
+    `MAPI: the message was submitted but is still in the Outbox of profile ${profile}${waitedMs > 0 ? ` after ${waitedMs < 1000 ? `${waitedMs} ms` : `${Math.round(waitedMs / 1000)} s`}` : ''}: ${why}. ` +
+    'It is not counted as sent, and not sent again: a queued notification is looked for in Sent Items before any retry', { transient: true, serverCode: 'StuckInOutbox' });
 }
 
 /** The helper died or hung before it could report an outcome. */

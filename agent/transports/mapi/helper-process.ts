@@ -31,9 +31,17 @@ export class HelperReplyError extends Error {
   }
 }
 
+/** A progress event that grants the request more time (e.g. "submitted": now waiting for the Outbox). */
+export interface DeadlineExtension {
+  event: string;
+  ms: number;
+}
+
 interface Pending {
   id: number;
   events: string[];
+  extension: DeadlineExtension | undefined;
+  extend(ms: number): void;
   resolve(result: Record<string, unknown>): void;
   reject(err: Error): void;
 }
@@ -100,11 +108,11 @@ export class HelperProcess {
     return this.stderrTail;
   }
 
-  request(request: HelperRequest, timeoutMs: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  request(request: HelperRequest, timeoutMs: number, signal?: AbortSignal, extension?: DeadlineExtension): Promise<Record<string, unknown>> {
     if (this.dead !== undefined) return Promise.reject(new HelperLostError('exited', [], this.dead));
     if (this.pending) return Promise.reject(new Error('HelperProcess: one request at a time'));
     const id = this.nextId++;
-    const deadlineMs = timeoutMs + (this.started ? 0 : this.startupMs);
+    let deadlineMs = timeoutMs + (this.started ? 0 : this.startupMs);
     this.started = true;
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const events: string[] = [];
@@ -113,13 +121,19 @@ export class HelperProcess {
         signal?.removeEventListener('abort', onAbort);
         this.pending = undefined;
       };
-      const timer = setTimeout(() => {
+      const arm = (ms: number) => setTimeout(() => {
         this.lose('timeout', `the MAPI helper did not answer ${request.cmd} within ${deadlineMs} ms`);
-      }, deadlineMs);
+      }, ms);
+      let timer = arm(deadlineMs);
       const onAbort = () => this.lose('aborted', `${request.cmd} was cancelled`);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending = {
-        id, events,
+        id, events, extension,
+        extend: (ms) => {
+          clearTimeout(timer);
+          deadlineMs += ms;
+          timer = arm(timeoutMs + ms);
+        },
         resolve: (result) => { finish(); resolve(result); },
         reject: (err) => { finish(); reject(err); },
       };
@@ -171,7 +185,10 @@ export class HelperProcess {
       this.lose('protocol', 'the MAPI helper wrote an unexpected line');
       return;
     }
-    if ('event' in message) pending.events.push(message.event);
+    if ('event' in message) {
+      pending.events.push(message.event);
+      if (pending.extension?.event === message.event) pending.extend(pending.extension.ms);
+    }
     else if (message.ok) pending.resolve(message.result);
     else pending.reject(new HelperReplyError(message.error));
   }

@@ -48,7 +48,21 @@ export interface SendRequest extends HelperRequest {
   onBehalfOf?: string;
   saveCopy: boolean;
   attachments: { filename: string; contentType: string; data: string }[];
+  /** How long the helper waits, after SubmitMessage, for the message to leave the Outbox. */
+  outboxWaitMs?: number;
 }
+
+/** `send`'s answer: submitted, and whether the message left the Outbox within outboxWaitMs. */
+export interface SendResult {
+  submitted: boolean;
+  savedCopy: boolean;
+  store: 'online' | 'cached';
+  /** null: the request had no messageId to look for. */
+  leftOutbox: boolean | null;
+}
+
+/** `find`'s answer: "sent" (in Sent Items), "outbox" (submitted, not transported yet) or null (neither). */
+export type FoundIn = 'sent' | 'outbox' | null;
 
 export function parseHelperLine(line: string): HelperLine | undefined {
   let value: unknown;

@@ -32,7 +32,8 @@ export interface Rig {
   sandbox: TestSandbox;
   settingsText(o?: SettingsOptions): string;
   write(o?: SettingsOptions): Promise<string>;
-  startAgent(extra?: string[], where?: { config: string; stateDir: string }): Child;
+  /** `wrapper`: a command line the agent runs under (e.g. unshare with a hostname of its own). */
+  startAgent(extra?: string[], where?: { config: string; stateDir: string }, wrapper?: string[]): Child;
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** Polls the status file until `pred` holds (or throws after timeoutMs). */
   untilStatus(pred: (doc: StatusDocument) => boolean, what: string, timeoutMs?: number): Promise<StatusDocument>;
@@ -78,8 +79,8 @@ ${o.extra ?? ''}`;
       await rename(settings + '.tmp', settings);
       return text;
     },
-    startAgent(extra = [], where = { config: settings, stateDir }) {
-      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra]);
+    startAgent(extra = [], where = { config: settings, stateDir }, wrapper = []) {
+      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra], {}, 'ignore', wrapper);
       agents.push(child);
       return child;
     },

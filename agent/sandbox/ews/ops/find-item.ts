@@ -1,12 +1,18 @@
-// FindItem in Sent Items (or Drafts), optionally restricted to IsEqualTo on message:InternetMessageId or
-// item:Subject: how a client checks whether a message it may have sent did go out.
+// FindItem ("FindItem operation") in the caller's folders (by DistinguishedFolderId or FolderId), where
+// the sandbox keeps items in Sent Items and Drafts: optionally restricted to IsEqualTo on
+// message:InternetMessageId or item:Subject (how a client checks whether a message it may have sent went
+// out; other restrictions are ErrorUnsupportedPathForQuery, said plainly). The ItemShape decides the
+// properties (IdOnly: the ItemId only); IndexedPageItemView pages from the Beginning or the End with
+// Offset and MaxEntriesReturned, and the answer says where the next page starts (IndexedPagingOffset).
 import { esc } from '../../xml/escape.ts';
 import { NS } from '../../xml/namespaces.ts';
 import { child, type XmlNode } from '../../xml/parse.ts';
 import type { SavedItem } from '../../mailbox/store.ts';
 import type { OperationContext } from '../context.ts';
-import { FOLDERS, folderName } from '../folders.ts';
+import { targetFolder } from '../ids.ts';
 import { failure, itemIdXml, success } from '../responses.ts';
+import { SchemaViolation } from '../schema-check.ts';
+import { shapeOf, type Shape } from './shape.ts';
 
 const OP = 'FindItem';
 const FIELDS: Record<string, (i: SavedItem) => string> = {
@@ -25,23 +31,63 @@ function filterOf(restriction: XmlNode | undefined): Filter {
   return (i) => field(i) === value;
 }
 
-function itemXml(i: SavedItem): string {
-  const sent = i.sentAt ? `<t:DateTimeSent>${esc(i.sentAt.replace(/\.\d+Z$/, 'Z'))}</t:DateTimeSent>` : '';
-  const mid = i.internetMessageId ? `<t:InternetMessageId>${esc(i.internetMessageId)}</t:InternetMessageId>` : '';
-  return `<t:Message>${itemIdXml(i.id, i.changeKey)}<t:Subject>${esc(i.subject)}</t:Subject>${sent}${mid}</t:Message>`;
+function itemXml(i: SavedItem, shape: Shape): string {
+  const wants = (field: string, inDefault: boolean): boolean =>
+    shape.additional.has(field) || shape.base === 'AllProperties' || (inDefault && shape.base === 'Default');
+  const sent = i.sentAt && wants('item:DateTimeSent', true) ? `<t:DateTimeSent>${esc(i.sentAt.replace(/\.\d+Z$/, 'Z'))}</t:DateTimeSent>` : '';
+  const parts = [
+    itemIdXml(i.id, i.changeKey),
+    wants('item:ItemClass', true) ? '<t:ItemClass>IPM.Note</t:ItemClass>' : '',
+    wants('item:Subject', true) ? `<t:Subject>${esc(i.subject)}</t:Subject>` : '',
+    sent,
+    wants('item:HasAttachments', true) ? `<t:HasAttachments>${i.message.attachments.length > 0}</t:HasAttachments>` : '',
+    wants('message:From', true) ? `<t:From><t:Mailbox><t:EmailAddress>${esc(i.owner)}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:From>` : '',
+    i.internetMessageId && wants('message:InternetMessageId', false) ? `<t:InternetMessageId>${esc(i.internetMessageId)}</t:InternetMessageId>` : '',
+    wants('message:IsRead', true) ? '<t:IsRead>true</t:IsRead>' : '',
+  ];
+  return `<t:Message>${parts.join('')}</t:Message>`;
+}
+
+interface Page { from: number; to: number; next?: number; last: boolean }
+
+/** IndexedPageItemView: MaxEntriesReturned items from Offset, counted from the Beginning or the End. */
+function pageOf(view: XmlNode | undefined, total: number): Page {
+  if (!view) return { from: 0, to: total, last: true };
+  const offset = Number(view.attrs.get('Offset') ?? NaN);
+  const basePoint = view.attrs.get('BasePoint');
+  if (!Number.isInteger(offset) || offset < 0 || (basePoint !== 'Beginning' && basePoint !== 'End')) {
+    throw new SchemaViolation('IndexedPageItemView needs a whole-number Offset and a BasePoint of Beginning or End.', view);
+  }
+  const max = Number(view.attrs.get('MaxEntriesReturned') ?? Infinity);
+  const count = Number.isFinite(max) && max > 0 ? max : Infinity;
+  if (basePoint === 'Beginning') {
+    const from = Math.min(offset, total);
+    const to = Math.min(total, from + count);
+    return { from, to, next: offset + (to - from), last: to >= total };
+  }
+  const to = Math.max(0, total - offset);
+  const from = Math.max(0, to - count);
+  return { from, to, next: offset + (to - from), last: from === 0 };
 }
 
 export function findItem(ctx: OperationContext): string {
-  const owner = ctx.account.email;
+  const traversal = ctx.op.attrs.get('Traversal');
+  if (traversal !== 'Shallow' && traversal !== 'SoftDeleted' && traversal !== 'Associated') {
+    throw new SchemaViolation(`The 'Traversal' attribute is invalid or missing - it must be one of Shallow, SoftDeleted, Associated (${NS.t}:ItemQueryTraversalType).`, ctx.op);
+  }
+  const shape = shapeOf(ctx.op, 'ItemShape');
   const filter = filterOf(child(ctx.op, NS.m, 'Restriction'));
-  const max = Number(child(ctx.op, NS.m, 'IndexedPageItemView')?.attrs.get('MaxEntriesReturned') ?? Infinity);
+  const view = child(ctx.op, NS.m, 'IndexedPageItemView');
   return (child(ctx.op, NS.m, 'ParentFolderIds')?.children ?? []).map((node) => {
-    const name = node.local === 'DistinguishedFolderId' ? node.attrs.get('Id') : folderName(owner, node.attrs.get('Id') ?? '');
-    if (!name || !FOLDERS[name]) return failure(OP, 'ErrorFolderNotFound');
+    const target = targetFolder(ctx, node);
+    if (!target.ok) return failure(OP, target.code);
     if (filter === 'unsupported') return failure(OP, 'ErrorUnsupportedPathForQuery');
-    const items = name === 'sentitems' || name === 'drafts' ? ctx.store.itemsIn(owner, name).filter(filter) : [];
-    const shown = items.slice(0, Number.isFinite(max) && max > 0 ? max : undefined);
-    return success(OP, `<m:RootFolder TotalItemsInView="${items.length}" IncludesLastItemInRange="${shown.length === items.length}">` +
-      `<t:Items>${shown.map(itemXml).join('')}</t:Items></m:RootFolder>`);
+    // Only normal items live here: there are no associated or soft-deleted ones.
+    const held = traversal === 'Shallow' && (target.name === 'sentitems' || target.name === 'drafts');
+    const items = held ? ctx.store.itemsIn(target.owner, target.name as SavedItem['folder']).filter(filter) : [];
+    const page = pageOf(view, items.length);
+    const offset = page.next === undefined ? '' : ` IndexedPagingOffset="${page.next}"`;
+    return success(OP, `<m:RootFolder${offset} TotalItemsInView="${items.length}" IncludesLastItemInRange="${page.last}">` +
+      `<t:Items>${items.slice(page.from, page.to).map((i) => itemXml(i, shape)).join('')}</t:Items></m:RootFolder>`);
   }).join('');
 }

@@ -1,0 +1,24 @@
+// SMTP AUTH against the sandbox's accounts, as Exchange does it: LOGIN with the account's user name
+// (DOMAIN\user, user@domain) or its e-mail address, XOAUTH2 with a bearer token the sandbox knows whose
+// owner is the `user=` it names. A mailbox with SMTP AUTH turned off is refused with 5.7.139 either way.
+import type { SMTPServerAuthentication } from 'smtp-server';
+import { smtpReply } from '../../smtp/replies.ts';
+import { samePassword, type CredentialChecker } from '../auth/credentials.ts';
+import { findAccount, type Account } from '../users.ts';
+import { exchangeReplies } from './exchange-replies.ts';
+
+export function smtpLogin(checker: CredentialChecker, auth: SMTPServerAuthentication): Account | Error {
+  const refused = smtpReply(exchangeReplies.authFailed.code, exchangeReplies.authFailed.text);
+  let account: Account | undefined;
+  if (auth.method === 'XOAUTH2') {
+    const owner = auth.accessToken ? checker.bearer(auth.accessToken) : undefined;
+    const named = (auth.username ?? '').toLowerCase();
+    if (owner && (owner.email === named || owner.username.toLowerCase() === named)) account = owner;
+  } else if (auth.method === 'LOGIN') {
+    const found = findAccount(checker.directory, auth.username ?? '');
+    if (found && samePassword(auth.password ?? '', found.password)) account = found;
+  }
+  if (!account) return refused;
+  if (account.smtpAuthDisabled) return smtpReply(exchangeReplies.authDisabled.code, exchangeReplies.authDisabled.text);
+  return account;
+}

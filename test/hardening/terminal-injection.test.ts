@@ -1,0 +1,99 @@
+// Issue #12 item 7 (output): text from outside — a SOAP faultcode, a subject, a server's reason — is printed
+// by `mail-agent status`, `test` and `log` with every control character escaped, so an answer cannot move
+// the cursor and paint a fake "Ready" line. The server here is a test double that answers every request
+// with a SOAP fault whose faultcode carries ESC, CR and C1's CSI; the agent is the real one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { main } from '../../agent/cli/main.ts';
+import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
+import { statePaths } from '../../agent/state/layout.ts';
+import { spawnTs, type Child } from '../helpers/child.ts';
+import { captureIo } from '../helpers/io.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+function assertNoRawControls(text: string, what: string): void {
+  const bad = RAW_CONTROL.exec(text);
+  assert.not.ok(bad, `${what} holds U+${bad?.[0].charCodeAt(0).toString(16)} raw:\n${JSON.stringify(text)}`);
+}
+
+let server: Server;
+let url: string;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let settings: string;
+let agent: Child | undefined;
+
+test.before(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
+      res.end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${paint}</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>`);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;
+  dir = await tempDir('paint');
+  await mkdir(join(dir.path, 'conf'));
+  settings = join(dir.path, 'conf', 'mail-settings.yaml');
+  await writeFile(settings, `apiVersion: mail-agent/v1\nkind: MailSettings\nservice: ews\news:\n  url: ${url}\n  allowInsecureHttp: true\n  auth: basic\n  username: svc\n  password: { env: PW }\n`);
+});
+
+test.after(async () => {
+  await agent?.kill('SIGKILL');
+  server.close();
+  await dir.cleanup();
+});
+
+test('mail-agent test prints the faultcode escaped', async () => {
+  const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
+  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com'], io), 1);
+  assert.match(io.out(), 'verify: FAILED');
+  assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
+  assertNoRawControls(io.out(), 'test output');
+});
+
+test('mail-agent status prints the failure the agent recorded escaped', async () => {
+  const state = join(dir.path, 'state');
+  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
+  await agent.waitFor('step=verify', 30_000);
+  let io;
+  for (let tries = 0; ; tries++) {
+    io = captureIo({ cwd: dir.path });
+    const code = await main(['status', '--status', join(state, 'status.json')], io);
+    if (io.out().includes('Ready: all good')) { assert.is(code, 1); break; }
+    if (tries > 300) assert.unreachable(`status never showed the fault:\n${io.out()}${io.err()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assertNoRawControls(agent.output(), "the agent's text log");
+  assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
+  assertNoRawControls(io.out() + io.err(), 'status output');
+  const waited = captureIo({ cwd: dir.path });
+  await main(['status', '--status', join(state, 'status.json'), '--wait', '--timeout', '100ms'], waited);
+  assertNoRawControls(waited.out() + waited.err(), 'status --wait output');
+});
+
+test('mail-agent log prints subjects and server reasons escaped', async () => {
+  const state = join(dir.path, 'logstate');
+  await mkdir(state, { mode: 0o700 });
+  await new NotificationsLogWriter(statePaths(state).notificationsLog).append({
+    time: new Date().toISOString(), id: 'abc', messageId: '<x@y>', to: ['ops@contoso.com'], subject: `s ${paint}`,
+    transport: 'ews', result: 'failed', attempt: 1, durationMs: 3, code: 'ServerError', serverCode: `E${paint}`, reason: `r ${paint}\nnext line`,
+  });
+  const io = captureIo();
+  assert.is(await main(['log', '--state-dir', state], io), 0);
+  assertNoRawControls(io.out(), 'log output');
+  assert.is(io.out().trimEnd().split('\n').length, 1, 'one entry, one line');
+  assert.match(io.out(), '"s \\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good"');
+});
+
+test.run();
