@@ -1,7 +1,7 @@
 # mail-settings-agent container image: `docker build -t mail-agent .` (see docs/deploy.md).
 # Stage 1 compiles the TypeScript; stage 2 installs the production dependencies only; the final stage
 # holds those two, runs as a non-root user and has `mail-agent` on its PATH.
-ARG NODE_VERSION=20.20
+ARG NODE_VERSION=26.12
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src

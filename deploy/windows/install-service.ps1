@@ -2,9 +2,9 @@
 .SYNOPSIS
   Installs mail-settings-agent as a Windows service (WinSW 2.x) under the account that owns the MAPI profile.
 .DESCRIPTION
-  Run in an elevated PowerShell. Needs Node.js 20 (64-bit, in %ProgramFiles%\nodejs) and WinSW-x64.exe 2.x
-  (from WinSW's GitHub releases). Installs the agent into <InstallDir>\app with npm, puts the settings in
-  <InstallDir>\config, the state (status.json, spool) in <InstallDir>\state, then registers the service;
+  Run in an elevated PowerShell. Needs Node.js 26 or 24 LTS, or 20.19+ (64-bit, in %ProgramFiles%\nodejs)
+  and WinSW-x64.exe 2.x (from WinSW's GitHub releases). Installs the agent into <InstallDir>\app with npm,
+  puts the settings in <InstallDir>\config, the state (status.json, spool) in <InstallDir>\state, then registers the service;
   WinSW prompts for the account: give the one that owns the Outlook/MAPI profile (e.g. CONTOSO\svc-notify).
   NOT tested on Windows by the project's CI (which runs on Linux): see docs/deploy.md.
 .EXAMPLE
@@ -23,7 +23,7 @@ $ErrorActionPreference = 'Stop'
 $principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
 if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { throw 'Run this in an elevated PowerShell.' }
 $node = Join-Path $env:ProgramFiles 'nodejs\node.exe'
-if (-not (Test-Path $node)) { throw "Node.js not found at $node (install the 64-bit Node.js 20 LTS)." }
+if (-not (Test-Path $node)) { throw "Node.js not found at $node (install the 64-bit Node.js 26 or 24 LTS)." }
 if ((& $node -p 'process.arch') -ne 'x64') { throw 'A 64-bit Node.js is needed (the MAPI helper is 64-bit, as is Outlook).' }
 
 foreach ($dir in 'app', 'config', 'state', 'logs') { New-Item -ItemType Directory -Force -Path (Join-Path $InstallDir $dir) | Out-Null }

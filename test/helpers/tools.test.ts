@@ -5,11 +5,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './child.ts';
-import { ciPackages } from './tools.ts';
+import { ciPackages, notRunDirVariable } from './tools.ts';
 
 function runFixture(env: Record<string, string>, file = 'needs-swaks.ts$') {
   const fixture = path.join('test', 'helpers', 'fixtures');
-  const { CI: _ci, ...base } = process.env;
+  const { CI: _ci, [notRunDirVariable]: _dir, ...base } = process.env; // this process's settings, not the fixture's
   const res = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', fixture, file, '--color', 'false'],
     { cwd: repoRoot, env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: res.status, out: res.stdout + res.stderr };

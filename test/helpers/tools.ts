@@ -4,7 +4,7 @@
 // installs everything. The Debian package list is .ci/apt-packages, which .ci/run installs from too.
 // A few needs are not packages but privileges (root's mount for the disk-fault tests): the same rules hold.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,23 +141,53 @@ export function ciPackages(): string[] {
   return text.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
 }
 
+/** What could not run here, per missing tool (what the end-of-run summary lists). */
+export type NotRun = ReadonlyMap<ToolName, ReadonlySet<string>>;
+
 /** The end-of-run summary of what could not run here, or undefined when everything ran. */
-export function notRunSummary(): string | undefined {
-  if (notRun.size === 0) return undefined;
+export function notRunSummary(entries: NotRun = notRun): string | undefined {
+  if (entries.size === 0) return undefined;
   const lines = ['', 'Not run on this machine: these cross-checks need tools that are not installed, or privileges this run does not have.'];
-  for (const [name, files] of notRun) {
+  for (const [name, files] of entries) {
     const spec: ToolSpec = toolSpecs[name];
     lines.push(`  ${name} (${'pkg' in spec ? spec.pkg : `needs ${spec.privilege}`}): ${[...files].sort().join(', ')}`);
   }
-  if ([...notRun.keys()].some((name) => 'pkg' in toolSpecs[name])) {
+  if ([...entries.keys()].some((name) => 'pkg' in toolSpecs[name])) {
     lines.push('Install everything the tests use (what .ci/run does), then run npm test again:');
     lines.push(`  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${ciPackages().join(' ')}`);
   }
   return lines.join('\n');
 }
 
-// uvu runs every test file in this one process: the summary is printed once, as the run ends.
+/**
+ * When the suite runs its files in several processes (test/runner.ts), each process leaves what it could
+ * not run in this folder (one JSON file per process) and the runner prints one merged summary.
+ */
+export const notRunDirVariable = 'MAIL_AGENT_TEST_NOT_RUN_DIR';
+
+/** Merges the files the test processes left in `dir` (see notRunDirVariable). */
+export function readNotRun(dir: string): NotRun {
+  const merged = new Map<ToolName, Set<string>>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, string[]>;
+    for (const [name, what] of Object.entries(entries)) {
+      if (!(name in toolSpecs)) throw new Error(`${file}: unknown tool ${name}`);
+      const set = merged.get(name as ToolName) ?? new Set<string>();
+      for (const item of what) set.add(item);
+      merged.set(name as ToolName, set);
+    }
+  }
+  return merged;
+}
+
+// The summary is printed once, as the run ends: by this process when uvu runs every file in it, else by the
+// runner that started it, from the file this process leaves.
 process.once('exit', () => {
+  const dir = process.env[notRunDirVariable];
+  if (dir) {
+    if (notRun.size > 0) writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(Object.fromEntries([...notRun].map(([name, what]) => [name, [...what]]))));
+    return;
+  }
   const summary = notRunSummary();
   if (summary) process.stdout.write(`${summary}\n`);
 });
