@@ -1,6 +1,7 @@
 // The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
 // digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
-// secret and of the caFile (so a rotated password or CA is a change of the settings).
+// secret and of the caFile (so a rotated password or CA is a change of the settings). The test digest leaves
+// the credentials' values out: what a test message proves does not change when only they do.
 import { createHash } from 'node:crypto';
 import type { Secrets, Settings } from './settings.ts';
 
@@ -22,11 +23,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const hashOf = (value: string | Buffer | undefined): string | undefined => (value === undefined ? undefined : sha256Hex(value));
+
 export function settingsDigestOf(settings: Settings, secrets: Secrets, caFile: Buffer | undefined): string {
   const hashes = {
-    password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
-    token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
-    caFile: caFile === undefined ? undefined : sha256Hex(caFile),
+    password: hashOf(secrets.password),
+    token: hashOf(secrets.token),
+    clientSecret: hashOf(secrets.clientSecret),
+    certificate: hashOf(secrets.certificate && `${secrets.certificate.certPem}\n${secrets.certificate.keyPem}`),
+    caFile: hashOf(caFile),
   };
   return `sha256:${sha256Hex(canonicalJson({ settings, hashes }))}`;
+}
+
+/**
+ * What a test message proves: where and how notifications go (the settings, the caFile), not the value of a
+ * credential. A rotated password, client secret or certificate changes the settings digest (the transport is
+ * verified again, with a new token) but not this one, so it sends no second test message.
+ */
+export function testDigestOf(settings: Settings, caFile: Buffer | undefined): string {
+  return `sha256:${sha256Hex(canonicalJson({ settings, hashes: { caFile: hashOf(caFile) } }))}`;
 }

@@ -18,7 +18,7 @@ import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { settingsDigestOf } from './digest.ts';
+import { settingsDigestOf, testDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -68,7 +68,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
   const warnings = placed(path, source, await settingsWarnings(settings, path));
   let resolved: Awaited<ReturnType<typeof resolveReferences>> = { secrets: {}, issues: [] };
   if (options.resolveSecrets ?? true) {
-    resolved = await resolveReferences(settings, raw.ews, options.env ?? process.env);
+    resolved = await resolveReferences(settings, raw, options.env ?? process.env);
     const first = resolved.issues[0];
     if (first) return failed(revision, first.code, placed(path, source, resolved.issues));
   }
@@ -76,6 +76,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
     path,
     revision,
     settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile),
+    testDigest: testDigestOf(settings, resolved.caFile),
     settings,
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),

@@ -2,7 +2,7 @@
 // the file is readable by other users), plain http, and certificate checks turned off.
 import { stat } from 'node:fs/promises';
 import type { IssueDraft } from './issue.ts';
-import type { Settings } from './settings.ts';
+import type { SecretRef, Settings } from './settings.ts';
 
 /** Group or others may read the file (POSIX modes; Windows reports none of these bits reliably). */
 async function readableByOthers(file: string): Promise<boolean> {
@@ -14,27 +14,40 @@ async function readableByOthers(file: string): Promise<boolean> {
   }
 }
 
+/** The secrets of the settings, by path and by the word a message uses for them. */
+function secretRefs(settings: Settings): { path: string; name: string; ref: SecretRef | undefined }[] {
+  const { ews, graph } = settings;
+  const section = ews ? '/ews' : '/graph';
+  const credential = (ews?.oauth ?? graph?.credentials)?.credential;
+  return [
+    { path: '/ews/password', name: 'password', ref: ews?.passwordRef },
+    { path: '/ews/token', name: 'token', ref: ews?.tokenRef },
+    { path: `${section}/clientSecret`, name: 'client secret', ref: credential?.kind === 'secret' ? credential.secretRef : undefined },
+    { path: `${section}/certificate/password`, name: 'certificate password', ref: credential?.kind === 'certificate' ? credential.passwordRef : undefined },
+  ];
+}
+
 export async function settingsWarnings(settings: Settings, file: string): Promise<IssueDraft[]> {
-  const ews = settings.ews;
-  if (!ews) return [];
+  const { ews, graph } = settings;
+  if (!ews && !graph) return [];
   const warnings: IssueDraft[] = [];
-  const literals = (['password', 'token'] as const).filter((name) => {
-    const ref = name === 'password' ? ews.passwordRef : ews.tokenRef;
-    return ref !== undefined && 'literal' in ref;
-  });
+  const literals = secretRefs(settings).filter(({ ref }) => ref !== undefined && 'literal' in ref);
   const shared = literals.length > 0 && await readableByOthers(file);
-  for (const name of literals) {
+  for (const { path, name } of literals) {
     warnings.push(shared
-      ? { path: `/ews/${name}`, keyword: 'secret', code: 'InsecureSecret',
+      ? { path, keyword: 'secret', code: 'InsecureSecret',
         message: `the ${name} is written in the file, which other users can read; use { file: PATH } or { env: NAME }` }
-      : { path: `/ews/${name}`, keyword: 'secret', code: 'LiteralSecret',
+      : { path, keyword: 'secret', code: 'LiteralSecret',
         message: `the ${name} is written in the file; prefer { file: PATH } or { env: NAME }` });
   }
-  if (ews.url?.startsWith('http:')) {
+  if (ews?.url?.startsWith('http:')) {
     warnings.push({ path: '/ews/url', keyword: 'https', code: 'InsecureTransport', message: 'plain http is allowed by allowInsecureHttp: the password crosses the network readable' });
   }
-  if (!ews.rejectInvalidCertificates) {
+  if (ews && !ews.rejectInvalidCertificates) {
     warnings.push({ path: '/ews/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the password' });
+  }
+  if (graph && !graph.rejectInvalidCertificates) {
+    warnings.push({ path: '/graph/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the credentials and the tokens' });
   }
   return warnings;
 }

@@ -173,7 +173,7 @@ export class Agent {
   }
 
   private loaded(config: LoadedConfig): void {
-    this.options.log.secrets.add(config.secrets.password, config.secrets.token);
+    this.options.log.secrets.add(config.secrets.password, config.secrets.token, config.secrets.clientSecret, config.secrets.certificate?.keyPem);
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
   }
 
