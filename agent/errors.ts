@@ -33,6 +33,16 @@ export const ErrorCodes = {
   ProfileNotFound: 'ProfileNotFound',
   PlatformUnsupported: 'PlatformUnsupported',
   HelperFailed: 'HelperFailed',
+  // identity platform (app-only OAuth) and Graph's permissions: the AADSTS code goes into serverCode
+  TenantNotFound: 'TenantNotFound',
+  ApplicationNotFound: 'ApplicationNotFound',
+  ApplicationDisabled: 'ApplicationDisabled',
+  ClientSecretInvalid: 'ClientSecretInvalid',
+  ClientSecretExpired: 'ClientSecretExpired',
+  ClientCertificateRejected: 'ClientCertificateRejected',
+  ConsentMissing: 'ConsentMissing',
+  PermissionMissing: 'PermissionMissing',
+  MailboxNotFound: 'MailboxNotFound',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
   AttachmentLimitExceeded: 'AttachmentLimitExceeded',

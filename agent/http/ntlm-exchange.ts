@@ -5,12 +5,12 @@ import type { Socket } from 'node:net';
 import { createType1, createType3 } from '../ntlm/client.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpAuth } from './auth.ts';
-import { exchange, type HttpResponse } from './exchange.ts';
+import { exchange, type HttpMethod, type HttpResponse } from './exchange.ts';
 import type { Connection } from './pool.ts';
 
 export interface NtlmRequest {
   url: URL;
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   headers: Record<string, string>;
   body: Buffer;
   signal: AbortSignal;

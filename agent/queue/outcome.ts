@@ -10,6 +10,10 @@ const MAYBE_SENT: ReadonlySet<string> = new Set([ErrorCodes.Timeout, ErrorCodes.
 const TRANSPORT_TROUBLE: ReadonlySet<string> = new Set([
   ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
   ErrorCodes.InvalidServerVersion, ErrorCodes.ProfileNotFound, ErrorCodes.HelperFailed,
+  // app-only OAuth: the app registration, its credential or its permissions need fixing
+  ErrorCodes.TenantNotFound, ErrorCodes.ApplicationNotFound, ErrorCodes.ApplicationDisabled, ErrorCodes.ClientSecretInvalid,
+  ErrorCodes.ClientSecretExpired, ErrorCodes.ClientCertificateRejected, ErrorCodes.ConsentMissing, ErrorCodes.PermissionMissing,
+  ErrorCodes.MailboxNotFound,
 ]);
 
 export interface Classified {

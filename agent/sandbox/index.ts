@@ -11,6 +11,9 @@ import { route, type EwsTap, type RouterState } from './http/router.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
+import { AccessTokens } from './identity/access-tokens.ts';
+import { loadApps, type AppDirectory } from './identity/apps.ts';
+import { SigningKeys } from './identity/signing-key.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
@@ -26,6 +29,11 @@ export interface SandboxOptions {
   usersFile?: string;
   /** The accounts, given directly (tests); wins over usersFile. */
   directory?: Directory;
+  /** An apps file (YAML): the app registrations of the identity platform; without it (and without `apps`)
+   *  the one default app (tenant sandbox.test, client id 11111111-2222-3333-4444-555555555555). */
+  appsFile?: string;
+  /** The app registrations, given directly (tests); wins over appsFile. */
+  apps?: AppDirectory;
   version?: ExchangeVersion;
   /** Extra names the server certificate covers (localhost and 127.0.0.1 always are). */
   hostnames?: string[];
@@ -74,16 +82,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // The certificate also names the address the sandbox binds, when that is one address.
   const certNames = host === '0.0.0.0' || host === '::' ? hostnames : [...hostnames, host];
   const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, certNames);
+  const apps = options.apps ?? await loadApps(options.appsFile);
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
   let origin = '';
+  const now = options.now ?? (() => new Date());
+  const keys = new SigningKeys(dataDir);
+  const tokens = new AccessTokens(keys, apps, now);
   const state: RouterState = {
-    auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
+    auth: new Authenticator(new CredentialChecker(directory, tokens), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
     directory, store, faults, hostname,
     version: options.version ?? 'Exchange2016',
-    now: options.now ?? (() => new Date()),
+    now,
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
     tap: options.tap,
+    identity: { apps, keys, tokens, now },
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => { void route(state, req, res); };
   const server: Server = tls

@@ -2,11 +2,14 @@
 // once a connection has authenticated, later requests on it need no header).
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { AppAccess } from '../identity/access-tokens.ts';
 import type { Account } from '../users.ts';
 import type { CredentialChecker } from './credentials.ts';
 
 export type AuthOutcome =
   | { kind: 'ok'; account: Account; scheme: 'basic' | 'bearer' | 'ntlm' }
+  /** An app-only token of the identity platform: the mailbox comes from the request (ExchangeImpersonation). */
+  | { kind: 'app'; access: AppAccess; scheme: 'bearer' }
   /** 401 with these WWW-Authenticate values (an NTLM Type2, or the list of schemes). */
   | { kind: 'challenge'; wwwAuthenticate: string[] };
 
@@ -45,8 +48,13 @@ export class Authenticator {
       const account = this.credentials.basic(value);
       if (account) return { kind: 'ok', account, scheme: 'basic' };
     } else if (scheme === 'bearer') {
-      const account = this.credentials.bearer(value);
-      if (account) return { kind: 'ok', account, scheme: 'bearer' };
+      const checked = await this.credentials.bearer(value);
+      if (checked.kind === 'user') return { kind: 'ok', account: checked.account, scheme: 'bearer' };
+      if (checked.kind === 'app') return { kind: 'app', access: checked.access, scheme: 'bearer' };
+      if (checked.kind === 'refused') {
+        // As Exchange Online says it: the token itself is the problem, a new one may do.
+        return { kind: 'challenge', wwwAuthenticate: [...this.schemes().filter((s) => s !== 'Bearer'), `Bearer error="invalid_token", error_description="${checked.why}"`] };
+      }
     } else if ((scheme === 'ntlm' || scheme === 'negotiate') && this.ntlm) {
       const message = Buffer.from(value, 'base64');
       const type = message.length >= 12 ? message.readUInt32LE(8) : 0;

@@ -1,5 +1,5 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticate.ts';
 import { handleEws } from '../ews/dispatch.ts';
 import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
@@ -9,6 +9,7 @@ import type { ExchangeVersion } from '../versions.ts';
 import { BodyTooLarge, readBody } from './body.ts';
 import { sendInjected } from './injected.ts';
 import { autodiscoverPox, autodiscoverSoap } from '../autodiscover/handlers.ts';
+import { handleIdentity, IDENTITY_PATH, type IdentityState } from '../identity/handlers.ts';
 
 export interface RouterState {
   auth: Authenticator;
@@ -21,10 +22,12 @@ export interface RouterState {
   /** The EWS URL Autodiscover hands out. */
   ewsUrl: () => string;
   tap?: EwsTap;
+  /** The identity platform (app registrations, token endpoint, signing key). */
+  identity: IdentityState;
 }
 
 /** Sees every EWS exchange the sandbox answered itself (tests validate the responses against the schema). */
-export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string; injected?: FaultKind }) => void;
+export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string; injected?: FaultKind; headers?: IncomingHttpHeaders }) => void;
 
 const XML = 'text/xml; charset=utf-8';
 
@@ -61,19 +64,20 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
     state.tap?.({ operation: undefined, status: 0, request, response: '', injected: injected.kind });
     return sendInjected(res, injected.kind, injected.backoffMs, () => '');
   }
-  const answer = await handleEws(request, {
-    account: outcome.account, directory: state.directory, store: state.store, version: state.version,
-    hostname: state.hostname, now: state.now,
-  });
-  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind });
+  const common = { directory: state.directory, store: state.store, version: state.version, hostname: state.hostname, now: state.now };
+  const answer = await handleEws(request, outcome.kind === 'app' ? { ...common, app: outcome.access } : { ...common, account: outcome.account });
+  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind, headers: req.headers });
   // reset and badxml strike after the operation ran: the message went out, the client never learns it.
   if (injected) return sendInjected(res, injected.kind, injected.backoffMs, () => answer.xml);
   send(res, answer.status, answer.xml);
 }
 
 export async function route(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0]?.toLowerCase() ?? '/';
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  const path = rawPath.toLowerCase();
   try {
+    const identity = IDENTITY_PATH.exec(rawPath);
+    if (identity) return await handleIdentity(state.identity, req, res, identity);
     if (path === '/ews/exchange.asmx') return await ews(state, req, res);
     if (path === '/autodiscover/autodiscover.svc') return await autodiscoverSoap(state, req, res);
     if (path === '/autodiscover/autodiscover.xml') return await autodiscoverPox(state, req, res);
