@@ -1,7 +1,8 @@
-// Injected failures for EWS requests: `KIND:N` (the next N requests) or `KIND@P` (each with probability P).
+// Injected failures for EWS and Graph requests: `KIND:N` (the next N requests) or `KIND@P` (each with
+// probability P). `expired` answers as if the bearer token had just expired (401 invalid_token).
 import { AgentError, ErrorCodes } from '../errors.ts';
 
-export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml'] as const;
+export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml', 'expired'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {

@@ -14,6 +14,7 @@ import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import { AccessTokens } from './identity/access-tokens.ts';
 import { loadApps, type AppDirectory } from './identity/apps.ts';
 import { SigningKeys } from './identity/signing-key.ts';
+import { UploadSessions } from './graph/uploads.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
@@ -34,6 +35,10 @@ export interface SandboxOptions {
   appsFile?: string;
   /** The app registrations, given directly (tests); wins over appsFile. */
   apps?: AppDirectory;
+  /** How long after a Graph send its copy shows in Sent Items (default 0; Exchange Online takes seconds). */
+  sentItemsLagMs?: number;
+  /** Graph requests at once per app and mailbox before 429 (default 4, Exchange Online's). */
+  mailboxConcurrency?: number;
   version?: ExchangeVersion;
   /** Extra names the server certificate covers (localhost and 127.0.0.1 always are). */
   hostnames?: string[];
@@ -89,14 +94,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const now = options.now ?? (() => new Date());
   const keys = new SigningKeys(dataDir);
   const tokens = new AccessTokens(keys, apps, now);
+  const credentials = new CredentialChecker(directory, tokens);
   const state: RouterState = {
-    auth: new Authenticator(new CredentialChecker(directory, tokens), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
+    auth: new Authenticator(credentials, (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname),
     directory, store, faults, hostname,
     version: options.version ?? 'Exchange2016',
     now,
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
     tap: options.tap,
     identity: { apps, keys, tokens, now },
+    graph: {
+      credentials, directory, store, faults, hostname, now, sentItemsLagMs: options.sentItemsLagMs ?? 0,
+      mailboxConcurrency: options.mailboxConcurrency ?? 4, uploads: new UploadSessions(), inFlight: new Map(), created: new Map(),
+    },
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => { void route(state, req, res); };
   const server: Server = tls

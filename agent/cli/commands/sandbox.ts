@@ -9,8 +9,10 @@ import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 
 const usage = `Usage: mail-agent sandbox [options]
 
-A loopback Exchange (EWS) server for tests and CI: HTTPS with its own CA, Basic/NTLM/Bearer auth,
-every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl.
+A loopback Exchange server for tests and CI: EWS, Microsoft Graph v1.0 mail (https://HOST:PORT/v1.0/...)
+and the identity platform that issues its app-only tokens (https://HOST:PORT/<tenant>/oauth2/v2.0/token),
+HTTPS with its own CA, Basic/NTLM/Bearer auth, every delivered message as .eml under
+DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl.
 
 Options:
   --host ADDR          address to bind (default 127.0.0.1)
@@ -18,19 +20,26 @@ Options:
   --data-dir DIR       CA, mailboxes and delivery log (default .sandbox)
   --users FILE         users file (YAML: users: [{username, password, email, sendAs, sendOnBehalf}],
                        tokens: [{token, email}]); default: SANDBOX\\notify / sandbox / notify@sandbox.test
+  --apps FILE          app registrations (YAML: apps: [{clientId, tenant, secrets, certificates, permissions,
+                       mailboxes, tokenLifetimeSeconds}]); default: tenant sandbox.test, client id
+                       11111111-2222-3333-4444-555555555555, secret sandbox-secret, Mail.Send and
+                       Mail.ReadBasic on notify@sandbox.test
+  --sent-items-lag-ms MS  how long a Graph send's copy takes to show in Sent Items (default 0)
   --version V          Exchange version to be (default Exchange2016)
   --hostname NAME      extra name for the server certificate (repeatable)
   --http               plain HTTP instead of HTTPS
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
-                       KIND: busy, unavailable, html500, reset, stall, badxml
+                       KIND: busy, unavailable, html500, reset, stall, badxml, expired
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
-  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir"}`;
+  -o, --output FORMAT  text (default) or json: {"url", "graph", "authority", "ca", "dataDir"}`;
 
 const options = {
   host: { type: 'string' },
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   users: { type: 'string' },
+  apps: { type: 'string' },
+  'sent-items-lag-ms': { type: 'string' },
   version: { type: 'string' },
   hostname: { type: 'string', multiple: true },
   http: { type: 'boolean' },
@@ -80,10 +89,12 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
+      appsFile: values.apps === undefined ? undefined : path.resolve(io.cwd, values.apps),
+      sentItemsLagMs: wholeNumber(values['sent-items-lag-ms'], 'sent-items-lag-ms', 0),
       version, hostnames: values.hostname, http: values.http, faults, backoffMs,
     });
     writeLine(io.stdout, output === 'json'
-      ? JSON.stringify({ url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })
+      ? JSON.stringify({ url: sandbox.url, graph: `${sandbox.origin}/v1.0`, authority: `${sandbox.origin}/sandbox.test`, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir })
       : sandbox.url);
     await stop;
     await sandbox.close();

@@ -10,6 +10,8 @@ import { BodyTooLarge, readBody } from './body.ts';
 import { sendInjected } from './injected.ts';
 import { autodiscoverPox, autodiscoverSoap } from '../autodiscover/handlers.ts';
 import { handleIdentity, IDENTITY_PATH, type IdentityState } from '../identity/handlers.ts';
+import type { GraphState } from '../graph/context.ts';
+import { handleGraph } from '../graph/route.ts';
 
 export interface RouterState {
   auth: Authenticator;
@@ -24,6 +26,8 @@ export interface RouterState {
   tap?: EwsTap;
   /** The identity platform (app registrations, token endpoint, signing key). */
   identity: IdentityState;
+  /** Graph v1.0 (mail) and its upload sessions. */
+  graph: GraphState;
 }
 
 /** Sees every EWS exchange the sandbox answered itself (tests validate the responses against the schema). */
@@ -78,6 +82,8 @@ export async function route(state: RouterState, req: IncomingMessage, res: Serve
   try {
     const identity = IDENTITY_PATH.exec(rawPath);
     if (identity) return await handleIdentity(state.identity, req, res, identity);
+    if (path.startsWith('/v1.0/')) return await handleGraph(state.graph, req, res, rawPath);
+    if (path.startsWith('/upload/attachments/')) return await state.graph.uploads.put(rawPath.slice('/upload/attachments/'.length), req, res, state.store, state.now());
     if (path === '/ews/exchange.asmx') return await ews(state, req, res);
     if (path === '/autodiscover/autodiscover.svc') return await autodiscoverSoap(state, req, res);
     if (path === '/autodiscover/autodiscover.xml') return await autodiscoverPox(state, req, res);
