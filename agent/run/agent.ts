@@ -142,6 +142,9 @@ export class Agent {
     this.parts.status.startHeartbeat(async (doc) => {
       const queue = await this.queueCounts();
       if (queue) doc.queue = queue;
+      // App-only OAuth: the token refreshes by itself; the status shows when the one held now expires.
+      const expires = this.parts.reconciler.liveTransport()?.tokenExpiresAt?.();
+      if (expires && doc.lastApplied) doc.lastApplied.transport = { ...doc.lastApplied.transport, tokenExpiresAt: expires.toISOString() };
     });
   }
 

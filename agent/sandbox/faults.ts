@@ -11,8 +11,10 @@ export interface FaultRule {
   count?: number;
   /** Each request fails with this probability (0..1). */
   probability?: number;
-  /** BackOffMilliseconds for `busy`. */
+  /** BackOffMilliseconds for `busy` (Retry-After, rounded up to seconds, for Graph). */
   backoffMs?: number;
+  /** Only requests whose path holds this text (a Graph operation, e.g. "/send"); absent: every request. */
+  match?: string;
 }
 
 function usage(why: string): AgentError {
@@ -41,7 +43,9 @@ export function checkFaultRule(value: unknown): FaultRule {
   if (probability !== undefined && (typeof probability !== 'number' || probability < 0 || probability > 1)) throw usage('probability must be within 0..1');
   if ((count === undefined) === (probability === undefined)) throw usage('give exactly one of count and probability');
   if (backoffMs !== undefined && (!Number.isInteger(backoffMs) || (backoffMs as number) < 0)) throw usage('backoffMs must be a whole number');
-  return { kind: r.kind, count: count as number | undefined, probability: probability, backoffMs: backoffMs as number | undefined };
+  if (r.match !== undefined && (typeof r.match !== 'string' || r.match === '')) throw usage('match must be a non-empty string');
+  return { kind: r.kind, count: count as number | undefined, probability: probability, backoffMs: backoffMs as number | undefined,
+    ...(r.match !== undefined ? { match: r.match } : {}) };
 }
 
 export class FaultInjector {
@@ -61,8 +65,9 @@ export class FaultInjector {
   }
 
   /** The fault for this request, if any (counted rules are used up in order). */
-  next(): { kind: FaultKind; backoffMs: number } | undefined {
+  next(path = ''): { kind: FaultKind; backoffMs: number } | undefined {
     for (const rule of this.#rules) {
+      if (rule.match !== undefined && !path.includes(rule.match)) continue;
       if (rule.count !== undefined && rule.count > 0) {
         rule.count -= 1;
         return { kind: rule.kind, backoffMs: rule.backoffMs ?? this.defaultBackoffMs };

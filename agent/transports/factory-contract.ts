@@ -3,6 +3,7 @@
 // ews-javascript-api costs ~335 ms and ~50 MB: only when the settings use EWS).
 import type { LoadedConfig } from '../config/settings.ts';
 import type { Transport } from './transport.ts';
+import type { GraphRequestSeen } from './graph/api.ts';
 
 export interface TransportDeps {
   /** Per-call deadline in ms. */
@@ -13,6 +14,8 @@ export interface TransportDeps {
   env?: NodeJS.ProcessEnv;
   /** Observer of raw EWS request bodies (tests validate them against Microsoft's schema). */
   onRequest?: (body: string) => void;
+  /** Observer of Graph requests (tests check their bodies against Graph's metadata). */
+  onGraphRequest?: (request: GraphRequestSeen) => void;
 }
 
 export type CreateTransport = (config: LoadedConfig, deps?: TransportDeps) => Promise<Transport>;

@@ -9,6 +9,10 @@ export const createTransport: CreateTransport = async (config: LoadedConfig, dep
     const { createEwsTransport } = await import('./ews/index.ts');
     return createEwsTransport(config, deps);
   }
+  if (config.settings.service === 'graph') {
+    const { createGraphTransport } = await import('./graph/index.ts');
+    return createGraphTransport(config, deps);
+  }
   const { createMapiTransport } = await import('./mapi/index.ts');
   return createMapiTransport(config.settings, deps);
 };

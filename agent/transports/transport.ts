@@ -27,7 +27,7 @@ export interface MessageParts {
 
 export interface TransportInfo {
   /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'dryrun';
+  service: 'ews' | 'mapi' | 'graph' | 'dryrun';
   endpoint: string;
   auth?: string;
   account?: string;
@@ -38,6 +38,8 @@ export interface TransportInfo {
   client?: string;
   /** MAPI: the helper program that talks to it, its version and bitness. */
   helper?: string;
+  /** App-only OAuth (Graph, EWS): when the access token held at verify expires (never the token itself). */
+  tokenExpiresAt?: string;
 }
 
 export interface SendResult {
@@ -56,6 +58,8 @@ export interface Transport {
    * their deadline queued behind hundreds of others.
    */
   readonly sendConcurrency?: number;
+  /** App-only OAuth: when the access token held now expires (the status file shows it; never the token). */
+  tokenExpiresAt?(): Date | undefined;
   /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
   wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
   close(): Promise<void>;

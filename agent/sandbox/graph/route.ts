@@ -100,7 +100,7 @@ export async function handleGraph(state: GraphState, req: IncomingMessage, res: 
       if (err instanceof BodyTooLarge) throw new GraphFailure(Errors.tooLarge());
       throw err;
     }
-    const injected = state.faults.next();
+    const injected = state.faults.next(path);
     if (injected && injected.kind !== 'reset' && injected.kind !== 'badxml') return sendInjectedGraph(req, res, injected.kind, injected.backoffMs, state.now());
     const g: GraphRequest = { state, req, res, access, account, userId, rest, query: url.searchParams, body };
     if (injected) {
