@@ -1,7 +1,9 @@
-// Checks the schema cannot express: the charset must be one we can encode, and the EWS URL must be
-// https (http only with `allowInsecureHttp: true`) without credentials in it. Each check looks only
+// Checks the schema cannot express: the charset must be one we can encode, the EWS URL must be
+// https (http only with `allowInsecureHttp: true`) without credentials in it, and with app-only OAuth the
+// EWS username must be the mailbox's address. Each check looks only
 // at values of the right type, and skips a path the schema already reported.
 import iconv from 'iconv-lite';
+import { isAddrSpec } from './addr-spec.ts';
 import type { IssueDraft } from './issue.ts';
 
 type Obj = Record<string, unknown>;
@@ -35,7 +37,14 @@ function urlIssues(data: unknown): IssueDraft[] {
   return issues;
 }
 
+/** EWS with app-only OAuth acts as a mailbox: `username` names it by its address. */
+function appOnlyMailboxIssues(data: unknown): IssueDraft[] {
+  const ews = section(data, 'ews');
+  if (ews.auth !== 'oauth' || ews.token !== undefined || typeof ews.username !== 'string' || isAddrSpec(ews.username)) return [];
+  return [semantic('/ews/username', 'mailbox', 'must be the address of the mailbox the app acts as (e.g. notify@contoso.com) with app-only OAuth')];
+}
+
 export function semanticIssues(data: unknown, reported: readonly IssueDraft[]): IssueDraft[] {
   const taken = new Set(reported.map((i) => i.path));
-  return [...charsetIssues(data), ...urlIssues(data)].filter((i) => !taken.has(i.path));
+  return [...charsetIssues(data), ...urlIssues(data), ...appOnlyMailboxIssues(data)].filter((i) => !taken.has(i.path));
 }

@@ -78,7 +78,7 @@ test('graph: a mailbox given by object id; a client id in capitals is kept lower
 });
 
 test('ews with auth oauth: the same credential block, beside the static token', async () => {
-  const ews = `${header}service: ews\news:\n  url: https://outlook.office365.com/EWS/Exchange.asmx\n  auth: oauth\n${app}  clientSecret: { file: secret }\n`;
+  const ews = `${header}service: ews\news:\n  url: https://outlook.office365.com/EWS/Exchange.asmx\n  auth: oauth\n  username: notify@contoso.com\n${app}  clientSecret: { file: secret }\n`;
   await tmp.write('secret', `${secretValue}\n`);
   const config = await loaded(ews);
   assert.equal(config.settings.ews?.oauth, {

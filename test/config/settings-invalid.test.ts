@@ -74,11 +74,13 @@ const cases: Case[] = [
   { name: 'ews.saveCopy: null', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  saveCopy: §null\n'), path: '/ews/saveCopy', keyword: 'type', message: /true or false/ },
   { name: 'ews: misspelt key', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  §savecopy: true\n'), path: '/ews/savecopy', keyword: 'additionalProperties', message: /did you mean "saveCopy"\?/ },
   // ews with app-only OAuth
-  { name: 'ews: tenant without a credential', text: ews(`  §server: x.contoso.com\n  auth: oauth\n${app}`), path: '/ews', keyword: 'oneOf', message: /^give exactly one of clientSecret or certificate$/ },
+  { name: 'ews: tenant without a credential', text: ews(`  §server: x.contoso.com\n  auth: oauth\n  username: n@contoso.com\n${app}`), path: '/ews', keyword: 'oneOf', message: /^give exactly one of clientSecret or certificate$/ },
   { name: 'ews: clientSecret without tenant', text: ews('  §server: x.contoso.com\n  auth: oauth\n  clientSecret: { env: S }\n'), path: '/ews/tenant', keyword: 'required', message: /missing required key "tenant" \(needed to sign in as the app\)/ },
   { name: 'ews: token and a tenant', text: ews(`  server: x.contoso.com\n  auth: oauth\n  token: { env: T }\n  tenant: §contoso.onmicrosoft.com\n`), path: '/ews/tenant', keyword: 'not', message: /not used with a static token/ },
   { name: 'ews: clientId with ntlm', text: ews('  server: x.contoso.com\n  username: u\n  password: p\n  clientId: §11111111-2222-3333-4444-555555555555\n'), path: '/ews/clientId', keyword: 'not', message: /^is only used with auth: oauth$/ },
-  { name: 'ews: misspelt tenant with oauth', text: ews(`  server: x.contoso.com\n  auth: oauth\n  §tennant: contoso.com\n  clientId: 11111111-2222-3333-4444-555555555555\n  clientSecret: { env: S }\n`), path: '/ews/tennant', keyword: 'additionalProperties', message: /did you mean "tenant"\?/ },
+  { name: 'ews: client credentials without the mailbox', text: ews(`  §server: x.contoso.com\n  auth: oauth\n${app}  clientSecret: { env: S }\n`), path: '/ews/username', keyword: 'required', message: /needed with app-only OAuth: the mailbox to act as/ },
+  { name: 'ews: client credentials, username not an address', text: ews(`  server: x.contoso.com\n  auth: oauth\n  username: §CONTOSO\\notify\n${app}  clientSecret: { env: S }\n`), path: '/ews/username', keyword: 'mailbox', message: /must be the address of the mailbox the app acts as/, reason: 'SemanticViolation' },
+  { name: 'ews: misspelt tenant with oauth', text: ews(`  server: x.contoso.com\n  auth: oauth\n  username: n@contoso.com\n  §tennant: contoso.com\n  clientId: 11111111-2222-3333-4444-555555555555\n  clientSecret: { env: S }\n`), path: '/ews/tennant', keyword: 'additionalProperties', message: /did you mean "tenant"\?/ },
   // graph
   { name: 'service: graph without graph', text: `§${header}service: graph\n`, path: '/graph', keyword: 'required', message: /needed with service: graph/ },
   { name: 'graph.mailbox: missing', text: graph(`${appAt}  clientSecret: { env: S }\n`), path: '/graph/mailbox', keyword: 'required', message: /missing required key "mailbox"/ },

@@ -16,6 +16,8 @@ export interface CreateItemsTarget {
   version: ExchangeVersion;
   saveCopy: boolean;
   timeoutMs: number;
+  /** App-only OAuth: the mailbox to act as. */
+  impersonate?: string;
   /** Sees each request body (tests validate them against the schema). */
   onRequest?: (body: string) => void;
 }
@@ -24,7 +26,7 @@ const headers = { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml',
 
 /** One outcome per message, in order; throws when the request as a whole failed. */
 export async function createItems(target: CreateItemsTarget, messages: readonly OutgoingMessage[], signal?: AbortSignal): Promise<ItemOutcome[]> {
-  const xml = createItemsXml(messages, target.version, target.saveCopy);
+  const xml = createItemsXml(messages, target.version, target.saveCopy, target.impersonate);
   target.onRequest?.(xml);
   const host = target.endpoint.host;
   const bound = deadline(target.timeoutMs, signal);

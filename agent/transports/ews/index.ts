@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
+import { createTokenSource, outlookScope } from '../../oauth/index.ts';
 import { httpAuth } from './credentials.ts';
 import { trustContext } from './tls.ts';
 import { EwsTransport } from './transport.ts';
@@ -15,11 +16,17 @@ export const defaultTimeoutMs = 30_000;
 export async function createEwsTransport(config: LoadedConfig, deps: TransportDeps = {}): Promise<EwsTransport> {
   const ews = config.settings.ews;
   if (!ews) throw new AgentError(ErrorCodes.SemanticViolation, 'service ews needs an ews section');
-  const client = new HttpClient({
-    auth: httpAuth(ews, config.secrets),
-    rejectUnauthorized: ews.rejectInvalidCertificates,
-    secureContext: await trustContext(ews.caFile),
-    lookup: deps.lookup,
-  });
-  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs);
+  const tls = { rejectUnauthorized: ews.rejectInvalidCertificates, secureContext: await trustContext(ews.caFile), lookup: deps.lookup };
+  const timeoutMs = deps.timeoutMs ?? defaultTimeoutMs;
+  if (ews.oauth) {
+    // App-only OAuth (Exchange Online): tokens for Exchange Online's audience from the login host, and every
+    // request routed (X-AnchorMailbox) and acting (ExchangeImpersonation) for the mailbox.
+    const mailbox = ews.username ?? '';
+    const login = new HttpClient({ auth: { kind: 'none' }, ...tls });
+    const tokens = createTokenSource(ews.oauth, config.secrets, outlookScope(ews.oauth.cloud), login, timeoutMs);
+    const client = new HttpClient({ auth: { kind: 'oauth', source: tokens, headers: { 'X-AnchorMailbox': mailbox } }, ...tls });
+    return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { tokens, mailbox, clients: [login] });
+  }
+  const client = new HttpClient({ auth: httpAuth(ews, config.secrets), ...tls });
+  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs);
 }

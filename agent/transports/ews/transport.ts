@@ -4,6 +4,7 @@ import type { ExchangeService } from 'ews-javascript-api';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
+import type { TokenSource } from '../../oauth/token-source.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import { autodiscover } from './autodiscover.ts';
 import { runCall } from './call-context.ts';
@@ -32,12 +33,19 @@ export class EwsTransport implements Transport {
   private readonly client: HttpClient;
   private readonly xhr: XhrAdapter;
   private readonly timeoutMs: number;
+  /** App-only OAuth: the token source, and the mailbox its requests act for (ExchangeImpersonation). */
+  private readonly app: { tokens: TokenSource; mailbox: string; clients: HttpClient[] } | undefined;
 
-  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number) {
+  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number, app?: { tokens: TokenSource; mailbox: string; clients: HttpClient[] }) {
     this.ews = ews;
     this.client = client;
     this.xhr = xhr;
     this.timeoutMs = timeoutMs;
+    this.app = app;
+  }
+
+  tokenExpiresAt(): Date | undefined {
+    return this.app?.tokens.expiresAt();
   }
 
   async verify(signal?: AbortSignal): Promise<TransportInfo> {
@@ -58,6 +66,7 @@ export class EwsTransport implements Transport {
 
   close(): Promise<void> {
     this.client.close();
+    for (const other of this.app?.clients ?? []) other.close();
     return Promise.resolve();
   }
 
@@ -79,17 +88,19 @@ export class EwsTransport implements Transport {
     const endpoint = this.ews.url ?? await autodiscover(this.client, this.ews.autodiscover ?? '', this.timeoutMs, signal);
     requireHttps(endpoint, this.ews.allowInsecureHttp);
     const host = hostOf(endpoint);
+    const impersonate = this.app?.mailbox;
     const probe = (version: ExchangeVersion): Promise<ExchangeService> =>
-      runCall(host, this.timeoutMs, signal, () => probeSentItems(createService(endpoint, version, this.xhr)));
+      runCall(host, this.timeoutMs, signal, () => probeSentItems(createService(endpoint, version, this.xhr, impersonate)));
     const found = await detectVersion(this.ews.version, probe);
+    const expires = this.app?.tokens.expiresAt();
     const info: TransportInfo = {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
-      serverVersion: found.version, serverBuild: found.build,
+      serverVersion: found.version, serverBuild: found.build, ...(expires ? { tokenExpiresAt: expires.toISOString() } : {}),
     };
-    const service = createService(endpoint, found.version, this.xhr);
+    const service = createService(endpoint, found.version, this.xhr, impersonate);
     const target: CreateItemsTarget = {
       client: this.client, endpoint: new URL(endpoint), version: found.version, saveCopy: this.ews.saveCopy, timeoutMs: this.timeoutMs,
-      ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}),
+      ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}), ...(impersonate !== undefined ? { impersonate } : {}),
     };
     const batcher = new SendBatcher({
       host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
