@@ -1,13 +1,14 @@
 // OAuth 2.0 client credentials against the identity platform's v2.0 endpoint (RFC 6749 §4.4, with the
-// assertion of RFC 7523 for a certificate): one token per scope, held in memory and handed out until shortly
-// before it expires (five minutes, or half its life if shorter), then fetched again — one request however
-// many callers wait. A refresh that fails while the old token is still good keeps the old one; the error
+// assertion of RFC 7523 for a certificate): one token per scope, held in memory (shared by token sources of the
+// same app and credential: cache.ts) and handed out until shortly before it expires (five minutes, or half its
+// life if shorter), then fetched again — one request however many callers wait. A refresh that fails while the old token is still good keeps the old one; the error
 // shows once nothing valid is left. Nothing here is written to disk or logged.
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import { deadline } from '../http/deadline.ts';
 import type { ClientCredentials, Secrets } from '../config/settings.ts';
 import { assertionSigner, type AssertionSigner } from './assertion.ts';
+import { cacheKey, remember, sharedTokenCache, type TokenCache } from './cache.ts';
 import { discover, type OpenIdConfiguration } from './discovery.ts';
 import { identityError, type IdentityContext } from './identity-errors.ts';
 import type { AccessToken, TokenSource } from './token-source.ts';
@@ -21,6 +22,8 @@ export interface TokenSourceOptions {
   http: HttpClient;
   timeoutMs?: number;
   now?: () => number;
+  /** Where tokens and token endpoints are kept across token sources (default: the process's). */
+  cache?: TokenCache;
 }
 
 const maxMarginMs = 5 * 60_000;
@@ -35,10 +38,19 @@ export class ClientCredentialsTokenSource implements TokenSource {
   private readonly signer: AssertionSigner | undefined;
   private readonly o: TokenSourceOptions;
   private readonly now: () => number;
+  private readonly cache: TokenCache;
+  private readonly key: string;
 
   constructor(options: TokenSourceOptions) {
     this.o = options;
     this.now = options.now ?? Date.now;
+    this.cache = options.cache ?? sharedTokenCache;
+    this.key = cacheKey(options.credentials, options.secrets, options.scope);
+    const cached = this.cache.tokens.get(this.key);
+    if (cached) {
+      this.held = cached.token;
+      this.refreshAt = cached.refreshAt;
+    }
     if (options.credentials.credential.kind === 'certificate') {
       if (!options.secrets.certificate) throw new AgentError(ErrorCodes.SecretUnreadable, 'the client certificate was not loaded');
       this.signer = assertionSigner(options.secrets.certificate);
@@ -64,6 +76,7 @@ export class ClientCredentialsTokenSource implements TokenSource {
         this.held = token;
         const life = token.expiresAt.getTime() - this.now();
         this.refreshAt = token.expiresAt.getTime() - Math.min(maxMarginMs, life / 2);
+        remember(this.cache.tokens, this.key, { token, refreshAt: this.refreshAt });
         return token;
       }, (err: unknown) => {
         const kept = this.held;
@@ -80,6 +93,7 @@ export class ClientCredentialsTokenSource implements TokenSource {
       this.held = undefined;
       this.refreshAt = 0;
     }
+    if (this.cache.tokens.get(this.key)?.token.value === value) this.cache.tokens.delete(this.key);
   }
 
   private context(): IdentityContext {
@@ -88,16 +102,24 @@ export class ClientCredentialsTokenSource implements TokenSource {
       ...(this.signer ? { certificate: { thumbprintSha256: this.signer.thumbprintSha256, notAfter: this.signer.notAfter } } : {}) };
   }
 
-  private async fetch(signal?: AbortSignal): Promise<AccessToken> {
-    const timeoutMs = this.o.timeoutMs ?? 30_000;
+  private async tokenEndpoint(timeoutMs: number, signal?: AbortSignal): Promise<string> {
+    const where = this.authority;
+    const known = this.cache.endpoints.get(where);
+    if (known) return known;
     this.configuration ??= discover(this.o.http, this.context(), timeoutMs, signal);
-    let endpoint: string;
     try {
-      endpoint = (await this.configuration).tokenEndpoint;
+      const endpoint = (await this.configuration).tokenEndpoint;
+      remember(this.cache.endpoints, where, endpoint);
+      return endpoint;
     } catch (err) {
       this.configuration = undefined;
       throw err;
     }
+  }
+
+  private async fetch(signal?: AbortSignal): Promise<AccessToken> {
+    const timeoutMs = this.o.timeoutMs ?? 30_000;
+    const endpoint = await this.tokenEndpoint(timeoutMs, signal);
     const form = new URLSearchParams({ client_id: this.o.credentials.clientId, scope: this.o.scope, grant_type: 'client_credentials' });
     if (this.signer) {
       form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');

@@ -96,6 +96,26 @@ test('a short-lived token is refreshed at half its life', async () => {
   assert.is.not((await source.token()).value, first.value);
 });
 
+test('a new transport of the same app reuses the token (and the endpoint); a rotated secret is a new sign-in', async () => {
+  await sandbox.cleanup();
+  sandbox = await tempSandbox({ now: clock.date, apps: await apps({ clientId: 'bbbbbbbb-0000-0000-0000-000000000002', secrets: [SECRET, 'rotated-secret'] }) });
+  http.close();
+  http = sandboxClient(sandbox);
+  const over = { clientId: 'bbbbbbbb-0000-0000-0000-000000000002' };
+  const first = await tokenSource(sandbox, http, { now: clock.now, over }).token();
+  const again = tokenSource(sandbox, http, { now: clock.now, over });
+  assert.equal(again.expiresAt(), first.expiresAt, 'known before asking');
+  assert.is((await again.token()).value, first.value);
+  assert.is(http.tokenRequests(), 1);
+  assert.is(http.requests.filter((r) => r.url.endsWith('openid-configuration')).length, 1);
+  const rotated = await tokenSource(sandbox, http, { now: clock.now, over, secrets: { clientSecret: 'rotated-secret' } }).token();
+  assert.is.not(rotated.value, first.value);
+  assert.is(http.tokenRequests(), 2);
+  const other = tokenSource(sandbox, http, { now: clock.now, over });
+  other.invalidate(first.value);
+  assert.is.not((await tokenSource(sandbox, http, { now: clock.now, over }).token()).value, first.value, 'a refused token leaves the cache too');
+});
+
 test('invalidate drops the token a server refused; another value leaves the held one', async () => {
   const source = tokenSource(sandbox, http, { now: clock.now });
   const first = await source.token();

@@ -32,8 +32,17 @@ test.after.each(async () => {
   await sandbox.cleanup();
 });
 
+/** Aborts a send once its last request (sendMail, or the draft's send) has gone out: the stalled answer. */
+let abortOnLast: AbortController | undefined;
+
 async function transport(env: NodeJS.ProcessEnv = {}): Promise<Transport> {
-  const t = await createTransport(graphConfig(sandbox, { clientId: WRITER }), { env });
+  const t = await createTransport(graphConfig(sandbox, { clientId: WRITER }), {
+    env,
+    onGraphRequest: (r) => {
+      const controller = abortOnLast;
+      if (controller && /\/(sendMail|send)$/.test(new URL(r.url).pathname)) setTimeout(() => controller.abort(new DOMException('deadline', 'TimeoutError')), 200);
+    },
+  });
   open.push(t);
   return t;
 }
@@ -43,10 +52,12 @@ async function deliveries(): Promise<number> {
   return text.split('\n').filter(Boolean).length;
 }
 
-/** Sends, expecting an outcome the queue treats as unknown (it will ask wasSent before sending again). */
-async function unknownOutcome(t: Transport, m: OutgoingMessage, timeoutMs?: number): Promise<void> {
+/** Sends, expecting an outcome the queue treats as unknown (it will ask wasSent before sending again).
+ *  `stalled`: the last request gets no answer; the send is given up shortly after it went out. */
+async function unknownOutcome(t: Transport, m: OutgoingMessage, stalled = false): Promise<void> {
+  abortOnLast = stalled ? new AbortController() : undefined;
   try {
-    await t.send(m, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs));
+    await t.send(m, abortOnLast?.signal);
   } catch (err) {
     assert.ok(err instanceof AgentError, String(err));
     assert.ok(classifyFailure(err).maybeSent, `${err.code} should leave the outcome unknown`);
@@ -87,8 +98,9 @@ test('sendMail never reached the server (stalled, aborted), nothing in Sent Item
   await start();
   const t = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '0' });
   const m = await message();
-  sandbox.setFaults([{ kind: 'stall', count: 1 }]);
-  await unknownOutcome(t, m, 500);
+  sandbox.setFaults([{ kind: 'stall', count: 1, match: '/sendMail' }]);
+  await unknownOutcome(t, m, true);
+  sandbox.setFaults([]);
   assert.is(await t.wasSent?.(m.messageId), false);
   await t.send(m);
   assert.is(await deliveries(), 1);
@@ -99,9 +111,9 @@ test('large: the draft\'s send stalled → the draft is still a draft → not se
   const t = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '60000' });
   const m = await large();
   sandbox.setFaults([{ kind: 'stall', count: 1, match: '/send' }]);
-  await unknownOutcome(t, m, 2000);
-  assert.is(await t.wasSent?.(m.messageId), false, 'answered at once, without waiting for the lag window');
+  await unknownOutcome(t, m, true);
   sandbox.setFaults([]);
+  assert.is(await t.wasSent?.(m.messageId), false, 'answered at once, without waiting for the lag window');
   await t.send(m);
   assert.is(await deliveries(), 1);
 });
@@ -121,7 +133,7 @@ test('after a restart (a new transport): a draft left in Drafts is found by inte
   const first = await transport();
   const m = await large();
   sandbox.setFaults([{ kind: 'stall', count: 1, match: '/send' }]);
-  await unknownOutcome(first, m, 2000);
+  await unknownOutcome(first, m, true);
   sandbox.setFaults([]);
   const second = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '60000' });
   assert.is(await second.wasSent?.(m.messageId), false);
