@@ -16,6 +16,7 @@ export const ErrorCodes = {
   InsecureSecret: 'InsecureSecret',
   LiteralSecret: 'LiteralSecret',
   InsecureTransport: 'InsecureTransport',
+  IgnoredSetting: 'IgnoredSetting',
   // transport
   AuthFailed: 'AuthFailed',
   CertificateRejected: 'CertificateRejected',

@@ -31,6 +31,7 @@ const steps: Step[] = [
   { name: 'sandbox', script: 'bench/sandbox.ts', args: [...tsx, 'bench/sandbox.ts', ...(quick ? ['1', '2', '1'] : ['3', '3'])], timeoutMs: 120_000 },
   { name: 'reconcile', script: 'bench/reconcile.ts', args: [...tsx, 'bench/reconcile.ts', ...(quick ? ['8', '5', '2'] : ['30', '60', '5'])], timeoutMs: 180_000 },
   { name: 'throughput', script: 'bench/throughput.ts', args: [...tsx, 'bench/throughput.ts', ...(quick ? ['1', '200'] : [])], timeoutMs: 180_000 },
+  { name: 'graph', script: 'bench/graph.ts', args: [...tsx, 'bench/graph.ts', ...(quick ? ['8', '2', '3'] : ['30', '5', '20'])], timeoutMs: 240_000 },
 ];
 
 function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<number> {
@@ -71,6 +72,7 @@ const gathered: Results = {
   sandbox: ran.sandbox?.status === 'ok' ? await read('sandbox') : undefined,
   reconcile: ran.reconcile?.status === 'ok' ? await read('reconcile') : undefined,
   throughput: ran.throughput?.status === 'ok' ? await read('throughput') : undefined,
+  graph: ran.graph?.status === 'ok' ? await read('graph') : undefined,
 };
 const latest = {
   at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length,

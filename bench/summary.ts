@@ -14,6 +14,7 @@ export interface Results {
   sandbox?: unknown;
   reconcile?: unknown;
   throughput?: unknown;
+  graph?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -44,6 +45,13 @@ export function figures(r: Results, quick: boolean) {
         agentOverExchangelib: num(at(tp, 'ratios', 'agentOverExchangelib')), agentOverNaive: num(at(tp, 'ratios', 'agentOverNaive')),
         notifications: num(at(tp, 'notifications')) },
     validate: { msPerFile: num(at(r.validate, 'msPerFile')) },
+    graph: {
+      p50Ms: num(at(r.graph, 'graph', 'changeToReady', 'p50Ms')), p95Ms: num(at(r.graph, 'graph', 'changeToReady', 'p95Ms')),
+      coldStartMs: num(at(r.graph, 'graph', 'coldStartToReady', 'p50Ms')), idleRssMB: num(at(r.graph, 'graph', 'idleRssMB')),
+      ewsP50Ms: num(at(r.graph, 'ews', 'changeToReady', 'p50Ms')), ewsP95Ms: num(at(r.graph, 'ews', 'changeToReady', 'p95Ms')),
+      ewsColdStartMs: num(at(r.graph, 'ews', 'coldStartToReady', 'p50Ms')), ewsIdleRssMB: num(at(r.graph, 'ews', 'idleRssMB')),
+      idleSeconds: num(at(r.graph, 'idleSeconds')),
+    },
     sandbox: { reqPerSec: num(at(sandboxOnDisk, 'rpsMedian')), ratioToStaticPeer: num(at(sandboxOnDisk, 'ratioToStaticPeer')) },
   };
 }
@@ -67,6 +75,10 @@ export function markdown(l: Latest): string {
     ['… plain ews-javascript-api loop', `${show(l.throughput.naivePerSec, '/s')}${'agentOverNaive' in l.throughput ? ` (agent ×${show(l.throughput.agentOverNaive)})` : ''}`, 'agent ≥ 3×',
       verdict('agentOverNaive' in l.throughput ? l.throughput.agentOverNaive : null, (x) => x >= 3)],
     ['validate, per file (1,000 files)', show(l.validate.msPerFile, ' ms'), '', ''],
+    ['Graph: file change → Ready, test message delivered (p50 / p95); EWS in the same run', `${show(l.graph.p50Ms, ' ms')} / ${show(l.graph.p95Ms, ' ms')} (EWS ${show(l.graph.ewsP50Ms)} / ${show(l.graph.ewsP95Ms)})`, '≤ 50 / ≤ 150 ms',
+      verdict(l.graph.p50Ms, (x) => x <= 50 && (l.graph.p95Ms ?? Infinity) <= 150)],
+    ['Graph: cold start → Ready, token included (median); EWS in the same run', `${show(l.graph.coldStartMs, ' ms')} (EWS ${show(l.graph.ewsColdStartMs, ' ms')})`, '≤ 800 ms', verdict(l.graph.coldStartMs, (x) => x <= 800)],
+    [`Graph: RSS ${show(l.graph.idleSeconds, ' s')} after the last change; EWS in the same run`, `${show(l.graph.idleRssMB, ' MB')} (EWS ${show(l.graph.ewsIdleRssMB, ' MB')})`, '≤ 90 MB', verdict(l.graph.idleRssMB, (x) => x <= 90)],
     ['sandbox alone, requests/s (8 clients, HTTPS)', show(l.sandbox.reqPerSec), '≥ 2,000', verdict(l.sandbox.reqPerSec, (x) => x >= 2000)],
   ];
   return [

@@ -141,6 +141,6 @@ export interface ConfigIssue {
   column: number;
   message: string;
   /** An ErrorCode: the stage's reason (SchemaViolation, SecretUnreadable, …) or, for a warning,
-   *  InsecureSecret / LiteralSecret / InsecureTransport. */
+   *  InsecureSecret / LiteralSecret / InsecureTransport / IgnoredSetting. */
   code: string;
 }

@@ -1,5 +1,6 @@
 // Settings that are valid but unwise, reported as warnings: a literal secret in the file (worse when
-// the file is readable by other users), plain http, and certificate checks turned off.
+// the file is readable by other users), plain http, certificate checks turned off, and a setting the chosen
+// service cannot honour.
 import { stat } from 'node:fs/promises';
 import type { IssueDraft } from './issue.ts';
 import type { SecretRef, Settings } from './settings.ts';
@@ -45,6 +46,10 @@ export async function settingsWarnings(settings: Settings, file: string): Promis
   }
   if (ews && !ews.rejectInvalidCertificates) {
     warnings.push({ path: '/ews/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the password' });
+  }
+  if (graph && !graph.saveCopy) {
+    warnings.push({ path: '/graph/saveCopy', keyword: 'saveCopy', code: 'IgnoredSetting',
+      message: 'Graph keeps a copy in Sent Items of every message sent in MIME form (the only form that keeps the charset and headers): saveCopy: false cannot be honoured' });
   }
   if (graph && !graph.rejectInvalidCertificates) {
     warnings.push({ path: '/graph/rejectInvalidCertificates', keyword: 'certificates', code: 'InsecureTransport', message: 'server certificates are not verified: anyone on the path can read the credentials and the tokens' });

@@ -150,6 +150,8 @@ test('literal client secrets and certificate passwords are warned about; certifi
   const secret = await loaded(graph(`  clientSecret: ${secretValue}\n  rejectInvalidCertificates: false\n`));
   assert.equal(secret.warnings.map((w) => [w.code, w.path]), [['LiteralSecret', '/graph/clientSecret'], ['InsecureTransport', '/graph/rejectInvalidCertificates']]);
   assert.not.match(JSON.stringify(secret.warnings), secretValue);
+  const noCopy = await loaded(graph('  clientSecret: { env: GRAPH_SECRET }\n  saveCopy: false\n'));
+  assert.equal(noCopy.warnings.map((w) => [w.code, w.path]), [['IgnoredSetting', '/graph/saveCopy']]);
   const pfx = await loaded(graph('  certificate: { file: app-aes.pfx, password: fixture-pass }\n'));
   assert.equal(pfx.warnings.map((w) => [w.code, w.path]), [['LiteralSecret', '/graph/certificate/password']]);
 });
