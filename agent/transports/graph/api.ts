@@ -3,6 +3,7 @@
 // are pre-authenticated: they go without a token.
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { deadline } from '../../http/deadline.ts';
+import { abortError } from '../../http/errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { HttpMethod, HttpResponse } from '../../http/exchange.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
@@ -54,7 +55,7 @@ export class GraphApi {
       : payload.json !== undefined ? ['application/json', Buffer.from(JSON.stringify(payload.json), 'utf8')] : [undefined, Buffer.alloc(0)];
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': userAgent, ...(contentType ? { 'Content-Type': contentType } : {}) };
     this.o.onRequest?.({ method, url: url.href, ...(contentType ? { contentType } : {}), body });
-    const response = await this.limit.run(signal, async () => {
+    const response = await this.inTurn(signal, async () => {
       const bound = deadline(this.o.timeoutMs, signal);
       try {
         return await this.o.http.request({ method, url, headers, body, signal: bound.signal });
@@ -71,7 +72,7 @@ export class GraphApi {
     const url = new URL(uploadUrl);
     const headers = { 'Content-Range': `bytes ${start}-${start + chunk.length - 1}/${total}`, 'Content-Type': 'application/octet-stream', 'User-Agent': userAgent };
     this.o.onRequest?.({ method: 'PUT', url: `${url.origin}${url.pathname}`, body: Buffer.alloc(0) });
-    const response = await this.limit.run(signal, async () => {
+    const response = await this.inTurn(signal, async () => {
       const bound = deadline(this.o.timeoutMs, signal);
       try {
         return await this.o.http.request({ method: 'PUT', url, headers, body: chunk, signal: bound.signal, anonymous: true });
@@ -81,6 +82,15 @@ export class GraphApi {
     });
     if (response.status >= 200 && response.status < 300) return response;
     throw answerError(response, { what: 'uploading an attachment', permissions: ['Mail.ReadWrite'], host: url.host, mailbox: this.o.mailbox });
+  }
+
+  /** Waits for one of the mailbox's four places; given up waiting, the call is a Timeout like any deadline. */
+  private async inTurn<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.limit.run(signal, work);
+    } catch (err) {
+      throw err instanceof AgentError ? err : abortError(signal?.reason ?? err, this.host);
+    }
   }
 
   /** The application permissions of the token held now (for the 403 message). */

@@ -4,6 +4,7 @@
 // (under 3 MB in one request; larger by an upload session in ranges under 4 MB), then `send`. The draft's
 // id is remembered until Graph accepted the send, for wasSent.
 import { AgentError, ErrorCodes } from '../../errors.ts';
+import { abortError } from '../../http/errors.ts';
 import type { OutgoingMessage } from '../transport.ts';
 import { jsonOf, type GraphApi } from './api.ts';
 import type { Pace } from './limits.ts';
@@ -30,10 +31,19 @@ export interface SendContext {
   drafts: Map<string, string>;
 }
 
+/** A place in the pace; given up waiting (the caller's deadline), a Timeout — nothing was sent. */
+async function paced(ctx: SendContext, signal?: AbortSignal): Promise<void> {
+  try {
+    await ctx.pace.slot(signal);
+  } catch (err) {
+    throw err instanceof AgentError ? err : abortError(signal?.reason ?? err, ctx.api.host);
+  }
+}
+
 export async function sendMessage(ctx: SendContext, message: OutgoingMessage, signal?: AbortSignal): Promise<void> {
   const mime = withBcc(message.mime, message.bcc);
   if (base64Length(mime.length) <= MAX_REQUEST_BYTES) {
-    await ctx.pace.slot(signal);
+    await paced(ctx, signal);
     await ctx.api.call('POST', '/sendMail', { mime }, { what: 'sendMail', permissions: SEND }, signal);
     return;
   }
@@ -78,7 +88,7 @@ async function sendLarge(ctx: SendContext, message: OutgoingMessage, mime: Buffe
     await deleteDraft(ctx, draftId, signal).catch(() => undefined);
     throw err;
   }
-  await ctx.pace.slot(signal);
+  await paced(ctx, signal);
   await ctx.api.call('POST', `/messages/${encodeURIComponent(draftId)}/send`, {}, { what: 'sending the draft', permissions: SEND }, signal);
   ctx.drafts.delete(message.messageId);
 }
