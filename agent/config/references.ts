@@ -1,7 +1,6 @@
 // Resolving what the settings refer to, after validation and only when asked: secret values from
 // their file or variable, the client certificate and its key, and the caFile (read to prove it is
 // readable and to digest it). A failure names the reference (the file or variable), never a value.
-import { loadCertificate } from '../oauth/certificate.ts';
 import type { IssueDraft } from './issue.ts';
 import { readReferencedFile } from './referenced-file.ts';
 import type { RawClientCredentials, RawSecret, RawSettings } from './raw-settings.ts';
@@ -62,6 +61,8 @@ async function resolveCertificate(path: string, credential: Extract<ClientCreden
   if (!file.ok) return unreadable(`${path}/file`, 'SecretUnreadable', `certificate file ${credential.file} ${file.why}`);
   if (keyFile && !keyFile.ok) return unreadable(`${path}/keyFile`, 'SecretUnreadable', `key file ${credential.keyFile ?? ''} ${keyFile.why}`);
   if (isIssue(password)) return password;
+  // Loaded only when a certificate is configured: its PKCS#12 reader is no cost to anyone else.
+  const { loadCertificate } = await import('../oauth/certificate.ts');
   const loaded = loadCertificate({ file: file.bytes, ...(keyFile?.ok && { keyFile: keyFile.bytes }), ...(password !== undefined && { password }) });
   if (!loaded.ok) return unreadable(path, 'SecretUnreadable', `certificate file ${credential.file} ${loaded.why}`);
   return loaded.certificate;

@@ -5,7 +5,6 @@ import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
-import { createTokenSource, outlookScope } from '../../oauth/index.ts';
 import { httpAuth } from './credentials.ts';
 import { trustContext } from './tls.ts';
 import { EwsTransport } from './transport.ts';
@@ -22,6 +21,8 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
     // App-only OAuth (Exchange Online): tokens for Exchange Online's audience from the login host, and every
     // request routed (X-AnchorMailbox) and acting (ExchangeImpersonation) for the mailbox.
     const mailbox = ews.username ?? '';
+    // Loaded only here: a password or NTLM account never pays for the OAuth modules.
+    const { createTokenSource, outlookScope } = await import('../../oauth/index.ts');
     const login = new HttpClient({ auth: { kind: 'none' }, ...tls });
     const tokens = createTokenSource(ews.oauth, config.secrets, outlookScope(ews.oauth.cloud), login, timeoutMs);
     const client = new HttpClient({ auth: { kind: 'oauth', source: tokens, headers: { 'X-AnchorMailbox': mailbox } }, ...tls });
