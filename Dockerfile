@@ -28,7 +28,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY package.json config.example.yaml ./
+COPY package.json config.example.yaml config.graph.example.yaml ./
 COPY schemas ./schemas
 # The settings folder (mount a ConfigMap or a host folder on it) and the state dir (status.json, spool):
 # owned by the agent's user and 0700, as the agent requires (a named volume mounted there copies both).

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   InsecureSecret: 'InsecureSecret',
   LiteralSecret: 'LiteralSecret',
   InsecureTransport: 'InsecureTransport',
+  IgnoredSetting: 'IgnoredSetting',
   // transport
   AuthFailed: 'AuthFailed',
   /** Sign-in worked, then stopped working (e.g. a MAPI profile's modern-authentication tokens expired). */
@@ -41,6 +42,16 @@ export const ErrorCodes = {
   HelperFailed: 'HelperFailed',
   /** Submitted, but still in the Outbox past the limit: neither delivered nor to be sent again. */
   StuckInOutbox: 'StuckInOutbox',
+  // identity platform (app-only OAuth) and Graph's permissions: the AADSTS code goes into serverCode
+  TenantNotFound: 'TenantNotFound',
+  ApplicationNotFound: 'ApplicationNotFound',
+  ApplicationDisabled: 'ApplicationDisabled',
+  ClientSecretInvalid: 'ClientSecretInvalid',
+  ClientSecretExpired: 'ClientSecretExpired',
+  ClientCertificateRejected: 'ClientCertificateRejected',
+  ConsentMissing: 'ConsentMissing',
+  PermissionMissing: 'PermissionMissing',
+  MailboxNotFound: 'MailboxNotFound',
   // messages and queue
   MessageInvalid: 'MessageInvalid',
   /** The server refused the message as over its size limit (EWS ErrorMessageSizeExceeded, SMTP 552 5.3.4). */

@@ -7,23 +7,20 @@
 // The agent runs compiled (dist/, `npm run build` first), as users run it. BENCH_CPU_PROF=dir writes the
 // agent's CPU profile there.
 // Run: node --import tsx bench/reconcile.ts [changes=30] [idleSeconds=60] [coldStarts=5]  → bench/results/reconcile.json
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
 import type { StatusDocument } from '../agent/status/model.ts';
-import { revisionOf } from '../agent/watch/digest.ts';
+import { pct, procStats, publish as publishTo, readyOn, repo, startAgent as startAgentProcess, stopAgent, until as untilStatus } from './agent-process.ts';
 
 const changes = Number(process.argv[2] ?? 30);
 const idleSeconds = Number(process.argv[3] ?? 60);
 const coldStarts = Math.max(1, Number(process.argv[4] ?? 5));
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const user = { username: 'BENCH\\notify', password: 'bench-Passw0rd', email: 'notify@bench.test' };
 
 const root = await mkdtemp(path.join(tmpdir(), 'bench-reconcile-'));
@@ -50,57 +47,10 @@ test:
   to: ops+${n}@bench.test
 ${invalid ? `colour${n}: blue\n` : ''}`;
 
-async function publish(content: string): Promise<string> {
-  await writeFile(settings + '.tmp', content);
-  await rename(settings + '.tmp', settings);
-  return revisionOf(content);
-}
-
-async function status(file: string): Promise<StatusDocument | undefined> {
-  try { return JSON.parse(await readFile(file, 'utf8')) as StatusDocument; } catch { return undefined; }
-}
-
-async function until(pred: (d: StatusDocument) => boolean, timeoutMs = 30_000, file = statusPath): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const d = await status(file);
-    if (d && pred(d)) return;
-    if (performance.now() > deadline) throw new Error('bench: timed out waiting for the status');
-    await sleep(2);
-  }
-}
-const readyOn = (rev: string) => (d: StatusDocument) => d.conditions.some((c) => c.type === 'Ready' && c.status === 'True' && c.observedRevision === rev);
+const publish = (content: string) => publishTo(settings, content);
+const until = (pred: (d: StatusDocument) => boolean, timeoutMs = 30_000, file = statusPath) => untilStatus(file, pred, timeoutMs);
 const rejectedOn = (rev: string) => (d: StatusDocument) => d.lastRejected?.revision === rev && d.observedRevision === rev;
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
-}
-
-function procStats(pid: number): Promise<{ cpuMs: number; rssMB: number; switches: number }> {
-  return Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]).then(([stat, st]) => {
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(st)?.[1] ?? 0);
-    // Wake-ups of the main thread and its helpers show up as context switches: a busy timer would too.
-    const switches = [...st.matchAll(/(?:non)?voluntary_ctxt_switches:\s+(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-    return { cpuMs: (ticks * 1000) / 100, rssMB: Math.round(rss / 102.4) / 10, switches };
-  });
-}
-
-function startAgent(state: string, profileName?: string): ChildProcess {
-  const prof = process.env.BENCH_CPU_PROF && profileName ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF, '--cpu-prof-name', profileName] : [];
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return spawn(process.execPath, [...flags, ...prof, path.join(repo, 'dist/agent/cli/bin.js'), 'run', '--config', settings, '--state-dir', state, '--log-format', 'json', '--log-level', process.env.BENCH_LOG ?? 'warn'],
-    { cwd: repo, stdio: ['ignore', flags.length ? 'inherit' : 'ignore', 'inherit'] });
-}
-
-async function stopAgent(agent: ChildProcess): Promise<void> {
-  if (agent.exitCode !== null) return;
-  const exited = new Promise((resolve) => agent.once('exit', resolve));
-  agent.kill('SIGTERM');
-  await exited;
-}
+const startAgent = (state: string, profileName?: string) => startAgentProcess(settings, state, profileName);
 
 const first = await publish(text(0));
 // Cold start: process spawn → Ready on the first file, each with a fresh state dir (so verify and the test

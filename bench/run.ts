@@ -34,6 +34,7 @@ const steps: Step[] = [
   { name: 'smtp-in', script: 'bench/smtp-in.ts', args: [...tsx, 'bench/smtp-in.ts', ...(quick ? ['1', '200'] : ['3', '600'])], timeoutMs: 300_000 },
   // 2,000 at 600/min take 200 s on the sandbox's clock; quick: 200 (20 s).
   { name: 'throttle', script: 'bench/throttle.ts', args: [...tsx, 'bench/throttle.ts', ...(quick ? ['200'] : ['2000'])], timeoutMs: 600_000 },
+  { name: 'graph', script: 'bench/graph.ts', args: [...tsx, 'bench/graph.ts', ...(quick ? ['8', '2', '3'] : ['30', '5', '20'])], timeoutMs: 240_000 },
 ];
 
 function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<number> {
@@ -76,6 +77,7 @@ const gathered: Results = {
   throughput: ran.throughput?.status === 'ok' ? await read('throughput') : undefined,
   smtpIn: ran['smtp-in']?.status === 'ok' ? await read('smtp-in') : undefined,
   throttle: ran.throttle?.status === 'ok' ? await read('throttle') : undefined,
+  graph: ran.graph?.status === 'ok' ? await read('graph') : undefined,
 };
 const latest = {
   at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length,

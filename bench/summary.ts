@@ -16,6 +16,7 @@ export interface Results {
   throughput?: unknown;
   smtpIn?: unknown;
   throttle?: unknown;
+  graph?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -52,6 +53,14 @@ export function figures(r: Results, quick: boolean) {
       insideBackoff: num(at(r.throttle, 'backoff', 'requestsInsideAdvisedWindow')), advised: num(at(r.throttle, 'backoff', 'advised')),
     },
     validate: { msPerFile: num(at(r.validate, 'msPerFile')) },
+    graph: {
+      p50Ms: num(at(r.graph, 'graph', 'changeToReady', 'p50Ms')), p95Ms: num(at(r.graph, 'graph', 'changeToReady', 'p95Ms')),
+      coldStartMs: num(at(r.graph, 'graph', 'coldStartToReady', 'p50Ms')), idleRssMB: num(at(r.graph, 'graph', 'idleRssMB')),
+      ewsP50Ms: num(at(r.graph, 'ews', 'changeToReady', 'p50Ms')), ewsP95Ms: num(at(r.graph, 'ews', 'changeToReady', 'p95Ms')),
+      ewsColdStartMs: num(at(r.graph, 'ews', 'coldStartToReady', 'p50Ms')), ewsIdleRssMB: num(at(r.graph, 'ews', 'idleRssMB')),
+      cpuMsPerChange: num(at(r.graph, 'graph', 'changeToReady', 'agentCpuMsPerChange')), ewsCpuMsPerChange: num(at(r.graph, 'ews', 'changeToReady', 'agentCpuMsPerChange')),
+      idleSeconds: num(at(r.graph, 'idleSeconds')),
+    },
     sandbox: { reqPerSec: num(at(sandboxOnDisk, 'rpsMedian')), ratioToStaticPeer: num(at(sandboxOnDisk, 'ratioToStaticPeer')) },
     smtpIn: { directPerSec: num(at(r.smtpIn, 'directPerSec')), acceptedPerSec: num(at(r.smtpIn, 'agentAcceptedPerSec')),
       deliveredPerSec: num(at(r.smtpIn, 'agentDeliveredPerSec')), endToEndPerSec: num(at(r.smtpIn, 'agentEndToEndPerSec')),
@@ -83,6 +92,10 @@ export function markdown(l: Latest): string {
     ['… delivery rate ÷ allowed rate (first to last; from the agent\'s start)', `${show(l.throttle.ratioToAllowed)} (${show(l.throttle.ratioFromAgentStart)})`, '≥ 0.9', verdict(l.throttle.ratioToAllowed, (x) => x >= 0.9)],
     ['… requests inside an advised back-off window', `${show(l.throttle.insideBackoff)} (of ${show(l.throttle.advised)} advised)`, '0', verdict(l.throttle.insideBackoff, (x) => x === 0)],
     ['validate, per file (1,000 files)', show(l.validate.msPerFile, ' ms'), '', ''],
+    ['Graph: file change → Ready, test message delivered (p50 / p95; agent CPU per change); EWS in the same run', `${show(l.graph.p50Ms, ' ms')} / ${show(l.graph.p95Ms, ' ms')}; ${show(l.graph.cpuMsPerChange, ' ms')} CPU (EWS ${show(l.graph.ewsP50Ms)} / ${show(l.graph.ewsP95Ms)}; ${show(l.graph.ewsCpuMsPerChange, ' ms')} CPU)`, '≤ 50 / ≤ 150 ms',
+      verdict(l.graph.p50Ms, (x) => x <= 50 && (l.graph.p95Ms ?? Infinity) <= 150)],
+    ['Graph: cold start → Ready, token included (median); EWS in the same run', `${show(l.graph.coldStartMs, ' ms')} (EWS ${show(l.graph.ewsColdStartMs, ' ms')})`, '≤ 800 ms', verdict(l.graph.coldStartMs, (x) => x <= 800)],
+    [`Graph: RSS ${show(l.graph.idleSeconds, ' s')} after the last change; EWS in the same run`, `${show(l.graph.idleRssMB, ' MB')} (EWS ${show(l.graph.ewsIdleRssMB, ' MB')})`, '≤ 90 MB', verdict(l.graph.idleRssMB, (x) => x <= 90)],
     ['sandbox alone, requests/s (8 clients, HTTPS)', show(l.sandbox.reqPerSec), '≥ 2,000', verdict(l.sandbox.reqPerSec, (x) => x >= 2000)],
     ['SMTP in, 8 smtplib clients: agent accepted (delivered via EWS / end to end)', `${show(l.smtpIn.acceptedPerSec, '/s')} (${show(l.smtpIn.deliveredPerSec, '/s')} / ${show(l.smtpIn.endToEndPerSec, '/s')})`, '', ''],
     ['… the sandbox\'s own SMTP port, directly (baseline)', `${show(l.smtpIn.directPerSec, '/s')} (agent ×${show(l.smtpIn.acceptedOverDirect)})`, '', ''],

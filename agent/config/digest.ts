@@ -3,7 +3,8 @@
 // secret and of the caFile (so a rotated password or CA is a change of the settings). The settings digest
 // is published (status file, test messages), so it is an HMAC-SHA256 under the install's digest key
 // (agent/state/digest-key.ts): unkeyed, it would let anyone holding the settings check password guesses.
-// The submission port's section has a digest of its own: a change to it restarts the port, not the
+// The test digest leaves the credentials' values out: what a test message proves does not change when only
+// they do. The submission port's section has a digest of its own: a change to it restarts the port, not the
 // transport (no test message).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
@@ -29,13 +30,17 @@ export function canonicalJson(value: unknown): string {
 /** The key used when the caller has none (validate, a `test` without a state dir): this process's own. */
 export const processDigestKey: Uint8Array = randomBytes(32);
 
+const hashOf = (value: string | Buffer | undefined): string | undefined => (value === undefined ? undefined : sha256Hex(value));
+
 /** `sha256:` and the hex HMAC-SHA256 (the format of design §2 kept) of the settings and secret hashes. */
 export function settingsDigestOf(withSubmission: Settings, secrets: Secrets, caFile: Buffer | undefined, key: Uint8Array): string {
   const { submission: _listener, ...settings } = withSubmission;
   const hashes = {
-    password: secrets.password === undefined ? undefined : sha256Hex(secrets.password),
-    token: secrets.token === undefined ? undefined : sha256Hex(secrets.token),
-    caFile: caFile === undefined ? undefined : sha256Hex(caFile),
+    password: hashOf(secrets.password),
+    token: hashOf(secrets.token),
+    clientSecret: hashOf(secrets.clientSecret),
+    certificate: hashOf(secrets.certificate && `${secrets.certificate.certPem}\n${secrets.certificate.keyPem}`),
+    caFile: hashOf(caFile),
   };
   return `sha256:${createHmac('sha256', key).update(canonicalJson({ settings, hashes })).digest('hex')}`;
 }
@@ -48,4 +53,14 @@ export function submissionDigestOf(submission: SubmissionSettings, secrets: Subm
     key: secrets?.tls ? sha256Hex(secrets.tls.key) : undefined,
   };
   return `sha256:${createHmac('sha256', key).update(canonicalJson({ submission, hashes })).digest('hex')}`;
+}
+
+/**
+ * What a test message proves: where and how notifications go (the settings, the caFile), not the value of a
+ * credential. A rotated password, client secret or certificate changes the settings digest (the transport is
+ * verified again, with a new token) but not this one, so it sends no second test message.
+ */
+export function testDigestOf(withSubmission: Settings, caFile: Buffer | undefined): string {
+  const { submission: _listener, ...settings } = withSubmission;
+  return `sha256:${sha256Hex(canonicalJson({ settings, hashes: { caFile: hashOf(caFile) } }))}`;
 }

@@ -19,7 +19,7 @@ import { normalizeSettings } from './normalize.ts';
 import type { RawSettings } from './raw-settings.ts';
 import { settingsWarnings } from './warnings.ts';
 import { referencedFiles, resolveReferences } from './references.ts';
-import { processDigestKey, settingsDigestOf, submissionDigestOf } from './digest.ts';
+import { processDigestKey, settingsDigestOf, submissionDigestOf, testDigestOf } from './digest.ts';
 
 function placed(file: string, source: ParsedSource | string, drafts: readonly IssueDraft[]): ConfigIssue[] {
   return drafts.map((d) => locate(file, source, d)).sort((a, b) => a.line - b.line || a.column - b.column);
@@ -78,6 +78,7 @@ export const loadConfig: LoadConfig = async (path, options = {}) => {
     path,
     revision,
     settingsDigest: settingsDigestOf(settings, resolved.secrets, resolved.caFile, options.digestKey ?? processDigestKey),
+    testDigest: testDigestOf(settings, resolved.caFile),
     settings,
     secrets: resolved.secrets,
     referencedFiles: referencedFiles(settings),

@@ -3,9 +3,10 @@
 // chosen service's section kept, so that an edit to the unused one changes nothing. The submission port's
 // section is kept whatever the service.
 import { resolve } from 'node:path';
-import type { RawSecret, RawSettings } from './raw-settings.ts';
+import { cloudHosts } from '../oauth/clouds.ts';
 import { splitListen } from './listen.ts';
-import type { EwsSettings, SecretRef, Settings, SmtpSettings, SubmissionSettings } from './settings.ts';
+import type { RawClientCredentials, RawSecret, RawSettings } from './raw-settings.ts';
+import type { ClientCredentials, EwsSettings, GraphSettings, SecretRef, Settings, SmtpSettings, SubmissionSettings } from './settings.ts';
 
 export function ewsUrlOfServer(server: string): string {
   return `https://${server}/EWS/Exchange.asmx`;
@@ -14,6 +15,37 @@ export function ewsUrlOfServer(server: string): string {
 export function secretRef(secret: RawSecret, baseDir: string): SecretRef {
   if (typeof secret === 'string') return { literal: true };
   return 'file' in secret ? { file: resolve(baseDir, secret.file) } : { env: secret.env };
+}
+
+/** The credential block, once the schema has required its parts (tenant, clientId, a secret or a certificate). */
+export function normalizeCredentials(raw: RawClientCredentials, baseDir: string): ClientCredentials {
+  const cloud = raw.cloud ?? 'global';
+  const certificate = raw.certificate;
+  return {
+    tenant: raw.tenant ?? '',
+    clientId: (raw.clientId ?? '').toLowerCase(),
+    credential: certificate
+      ? {
+        kind: 'certificate', file: resolve(baseDir, certificate.file),
+        ...(certificate.keyFile !== undefined && { keyFile: resolve(baseDir, certificate.keyFile) }),
+        ...(certificate.password !== undefined && { passwordRef: secretRef(certificate.password, baseDir) }),
+      }
+      : { kind: 'secret', secretRef: secretRef(raw.clientSecret ?? '', baseDir) },
+    cloud,
+    authorityHost: (raw.authorityHost ?? cloudHosts[cloud].login).toLowerCase(),
+  };
+}
+
+function normalizeGraph(graph: NonNullable<RawSettings['graph']>, baseDir: string): GraphSettings {
+  const credentials = normalizeCredentials(graph, baseDir);
+  return {
+    credentials,
+    mailbox: graph.mailbox,
+    saveCopy: graph.saveCopy,
+    rejectInvalidCertificates: graph.rejectInvalidCertificates,
+    ...(graph.caFile !== undefined && { caFile: resolve(baseDir, graph.caFile) }),
+    graphHost: (graph.graphHost ?? cloudHosts[credentials.cloud].graph).toLowerCase(),
+  };
 }
 
 function normalizeEws(ews: NonNullable<RawSettings['ews']>, baseDir: string): EwsSettings {
@@ -32,6 +64,7 @@ function normalizeEws(ews: NonNullable<RawSettings['ews']>, baseDir: string): Ew
     saveCopy: ews.saveCopy,
     ...(ews.password !== undefined && { passwordRef: secretRef(ews.password, baseDir) }),
     ...(ews.token !== undefined && { tokenRef: secretRef(ews.token, baseDir) }),
+    ...(ews.auth === 'oauth' && ews.token === undefined && { oauth: normalizeCredentials(ews, baseDir) }),
   };
 }
 
@@ -69,6 +102,7 @@ export function normalizeSettings(raw: RawSettings, baseDir: string): Settings {
     ...(raw.service === 'ews' && raw.ews && { ews: normalizeEws(raw.ews, baseDir) }),
     ...(raw.service === 'mapi' && raw.mapi && { mapi: { profile: raw.mapi.profile } }),
     ...(raw.service === 'smtp' && raw.smtp && { smtp: normalizeSmtp(raw.smtp, baseDir) }),
+    ...(raw.service === 'graph' && raw.graph && { graph: normalizeGraph(raw.graph, baseDir) }),
     test: { ...raw.test },
     ...(raw.submission && { submission: normalizeSubmission(raw.submission, baseDir) }),
   };

@@ -1,15 +1,25 @@
 // The file's shape once the schema has passed and filled its defaults (mirrors
 // schemas/mail-settings.schema.json); normalize.ts turns it into Settings.
-import type { EwsAuth, ExchangeVersion, Service } from './settings.ts';
+import type { Cloud, EwsAuth, ExchangeVersion, Service } from './settings.ts';
 
 export type RawSecret = string | { file: string } | { env: string };
+
+/** `$defs/clientCredentials`: complete where the schema requires it (graph; ews with oauth and no token). */
+export interface RawClientCredentials {
+  tenant?: string;
+  clientId?: string;
+  clientSecret?: RawSecret;
+  certificate?: { file: string; keyFile?: string; password?: RawSecret };
+  cloud?: Cloud;
+  authorityHost?: string;
+}
 
 export interface RawSettings {
   apiVersion: 'mail-agent/v1';
   kind: 'MailSettings';
   service: Service;
   message: { from?: string; charset: string; plainText: boolean; attachmentLimitMB?: number; fromDelegation: boolean };
-  ews?: {
+  ews?: RawClientCredentials & {
     url?: string; server?: string; autodiscover?: string; username?: string;
     password?: RawSecret; token?: RawSecret; auth: EwsAuth; version: 'auto' | ExchangeVersion;
     rejectInvalidCertificates: boolean; caFile?: string; allowInsecureHttp: boolean; saveCopy: boolean;
@@ -18,6 +28,9 @@ export interface RawSettings {
   smtp?: {
     host: string; port?: number; security: 'starttls' | 'tls' | 'none'; auth: 'login' | 'none';
     username?: string; password?: RawSecret; rejectInvalidCertificates: boolean; caFile?: string;
+  };
+  graph?: RawClientCredentials & {
+    mailbox: string; saveCopy: boolean; rejectInvalidCertificates: boolean; caFile?: string; graphHost?: string;
   };
   test: { to?: string; onChange: boolean };
   submission?: {

@@ -1,13 +1,15 @@
 // Resolving what the settings refer to, after validation and only when asked: secret values from
-// their file or variable, the caFile (read to prove it is readable and to digest it), and the submission
-// port's user passwords and TLS files. A failure names the reference (the file or variable), never a value.
+// their file or variable, the client certificate and its key, the caFile (read to prove it is readable and
+// to digest it), and the submission port's user passwords and TLS files. A failure names the reference (the
+// file or variable), never a value.
 import type { IssueDraft } from './issue.ts';
 import { readReferencedFile } from './referenced-file.ts';
-import type { RawSecret, RawSettings } from './raw-settings.ts';
-import type { SecretRef, Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
+import type { RawClientCredentials, RawSecret, RawSettings } from './raw-settings.ts';
+import type { CertificateSecret, ClientCredentials, SecretRef, Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
 
 const maxSecretBytes = 64 * 1024;
 const maxCaFileBytes = 1024 * 1024;
+const maxCertificateBytes = 1024 * 1024;
 
 export interface Resolved {
   secrets: Secrets;
@@ -18,6 +20,10 @@ export interface Resolved {
 
 function unreadable(path: string, code: string, message: string): IssueDraft {
   return { path, keyword: 'readable', code, message };
+}
+
+function isIssue(value: unknown): value is IssueDraft {
+  return typeof value === 'object' && value !== null && 'code' in value && 'keyword' in value;
 }
 
 async function resolveSecret(path: string, ref: SecretRef, raw: RawSecret | undefined, env: NodeJS.ProcessEnv): Promise<string | IssueDraft> {
@@ -51,27 +57,63 @@ function readCaFile(pointer: string, file: string): Promise<Buffer | IssueDraft>
   return readPemFile(pointer, 'caFile', file, pemCertificate, 'CaFileUnreadable');
 }
 
-/** The chosen service's section: its password, token and caFile, with the raw values of literal secrets. */
+/** The certificate file, its keyFile and password, read and checked together. */
+async function resolveCertificate(path: string, credential: Extract<ClientCredentials['credential'], { kind: 'certificate' }>,
+  raw: RawClientCredentials['certificate'], env: NodeJS.ProcessEnv): Promise<CertificateSecret | IssueDraft> {
+  const [file, keyFile, password] = await Promise.all([
+    readReferencedFile(credential.file, maxCertificateBytes),
+    credential.keyFile === undefined ? undefined : readReferencedFile(credential.keyFile, maxSecretBytes),
+    credential.passwordRef && resolveSecret(`${path}/password`, credential.passwordRef, raw?.password, env),
+  ]);
+  if (!file.ok) return unreadable(`${path}/file`, 'SecretUnreadable', `certificate file ${credential.file} ${file.why}`);
+  if (keyFile && !keyFile.ok) return unreadable(`${path}/keyFile`, 'SecretUnreadable', `key file ${credential.keyFile ?? ''} ${keyFile.why}`);
+  if (isIssue(password)) return password;
+  // Loaded only when a certificate is configured: its PKCS#12 reader is no cost to anyone else.
+  const { loadCertificate } = await import('../oauth/certificate.ts');
+  const loaded = loadCertificate({ file: file.bytes, ...(keyFile?.ok && { keyFile: keyFile.bytes }), ...(password !== undefined && { password }) });
+  if (!loaded.ok) return unreadable(path, 'SecretUnreadable', `certificate file ${credential.file} ${loaded.why}`);
+  return loaded.certificate;
+}
+
+/** The client secret or certificate of a credential block at `section` (/graph, /ews). */
+async function resolveCredentials(section: string, credentials: ClientCredentials, raw: RawClientCredentials | undefined,
+  env: NodeJS.ProcessEnv): Promise<Pick<Secrets, 'clientSecret' | 'certificate'> | IssueDraft> {
+  const credential = credentials.credential;
+  if (credential.kind === 'secret') {
+    const value = await resolveSecret(`${section}/clientSecret`, credential.secretRef, raw?.clientSecret, env);
+    return isIssue(value) ? value : { clientSecret: value };
+  }
+  const certificate = await resolveCertificate(`${section}/certificate`, credential, raw?.certificate, env);
+  return isIssue(certificate) ? certificate : { certificate };
+}
+
+/** The chosen service's section: where it is, its password, token, client credentials and caFile, with the raw
+ *  values of literal secrets. */
 function serviceRefs(settings: Settings, raw: RawSettings | undefined) {
-  if (settings.ews) return { at: '/ews', section: settings.ews, raw: raw?.ews };
-  if (settings.smtp) return { at: '/smtp', section: { passwordRef: settings.smtp.passwordRef, caFile: settings.smtp.caFile }, raw: raw?.smtp };
+  const { ews, graph, smtp } = settings;
+  if (ews) return { at: '/ews', passwordRef: ews.passwordRef, tokenRef: ews.tokenRef, credentials: ews.oauth, caFile: ews.caFile, raw: raw?.ews };
+  if (graph) return { at: '/graph', passwordRef: undefined, tokenRef: undefined, credentials: graph.credentials, caFile: graph.caFile, raw: raw?.graph };
+  if (smtp) return { at: '/smtp', passwordRef: smtp.passwordRef, tokenRef: undefined, credentials: undefined, caFile: smtp.caFile, raw: raw?.smtp };
   return undefined;
 }
 
 export async function resolveReferences(settings: Settings, raw: RawSettings | undefined, env: NodeJS.ProcessEnv): Promise<Resolved> {
   const result: Resolved = { secrets: {}, issues: [] };
   const service = serviceRefs(settings, raw);
-  const [password, token, caFile, submission] = await Promise.all([
-    service?.section.passwordRef && resolveSecret(`${service.at}/password`, service.section.passwordRef, service.raw?.password, env),
-    service && 'tokenRef' in service.section && service.section.tokenRef
-      ? resolveSecret(`${service.at}/token`, service.section.tokenRef, (service.raw as { token?: RawSecret } | undefined)?.token, env) : undefined,
-    service?.section.caFile === undefined ? undefined : readCaFile(`${service.at}/caFile`, service.section.caFile),
+  const rawSecrets = service?.raw as { password?: RawSecret; token?: RawSecret } | undefined;
+  const [password, token, client, caFile, submission] = await Promise.all([
+    service?.passwordRef && resolveSecret(`${service.at}/password`, service.passwordRef, rawSecrets?.password, env),
+    service?.tokenRef && resolveSecret(`${service.at}/token`, service.tokenRef, rawSecrets?.token, env),
+    service?.credentials && resolveCredentials(service.at, service.credentials, service.raw as RawClientCredentials | undefined, env),
+    service?.caFile === undefined ? undefined : readCaFile(`${service.at}/caFile`, service.caFile),
     settings.submission && resolveSubmission(settings.submission, raw?.submission, env),
   ]);
   for (const [name, value] of [['password', password], ['token', token]] as const) {
     if (typeof value === 'string') result.secrets[name] = value;
     else if (value) result.issues.push(value);
   }
+  if (isIssue(client)) result.issues.push(client);
+  else if (client) Object.assign(result.secrets, client);
   if (Buffer.isBuffer(caFile)) result.caFile = caFile;
   else if (caFile) result.issues.push(caFile);
   if (submission && 'issues' in submission) result.issues.push(...submission.issues);
@@ -100,15 +142,18 @@ async function resolveSubmission(sub: SubmissionSettings, raw: RawSettings['subm
   return issues.length > 0 ? { issues } : { passwords, ...(tls ? { tls } : {}) };
 }
 
-/** Files whose change is a change of the settings: secret files, the caFile, the submission port's TLS files. */
+/** Files whose change is a change of the settings: secret files, certificate and key files, the caFile, the
+ *  submission port's TLS files. */
 export function referencedFiles(settings: Settings): string[] {
   const fileOf = (r: SecretRef | undefined) => (r && 'file' in r ? [r.file] : []);
-  const ews = settings.ews;
-  const smtp = settings.smtp;
-  const sub = settings.submission;
+  const { ews, graph, smtp, submission: sub } = settings;
+  const credential = (ews?.oauth ?? graph?.credentials)?.credential;
+  const caFile = ews?.caFile ?? graph?.caFile ?? smtp?.caFile;
   return [
-    ...(ews ? [...fileOf(ews.passwordRef), ...fileOf(ews.tokenRef), ...(ews.caFile === undefined ? [] : [ews.caFile])] : []),
-    ...(smtp ? [...fileOf(smtp.passwordRef), ...(smtp.caFile === undefined ? [] : [smtp.caFile])] : []),
+    ...fileOf(ews?.passwordRef), ...fileOf(ews?.tokenRef), ...fileOf(smtp?.passwordRef),
+    ...fileOf(credential?.kind === 'secret' ? credential.secretRef : credential?.passwordRef),
+    ...(credential?.kind === 'certificate' ? [credential.file, ...(credential.keyFile !== undefined ? [credential.keyFile] : [])] : []),
+    ...(caFile === undefined ? [] : [caFile]),
     ...(sub ? [...sub.users.flatMap((u) => fileOf(u.passwordRef)), ...(sub.tls ? [sub.tls.certFile, sub.tls.keyFile] : [])] : []),
   ];
 }

@@ -1,9 +1,10 @@
 // Checks the schema cannot express: the charset must be one we can encode, the EWS URL must be
 // https (http only with `allowInsecureHttp: true`) without credentials in it, the autodiscover address must
-// be at a DNS domain, SMTP without encryption only towards loopback, and the submission port off loopback
-// only with TLS and AUTH. Each check looks only at values of the right type, and skips a path the schema
-// already reported.
+// be at a DNS domain, with app-only OAuth the EWS username must be the mailbox's address, SMTP without
+// encryption only towards loopback, and the submission port off loopback only with TLS and AUTH. Each check
+// looks only at values of the right type, and skips a path the schema already reported.
 import iconv from 'iconv-lite';
+import { isAddrSpec } from './addr-spec.ts';
 import type { IssueDraft } from './issue.ts';
 import { isBindableHost, isLoopbackHost, splitListen } from './listen.ts';
 
@@ -76,7 +77,14 @@ function submissionIssues(data: unknown): IssueDraft[] {
   return issues;
 }
 
+/** EWS with app-only OAuth acts as a mailbox: `username` names it by its address. */
+function appOnlyMailboxIssues(data: unknown): IssueDraft[] {
+  const ews = section(data, 'ews');
+  if (ews.auth !== 'oauth' || ews.token !== undefined || typeof ews.username !== 'string' || isAddrSpec(ews.username)) return [];
+  return [semantic('/ews/username', 'mailbox', 'must be the address of the mailbox the app acts as (e.g. notify@contoso.com) with app-only OAuth')];
+}
+
 export function semanticIssues(data: unknown, reported: readonly IssueDraft[]): IssueDraft[] {
   const taken = new Set(reported.map((i) => i.path));
-  return [...charsetIssues(data), ...urlIssues(data), ...autodiscoverIssues(data), ...smtpIssues(data), ...submissionIssues(data)].filter((i) => !taken.has(i.path));
+  return [...charsetIssues(data), ...urlIssues(data), ...autodiscoverIssues(data), ...appOnlyMailboxIssues(data), ...smtpIssues(data), ...submissionIssues(data)].filter((i) => !taken.has(i.path));
 }

@@ -1,7 +1,7 @@
 // The normalized settings: what the loader returns (frozen) after schema defaults, semantic checks
 // and secret resolution. Every later stage (reconcile, transports, message, queue) reads only this.
 
-export type Service = 'ews' | 'mapi' | 'smtp';
+export type Service = 'ews' | 'mapi' | 'smtp' | 'graph';
 export type EwsAuth = 'ntlm' | 'basic' | 'oauth';
 export const ExchangeVersions = [
   'Exchange2007_SP1', 'Exchange2010', 'Exchange2010_SP1', 'Exchange2010_SP2',
@@ -11,6 +11,30 @@ export type ExchangeVersion = (typeof ExchangeVersions)[number];
 
 /** A secret as written in the file: a reference, or a literal (allowed, warned about). */
 export type SecretRef = { file: string } | { env: string } | { literal: true };
+
+/** Microsoft's clouds, each with its own login, Graph and Exchange Online hosts (agent/oauth/clouds.ts). */
+export const Clouds = ['global', 'usgov', 'usgovdod', 'china'] as const;
+export type Cloud = (typeof Clouds)[number];
+
+/** How an app registration proves itself: a client secret, or a certificate that signs an assertion. */
+export type ClientCredential =
+  | { kind: 'secret'; secretRef: SecretRef }
+  | { kind: 'certificate'; file: string; keyFile?: string; passwordRef?: SecretRef };
+
+/**
+ * App-only OAuth (client credentials): the one credential block of the settings file
+ * (`$defs/clientCredentials` in the schema), used by `graph`, by `ews` with auth oauth, and by any other
+ * service that signs in to Microsoft Entra ID as an application.
+ */
+export interface ClientCredentials {
+  /** A tenant id (GUID) or domain. */
+  tenant: string;
+  clientId: string;
+  credential: ClientCredential;
+  cloud: Cloud;
+  /** The login host tokens are asked from (the cloud's, or `authorityHost`), host[:port]. */
+  authorityHost: string;
+}
 
 export interface MessageSettings {
   from?: string;
@@ -36,6 +60,19 @@ export interface EwsSettings {
   /** How the secret was given (never its value). */
   passwordRef?: SecretRef;
   tokenRef?: SecretRef;
+  /** auth oauth without a static token: the app registration that obtains tokens. */
+  oauth?: ClientCredentials;
+}
+
+export interface GraphSettings {
+  credentials: ClientCredentials;
+  /** The sending mailbox: a user principal name or an object id. */
+  mailbox: string;
+  saveCopy: boolean;
+  rejectInvalidCertificates: boolean;
+  caFile?: string;
+  /** Where Graph requests go (the cloud's host, or `graphHost`), host[:port]. */
+  graphHost: string;
 }
 
 export interface MapiSettings {
@@ -79,6 +116,7 @@ export interface Settings {
   ews?: EwsSettings;
   mapi?: MapiSettings;
   smtp?: SmtpSettings;
+  graph?: GraphSettings;
   test: TestSettings;
   submission?: SubmissionSettings;
 }
@@ -88,6 +126,9 @@ export interface Secrets {
   /** The chosen service's password (ews or smtp). */
   password?: string;
   token?: string;
+  /** Client credentials (graph, or ews with auth oauth): the secret's value, or the certificate and its key. */
+  clientSecret?: string;
+  certificate?: CertificateSecret;
   /** The submission port's user passwords (by user name) and its TLS files' contents. */
   submission?: SubmissionSecrets;
 }
@@ -97,6 +138,12 @@ export interface SubmissionSecrets {
   tls?: { cert: Buffer; key: Buffer };
 }
 
+/** A client certificate as loaded: the certificate (PEM) and its private key (unencrypted PKCS#8 PEM). */
+export interface CertificateSecret {
+  certPem: string;
+  keyPem: string;
+}
+
 export interface LoadedConfig {
   path: string;
   /** `sha256:` + hex of the raw bytes, as `sha256sum` prints. */
@@ -104,6 +151,12 @@ export interface LoadedConfig {
   /** `sha256:` + HMAC-SHA256, under the install's digest key, of the normalized settings plus a hash of
    *  each secret (config/digest.ts). */
   settingsDigest: string;
+  /**
+   * `sha256:` over what a test message proves — the normalized settings and the caFile — without the
+   * credentials' values: a rotated password, secret or certificate is verified again but sends no test message.
+   * Absent (a config built by hand): the settings digest stands in.
+   */
+  testDigest?: string;
   settings: Readonly<Settings>;
   secrets: Readonly<Secrets>;
   /** Files the settings reference (secret files, caFile): a change to one is a change of the settings. */
@@ -124,6 +177,6 @@ export interface ConfigIssue {
   column: number;
   message: string;
   /** An ErrorCode: the stage's reason (SchemaViolation, SecretUnreadable, …) or, for a warning,
-   *  InsecureSecret / LiteralSecret / InsecureTransport. */
+   *  InsecureSecret / LiteralSecret / InsecureTransport / IgnoredSetting. */
   code: string;
 }

@@ -5,7 +5,7 @@
 // adds what its section switches off to `channelsOf`; nothing downstream changes.
 import { ErrorCodes } from '../errors.ts';
 import type { IssueDraft } from './issue.ts';
-import type { EwsSettings, Settings, SmtpSettings } from './settings.ts';
+import type { EwsSettings, GraphSettings, Settings, SmtpSettings } from './settings.ts';
 
 const InsecureTransport = ErrorCodes.InsecureTransport;
 
@@ -42,9 +42,17 @@ function smtpChannel(smtp: SmtpSettings): Channel {
   };
 }
 
+function graphChannel(graph: GraphSettings): Channel {
+  return !graph.rejectInvalidCertificates ? { uncheckedCertificates: '/graph/rejectInvalidCertificates' } : {};
+}
+
 /** The connections the settings make (only the chosen service's section is kept by then). */
 function channelsOf(settings: Settings): Channel[] {
-  return [...(settings.ews ? [ewsChannel(settings.ews)] : []), ...(settings.smtp ? [smtpChannel(settings.smtp)] : [])];
+  return [
+    ...(settings.ews ? [ewsChannel(settings.ews)] : []),
+    ...(settings.graph ? [graphChannel(settings.graph)] : []),
+    ...(settings.smtp ? [smtpChannel(settings.smtp)] : []),
+  ];
 }
 
 export function transportSecurityWarnings(settings: Settings): IssueDraft[] {

@@ -1,10 +1,15 @@
 // The credentials an HTTP client presents. Basic and Bearer go on every request; NTLM authenticates a
-// connection once (see ntlm-exchange.ts).
+// connection once (see ntlm-exchange.ts); OAuth asks a token source for each request (token-exchange.ts).
+import type { TokenSource } from '../oauth/token-source.ts';
 
 export type HttpAuth =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'bearer'; token: string }
-  | { kind: 'ntlm'; username: string; domain: string; password: string };
+  | { kind: 'ntlm'; username: string; domain: string; password: string }
+  /** Tokens from a source (app-only OAuth), refreshed on a 401 that says the token is invalid; `headers` go
+   *  along with each (EWS: X-AnchorMailbox). */
+  | { kind: 'oauth'; source: TokenSource; headers?: Readonly<Record<string, string>> }
+  | { kind: 'none' };
 
 /** The Authorization header for per-request schemes; undefined for NTLM. */
 export function authorizationHeader(auth: HttpAuth): string | undefined {

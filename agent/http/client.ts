@@ -1,12 +1,13 @@
-// The HTTP client the EWS transport (and its autodiscover) talks through: bounded keep-alive connections per
-// origin, the configured TLS trust, a DNS override for tests, and Basic / Bearer / connection-based NTLM.
+// The HTTP client the EWS and Graph transports (and autodiscover, and the token requests) talk through: bounded
+// keep-alive connections per origin, the configured TLS trust, host overrides for tests (--resolve), and
+// Basic / Bearer / connection-based NTLM (or NTLM in SPNEGO) / OAuth tokens from a source.
 // Every failure is an AgentError; the response status is the caller's to judge.
 import type http from 'node:http';
 import type { SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { authorizationHeader, type HttpAuth } from './auth.ts';
-import { exchange, type HttpResponse } from './exchange.ts';
+import { exchange, type HttpMethod, type HttpResponse } from './exchange.ts';
 import { ntlmExchange, type WindowsScheme } from './ntlm-exchange.ts';
 import { ConnectionPool } from './pool.ts';
 import type { NameResolver } from './resolver.ts';
@@ -29,13 +30,14 @@ export interface HttpStats {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   url: URL;
   headers: Record<string, string>;
   body: Buffer;
   signal: AbortSignal;
-  /** false: send no credentials at all (Autodiscover's probe of a plain-HTTP redirect). */
-  credentials?: false;
+  /** Send no credentials (a token request; Graph's upload URL, which carries its own; Autodiscover's probe of
+   *  a plain-HTTP redirect). */
+  anonymous?: boolean;
 }
 
 export class HttpClient {
@@ -58,25 +60,35 @@ export class HttpClient {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
+    const auth = this.options.auth;
+    if (auth.kind === 'oauth' && !request.anonymous) {
+      // The token is fetched before a connection is taken: the login host may be this same origin.
+      const first = await auth.source.token(request.signal);
+      const response = await this.send(request, { ...auth.headers, Authorization: `Bearer ${first.value}` });
+      if (!tokenRefused(response)) return response;
+      // Expired or revoked before its time: a new token, once.
+      auth.source.invalidate(first.value);
+      const second = await auth.source.token(request.signal);
+      return await this.send(request, { ...auth.headers, Authorization: `Bearer ${second.value}` });
+    }
+    const header = request.anonymous ? undefined : authorizationHeader(auth);
+    return this.send(request, header === undefined ? {} : { Authorization: header });
+  }
+
+  private async send(request: HttpRequest, extra: Record<string, string>): Promise<HttpResponse> {
     if (this.closed) throw new AgentError(ErrorCodes.ConnectionFailed, 'the transport is closed');
     const pool = this.poolFor(request.url);
     const connection = await pool.acquire(request.signal);
     try {
       const auth = this.options.auth;
-      if (request.credentials === false) {
-        return await exchange({
-          url: request.url, method: request.method, agent: connection.agent, signal: request.signal,
-          onSocket: this.countSocket, prepare: () => ({ headers: request.headers, body: request.body }),
-        });
-      }
-      if (auth.kind === 'ntlm') {
+      if (auth.kind === 'ntlm' && !request.anonymous) {
         let label = this.windowsSchemes.get(request.url.origin);
         if (!label) this.windowsSchemes.set(request.url.origin, label = { scheme: 'NTLM' });
         return await ntlmExchange(connection, auth, {
           ...request, onSocket: this.countSocket, onHandshake: () => { this.stats.ntlmHandshakes += 1; },
         }, label);
       }
-      const headers = { ...request.headers, Authorization: authorizationHeader(auth) ?? '' };
+      const headers = { ...request.headers, ...extra };
       return await exchange({
         url: request.url, method: request.method, agent: connection.agent, signal: request.signal,
         onSocket: this.countSocket, prepare: () => ({ headers, body: request.body }),
@@ -113,4 +125,13 @@ export class HttpClient {
     }
     return pool;
   }
+}
+
+/** A 401 that says the bearer token itself is the problem (expired, revoked, for another audience): EWS
+ *  says so in WWW-Authenticate (error="invalid_token"), Graph in its error body (InvalidAuthenticationToken). */
+function tokenRefused(response: HttpResponse): boolean {
+  if (response.status !== 401) return false;
+  const challenge = response.headers['www-authenticate'];
+  if ((Array.isArray(challenge) ? challenge.join(', ') : challenge ?? '').includes('invalid_token')) return true;
+  return response.body.length < 65536 && response.body.includes('InvalidAuthenticationToken');
 }

@@ -11,6 +11,8 @@ import { abortError, networkError } from './errors.ts';
 /** EWS answers to what the agent asks are small; anything this big is not one, on the wire or inflated. */
 export const maxResponseBytes = 16 * 1024 * 1024;
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface HttpResponse {
   status: number;
   /** Lower-case names, as Node gives them. */
@@ -26,7 +28,7 @@ export interface Prepared {
 
 export interface ExchangeRequest {
   url: URL;
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   agent: http.Agent;
   signal: AbortSignal;
   /** Called with the socket before headers go out. */

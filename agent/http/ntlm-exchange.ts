@@ -15,12 +15,12 @@ import { messageSignature } from '../ntlm/signing.ts';
 import { decodeNegotiationToken, encodeNegTokenInit, encodeNegTokenResp, isRawNtlm, mechTypeList, NegState, Oids } from '../ntlm/spnego.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpAuth } from './auth.ts';
-import { exchange, type HttpResponse } from './exchange.ts';
+import { exchange, type HttpMethod, type HttpResponse } from './exchange.ts';
 import type { Connection } from './pool.ts';
 
 export interface NtlmRequest {
   url: URL;
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   headers: Record<string, string>;
   body: Buffer;
   signal: AbortSignal;

@@ -58,6 +58,14 @@ export class AgentMetrics implements AgentObserver {
         for (const state of ['pending', 'delivered', 'failed'] as const) this.set({ state }, q?.[state] ?? 0);
       },
     });
+    new Gauge({
+      name: 'mail_agent_token_expiry_timestamp_seconds', help: 'App-only OAuth (Graph; EWS with client credentials): when the access token held now expires (Unix time; absent without one). The agent renews it before then.', registers: [this.registry],
+      collect() {
+        this.reset();
+        const at = Date.parse(view()?.status().lastApplied?.transport.tokenExpiresAt ?? '');
+        if (Number.isFinite(at)) this.set(at / 1000);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'mail_agent_' });
   }
 

@@ -12,6 +12,10 @@ const TRANSPORT_TROUBLE: ReadonlySet<string> = new Set([
   ErrorCodes.AuthFailed, ErrorCodes.CertificateRejected, ErrorCodes.HostNotFound, ErrorCodes.AutodiscoverFailed,
   ErrorCodes.InvalidServerVersion, ErrorCodes.ProfileNotFound, ErrorCodes.HelperFailed,
   ErrorCodes.SmtpAuthDisabled, ErrorCodes.AuthRequired,
+  // app-only OAuth: the app registration, its credential or its permissions need fixing
+  ErrorCodes.TenantNotFound, ErrorCodes.ApplicationNotFound, ErrorCodes.ApplicationDisabled, ErrorCodes.ClientSecretInvalid,
+  ErrorCodes.ClientSecretExpired, ErrorCodes.ClientCertificateRejected, ErrorCodes.ConsentMissing, ErrorCodes.PermissionMissing,
+  ErrorCodes.MailboxNotFound,
 ]);
 
 export interface Classified {

@@ -1,4 +1,5 @@
-// test-messages.json in the state dir: per settings digest, the test message sent (or about to be), so a
+// test-messages.json in the state dir: per test digest (the settings without credential values; the settings
+// digest in files written before it existed), the test message sent (or about to be), so a
 // restart — even after kill -9 — never sends the same test message twice. An entry is written as
 // pending before the send; a pending entry found after a crash is settled by asking the server.
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ export interface TestMessageRecord {
   messageId: string;
   /** Absent while the send's outcome is unknown. */
   sentAt?: string;
+  /** The settings digest it was sent under: a later one with the same test digest differs only in credentials. */
+  settingsDigest?: string;
 }
 
 type Registry = Record<string, TestMessageRecord>;

@@ -164,6 +164,9 @@ export class Agent {
     this.parts.status.startHeartbeat(async (doc) => {
       const queue = await this.queueCounts();
       if (queue) doc.queue = queue;
+      // App-only OAuth: the token refreshes by itself; the status shows when the one held now expires.
+      const expires = this.parts.reconciler.liveTransport()?.tokenExpiresAt?.();
+      if (expires && doc.lastApplied) doc.lastApplied.transport = { ...doc.lastApplied.transport, tokenExpiresAt: expires.toISOString() };
     });
   }
 
@@ -196,7 +199,8 @@ export class Agent {
   }
 
   private loaded(config: LoadedConfig): void {
-    this.options.log.secrets.add(config.secrets.password, config.secrets.token, ...(config.secrets.submission?.passwords.values() ?? []));
+    this.options.log.secrets.add(config.secrets.password, config.secrets.token, config.secrets.clientSecret, config.secrets.certificate?.keyPem,
+      ...(config.secrets.submission?.passwords.values() ?? []));
     this.options.observer?.insecureTransport(insecureChecks(config.warnings));
     this.parts.watcher?.setReferencedFiles(config.referencedFiles);
     // The port follows every valid file (it answers 451 until a transport is live).

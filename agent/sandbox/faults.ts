@@ -1,7 +1,8 @@
-// Injected failures for EWS requests: `KIND:N` (the next N requests) or `KIND@P` (each with probability P).
+// Injected failures for EWS and Graph requests: `KIND:N` (the next N requests) or `KIND@P` (each with
+// probability P). `expired` answers as if the bearer token had just expired (401 invalid_token).
 import { AgentError, ErrorCodes } from '../errors.ts';
 
-export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml', 'connlimit', 'internal200', 'unknowncode'] as const;
+export const FAULT_KINDS = ['busy', 'unavailable', 'html500', 'reset', 'stall', 'badxml', 'connlimit', 'internal200', 'unknowncode', 'expired'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
@@ -10,8 +11,10 @@ export interface FaultRule {
   count?: number;
   /** Each request fails with this probability (0..1). */
   probability?: number;
-  /** BackOffMilliseconds for `busy`. */
+  /** BackOffMilliseconds for `busy` (Retry-After, rounded up to seconds, for Graph). */
   backoffMs?: number;
+  /** Only requests whose path holds this text (a Graph operation, e.g. "/send"); absent: every request. */
+  match?: string;
 }
 
 function usage(why: string): AgentError {
@@ -40,7 +43,9 @@ export function checkFaultRule(value: unknown): FaultRule {
   if (probability !== undefined && (typeof probability !== 'number' || probability < 0 || probability > 1)) throw usage('probability must be within 0..1');
   if ((count === undefined) === (probability === undefined)) throw usage('give exactly one of count and probability');
   if (backoffMs !== undefined && (!Number.isInteger(backoffMs) || (backoffMs as number) < 0)) throw usage('backoffMs must be a whole number');
-  return { kind: r.kind, count: count as number | undefined, probability: probability, backoffMs: backoffMs as number | undefined };
+  if (r.match !== undefined && (typeof r.match !== 'string' || r.match === '')) throw usage('match must be a non-empty string');
+  return { kind: r.kind, count: count as number | undefined, probability: probability, backoffMs: backoffMs as number | undefined,
+    ...(r.match !== undefined ? { match: r.match } : {}) };
 }
 
 export class FaultInjector {
@@ -60,8 +65,9 @@ export class FaultInjector {
   }
 
   /** The fault for this request, if any (counted rules are used up in order). */
-  next(): { kind: FaultKind; backoffMs: number } | undefined {
+  next(path = ''): { kind: FaultKind; backoffMs: number } | undefined {
     for (const rule of this.#rules) {
+      if (rule.match !== undefined && !path.includes(rule.match)) continue;
       if (rule.count !== undefined && rule.count > 0) {
         rule.count -= 1;
         return { kind: rule.kind, backoffMs: rule.backoffMs ?? this.defaultBackoffMs };

@@ -19,6 +19,10 @@ import { createNtlmAcceptor } from '../ntlm/server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { SmtpPort } from './smtp/server.ts';
+import { AccessTokens } from './identity/access-tokens.ts';
+import { loadApps, type AppDirectory } from './identity/apps.ts';
+import { SigningKeys } from './identity/signing-key.ts';
+import { UploadSessions } from './graph/uploads.ts';
 import type { ExchangeVersion } from './versions.ts';
 
 export type { FaultRule, FaultKind } from './faults.ts';
@@ -37,6 +41,13 @@ export interface SandboxOptions {
   usersFile?: string;
   /** The accounts, given directly (tests); wins over usersFile. */
   directory?: Directory;
+  /** An apps file (YAML): the app registrations of the identity platform; without it (and without `apps`)
+   *  the one default app (tenant sandbox.test, client id 11111111-2222-3333-4444-555555555555). */
+  appsFile?: string;
+  /** The app registrations, given directly (tests); wins over appsFile. */
+  apps?: AppDirectory;
+  /** Graph requests at once per app and mailbox before 429 (default 4, Exchange Online's). */
+  mailboxConcurrency?: number;
   version?: ExchangeVersion;
   /** Extra names the server certificate covers (localhost and 127.0.0.1 always are). */
   hostnames?: string[];
@@ -112,15 +123,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const named = [...hostnames, ...certificateNames(directory)];
   const certNames = host === '0.0.0.0' || host === '::' ? named : [...named, host];
   const tls = options.http ? undefined : await (await import('./certs.ts')).ensureTls(dataDir, certNames);
+  const apps = options.apps ?? await loadApps(options.appsFile);
   if (options.extendedProtection === 'require' && !tls) {
     throw new AgentError(ErrorCodes.Usage, 'extended protection needs HTTPS: there is no channel to bind over plain HTTP');
   }
   const store = new MailboxStore(dataDir);
   const faults = new FaultInjector((options.faults ?? []).map(checkFaultRule), options.backoffMs ?? 1000);
+  const now = options.now ?? (() => new Date());
   const limits = new MailboxLimits(store, dataDir, options.limits);
   let origin = '';
+  const keys = new SigningKeys(dataDir);
+  const tokens = new AccessTokens(keys, apps, now);
+  const credentials = new CredentialChecker(directory, tokens);
   const state: RouterState = {
-    auth: new Authenticator(new CredentialChecker(directory), (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname, {
+    auth: new Authenticator(credentials, (options.ntlm ?? createNtlmAcceptor)(directory, hostname), hostname, {
       ...(options.authSchemes ? { schemes: options.authSchemes } : {}),
       ...(options.extendedProtection ? { extendedProtection: options.extendedProtection } : {}),
       ...(tls ? { channelBindings: certificateBindings(new X509Certificate(tls.certPem).raw) } : {}),
@@ -128,9 +144,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }),
     directory, store, faults, limits, hostname,
     version: options.version ?? 'Exchange2016',
-    now: options.now ?? (() => new Date()),
+    now,
     ewsUrl: () => `${origin}/EWS/Exchange.asmx`,
     tap: options.tap,
+    identity: { apps, keys, tokens, now },
+    graph: {
+      credentials, directory, store, faults, hostname, now, limits,
+      mailboxConcurrency: options.mailboxConcurrency ?? 4, uploads: new UploadSessions(), inFlight: new Map(), created: new Map(),
+    },
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => { void route(state, req, res); };
   const server: Server = tls

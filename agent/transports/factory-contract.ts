@@ -4,6 +4,7 @@
 import type { LoadedConfig } from '../config/settings.ts';
 import type { NameResolver } from '../http/resolver.ts';
 import type { Transport } from './transport.ts';
+import type { GraphRequestSeen } from './graph/api.ts';
 
 export interface TransportDeps {
   /** Per-call deadline in ms. */
@@ -18,6 +19,8 @@ export interface TransportDeps {
   env?: NodeJS.ProcessEnv;
   /** Observer of raw EWS request bodies (tests validate them against Microsoft's schema). */
   onRequest?: (body: string) => void;
+  /** Observer of Graph requests (tests check their bodies against Graph's metadata). */
+  onGraphRequest?: (request: GraphRequestSeen) => void;
 }
 
 export type CreateTransport = (config: LoadedConfig, deps?: TransportDeps) => Promise<Transport>;

@@ -14,6 +14,10 @@ export const createTransport: CreateTransport = async (config: LoadedConfig, dep
     const { createSmtpTransport } = await import('./smtp/index.ts');
     return createSmtpTransport(config, deps);
   }
+  if (config.settings.service === 'graph') {
+    const { createGraphTransport } = await import('./graph/index.ts');
+    return createGraphTransport(config, deps);
+  }
   const { createMapiTransport } = await import('./mapi/index.ts');
   return createMapiTransport(config.settings, deps);
 };

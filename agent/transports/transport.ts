@@ -27,7 +27,7 @@ export interface MessageParts {
 
 export interface TransportInfo {
   /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'smtp' | 'dryrun';
+  service: 'ews' | 'mapi' | 'smtp' | 'graph' | 'dryrun';
   endpoint: string;
   auth?: string;
   account?: string;
@@ -41,6 +41,8 @@ export interface TransportInfo {
   /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
    *  Outbox Outlook's synchronization empties later). */
   store?: 'online' | 'cached';
+  /** App-only OAuth (Graph, EWS): when the access token held at verify expires (never the token itself). */
+  tokenExpiresAt?: string;
 }
 
 export interface SendResult {
@@ -59,6 +61,8 @@ export interface Transport {
    * their deadline queued behind hundreds of others.
    */
   readonly sendConcurrency?: number;
+  /** App-only OAuth: when the access token held now expires (the status file shows it; never the token). */
+  tokenExpiresAt?(): Date | undefined;
   /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
   wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
   /**

@@ -12,19 +12,31 @@ import { withReference } from './settings-reference.ts';
 type Node = Record<string, unknown>;
 const repoRoot = resolve(import.meta.dirname, '../..');
 
-/** Every documented property: the properties tree, and the secret reference's own keys. */
+/** Every documented property: the properties tree, and the definitions' own keys (secret reference, client
+ *  credentials, certificate). */
 function documented(): [string, Node][] {
   const walk = (properties: Node, prefix: string): [string, Node][] => Object.entries(properties).flatMap(([name, node]) => [
     [`${prefix}${name}`, node as Node] as [string, Node],
     ...((node as Node).properties ? walk((node as Node).properties as Node, `${prefix}${name}/properties/`) : []),
   ]);
-  return [...walk(schema.properties, 'properties/'), ...walk(schema.$defs.secret.then.properties, '$defs/secret/then/properties/')];
+  return [
+    ...walk(schema.properties, 'properties/'), ...walk(schema.$defs.secret.then.properties, '$defs/secret/then/properties/'),
+    ...walk(schema.$defs.clientCredentials.properties, '$defs/clientCredentials/properties/'),
+    ...walk(schema.$defs.certificate.properties, '$defs/certificate/properties/'),
+  ];
 }
 
 function objects(node: unknown, path = '#'): [string, Node][] {
   if (node === null || typeof node !== 'object') return [];
   const here: [string, Node][] = (node as Node).type === 'object' && !path.endsWith('/if') ? [[path, node as Node]] : [];
   return [...here, ...Object.entries(node).flatMap(([k, v]) => objects(v, `${path}/${k}`))];
+}
+
+/** Paths of the nodes that `$ref` the definition `name`. */
+function users(name: string, node: unknown = schema, path = '#'): string[] {
+  if (node === null || typeof node !== 'object') return [];
+  const here = (node as Node).$ref === `#/$defs/${name}` ? [path] : [];
+  return [...here, ...Object.entries(node).flatMap(([k, v]) => users(name, v, `${path}/${k}`))];
 }
 
 test('2020-12, with an $id', () => {
@@ -79,10 +91,24 @@ test('a key under a condition (if/then/else) has the same help as the key itself
   }
 });
 
-test('every object is closed (additionalProperties: false)', () => {
+test('every object is closed (additionalProperties: false, or unevaluatedProperties: false where definitions apply)', () => {
   const list = objects(schema);
-  assert.ok(list.length >= 6);
-  for (const [path, node] of list) assert.is(node.additionalProperties, false, path);
+  assert.ok(list.length >= 8);
+  // The credential definitions are applied to a section (graph, ews) that closes itself with
+  // unevaluatedProperties: every use of them must sit inside such a section.
+  const applied = new Set(['#/$defs/clientCredentials', '#/$defs/clientCredentialsRequired']);
+  for (const [path, node] of list) {
+    if (applied.has(path)) {
+      const uses = [...users('clientCredentials'), ...users('clientCredentialsRequired')];
+      assert.ok(uses.length >= 3, 'used by graph and ews');
+      for (const use of uses) {
+        const section = list.find(([p, n]) => use.startsWith(`${p}/`) && n.unevaluatedProperties === false);
+        assert.ok(section, `${use} sits in a section closed by unevaluatedProperties`);
+      }
+      continue;
+    }
+    assert.ok(node.additionalProperties === false || node.unevaluatedProperties === false, path);
+  }
 });
 
 test('defaults and examples pass their own property schema', () => {

@@ -7,15 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot, spawnTs } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { waitFor } from '../helpers/wait.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, untilReady } from '../helpers/demo.ts';
 
 test('the example settings go Ready against the demo sandbox and the test message lands', async () => {
   const dir = await tempDir('demo');
@@ -29,12 +21,7 @@ test('the example settings go Ready against the demo sandbox and the test messag
     '--data-dir', join(dir.path, '.sandbox'), '--state-dir', join(dir.path, '.state')], { MAIL_AGENT_PASSWORD: '' }); // empty counts as unset
   try {
     const statusPath = join(dir.path, '.state', 'status.json');
-    await waitFor(async () => {
-      try {
-        const status = JSON.parse(await readFile(statusPath, 'utf8')) as { conditions: { type: string; status: string }[] };
-        return status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-      } catch { return false; }
-    }, 'Ready in the status file', 30_000);
+    await untilReady(statusPath);
     const delivered = await readdir(join(dir.path, '.sandbox', 'mailboxes', 'ops@sandbox.test'));
     assert.is(delivered.length, 1);
     const eml = await readFile(join(dir.path, '.sandbox', 'mailboxes', 'ops@sandbox.test', delivered[0]!), 'utf8');

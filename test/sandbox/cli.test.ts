@@ -1,7 +1,7 @@
 // `mail-agent sandbox` as a real process: one ready line, working EWS, SIGTERM stops it cleanly.
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +37,28 @@ test('-o json: one ready line with url, ca and dataDir; it serves EWS; SIGTERM e
     assert.equal(await cli.exit, { code: 0, signal: null });
     assert.is((await cli.lines.next()).done, true, 'nothing printed after the ready line');
     assert.is(cli.stderr(), '');
+  } finally {
+    cli.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('--apps: the identity platform knows the file\'s app; -o json names the Graph root and the authority', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-'));
+  await writeFile(path.join(dataDir, 'apps.yaml'), 'apps:\n  - clientId: 99999999-0000-0000-0000-000000000009\n    tenant: contoso.test\n    secrets: [cli-secret]\n    permissions: [Mail.Send]\n');
+  const cli = startCli(['--port', '0', '--data-dir', dataDir, '-o', 'json', '--apps', path.join(dataDir, 'apps.yaml'), '--sent-items-lag', '2000']);
+  try {
+    const ready = JSON.parse(String((await cli.lines.next()).value)) as { url: string; graph: string; authority: string; ca: string };
+    assert.match(ready.graph, /^https:\/\/127\.0\.0\.1:\d+\/v1\.0$/);
+    assert.match(ready.authority, /^https:\/\/127\.0\.0\.1:\d+\/sandbox\.test$/);
+    const sandbox = { url: ready.url, caPem: await readFile(ready.ca, 'utf8') } as Parameters<typeof post>[0];
+    const origin = new URL(ready.url).origin;
+    const form = (tenant: string, id: string) => post(sandbox, new URLSearchParams({ client_id: id, client_secret: 'cli-secret', grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' }, `${origin}/${tenant}/oauth2/v2.0/token`);
+    assert.is((await form('contoso.test', '99999999-0000-0000-0000-000000000009')).status, 200);
+    assert.match((await form('sandbox.test', '11111111-2222-3333-4444-555555555555')).body, /AADSTS90002/, 'the default app is not there: the file replaces it');
+    cli.stop();
+    assert.is((await cli.exit).code, 0);
   } finally {
     cli.stop();
     await rm(dataDir, { recursive: true, force: true });

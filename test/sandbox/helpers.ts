@@ -37,7 +37,7 @@ export const DEFAULT_AUTH = basicAuth('SANDBOX\\notify', 'sandbox');
 
 export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
-export function post(sandbox: Sandbox, body: string, headers: Record<string, string> = { authorization: DEFAULT_AUTH }, url = sandbox.url, method = 'POST'): Promise<Reply> {
+export function post(sandbox: Sandbox, body: string | Buffer, headers: Record<string, string> = { authorization: DEFAULT_AUTH }, url = sandbox.url, method = 'POST'): Promise<Reply> {
   const send = url.startsWith('https:') ? request : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, { method, ca: sandbox.caPem, agent: false, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } }, (res) => {

@@ -12,9 +12,11 @@ import { limitsFromFlags, limitsOptions, limitsUsage } from './sandbox-limits.ts
 
 const usage = `Usage: mail-agent sandbox [options]
 
-A loopback Exchange (EWS) server for tests and CI: HTTPS with its own CA, Basic/NTLM/Bearer auth,
-every delivered message as .eml under DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl;
-with --smtp-port, Exchange's SMTP submission too.
+A loopback Exchange server for tests and CI: EWS, Microsoft Graph v1.0 mail (https://HOST:PORT/v1.0/...)
+and the identity platform that issues its app-only tokens (https://HOST:PORT/<tenant>/oauth2/v2.0/token),
+HTTPS with its own CA, Basic/NTLM/Bearer auth, every delivered message as .eml under
+DATA/mailboxes/<recipient>/ and a line in DATA/deliveries.jsonl; with --smtp-port, Exchange's SMTP
+submission too.
 
 Options:
   --host ADDR          address to bind (default 127.0.0.1)
@@ -22,12 +24,16 @@ Options:
   --data-dir DIR       CA, mailboxes and delivery log (default .sandbox)
   --users FILE         users file (YAML: users: [{username, password, email, sendAs, sendOnBehalf}],
                        tokens: [{token, email}]); default: SANDBOX\\notify / sandbox / notify@sandbox.test
+  --apps FILE          app registrations (YAML: apps: [{clientId, tenant, secrets, certificates, permissions,
+                       mailboxes, tokenLifetimeSeconds}]); default: tenant sandbox.test, client id
+                       11111111-2222-3333-4444-555555555555, secret sandbox-secret, Mail.Send and
+                       Mail.ReadBasic on notify@sandbox.test
   --version V          Exchange version to be (default Exchange2016)
   --hostname NAME      extra name for the server certificate (repeatable)
   --http               plain HTTP instead of HTTPS
   --fault SPEC         inject faults: KIND:N (next N requests) or KIND@P (probability P), repeatable;
                        KIND: busy, unavailable, html500, reset, stall, badxml, connlimit,
-                       internal200, unknowncode
+                       internal200, unknowncode, expired
   --backoff-ms MS      BackOffMilliseconds of 'busy' faults (default 1000)
   --auth-schemes LIST  what the 401 offers, in order: ntlm, negotiate (SPNEGO with NTLM inside, as
                        IIS's Negotiate provider), negotiate:kerberos (Kerberos only: NTLM refused),
@@ -43,15 +49,17 @@ Options:
   --smtp-relay-from A  a client address that may send over SMTP without AUTH (repeatable)
   --smtp-max-size B    the largest message the SMTP port takes, in bytes (default 36700160)
 ${limitsUsage}
-  -o, --output FORMAT  text (default) or json: {"url", "ca", "dataDir", "redirectPort", "resolve",
-                       "resolveSrv"} (resolve*: the agent's --resolve / --resolve-srv values for every
-                       name of the users file), and "smtp": "HOST:PORT" with --smtp-port`;
+  -o, --output FORMAT  text (default) or json: {"url", "graph", "authority", "ca", "dataDir",
+                       "redirectPort", "resolve", "resolveSrv"} (resolve*: the agent's --resolve /
+                       --resolve-srv values for every name of the users file), and "smtp": "HOST:PORT"
+                       with --smtp-port`;
 
 const options = {
   host: { type: 'string' },
   port: { type: 'string' },
   'data-dir': { type: 'string' },
   users: { type: 'string' },
+  apps: { type: 'string' },
   version: { type: 'string' },
   hostname: { type: 'string', multiple: true },
   http: { type: 'boolean' },
@@ -133,13 +141,15 @@ export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknow
       dataDir: path.resolve(io.cwd, values['data-dir'] ?? '.sandbox'),
       host: values.host, port: wholeNumber(values.port, 'port', 8443, 65535),
       usersFile: values.users === undefined ? undefined : path.resolve(io.cwd, values.users),
+      appsFile: values.apps === undefined ? undefined : path.resolve(io.cwd, values.apps),
       version, hostnames: values.hostname, http: values.http, faults, backoffMs, limits,
       ...smtpOptions(values),
     });
     const smtp = sandbox.smtp ? formatAddress(sandbox.smtp.host, sandbox.smtp.port) : undefined;
     writeLine(io.stdout, output === 'json'
       ? JSON.stringify({
-        url: sandbox.url, ca: sandbox.caPath ?? null, dataDir: sandbox.dataDir, redirectPort: sandbox.redirectPort ?? null,
+        url: sandbox.url, graph: `${sandbox.origin}/v1.0`, authority: `${sandbox.origin}/sandbox.test`, ca: sandbox.caPath ?? null,
+        dataDir: sandbox.dataDir, redirectPort: sandbox.redirectPort ?? null,
         resolve: sandbox.resolve.resolve, resolveSrv: sandbox.resolve.resolveSrv, ...(smtp ? { smtp } : {}),
       })
       : `${sandbox.url}${smtp ? ` smtp ${smtp}` : ''}`);

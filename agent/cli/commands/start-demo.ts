@@ -11,9 +11,11 @@ import { ExitCodes } from '../exit-codes.ts';
 
 const usage = `Usage: mail-agent start-demo [--config config.example.yaml] [--port 8443] [--data-dir .sandbox] [--state-dir .state]
 
-Starts the Exchange sandbox (default account SANDBOX\\notify, password "sandbox") and the agent on the example
-settings. Watch it with \`mail-agent status --status .state/status.json\`; the test message lands under
-.sandbox/mailboxes/. Edit the settings file and the agent reconciles. Ctrl-C stops both.`;
+Starts the Exchange sandbox (default account SANDBOX\\notify, password "sandbox"; for Graph, the default app
+11111111-2222-3333-4444-555555555555 with secret "sandbox-secret") and the agent on the example settings
+(Graph: --config config.graph.example.yaml, what \`npm run start:graph\` runs). Watch it with
+\`mail-agent status --status .state/status.json\`; the test message lands under .sandbox/mailboxes/. Edit the
+settings file and the agent reconciles. Ctrl-C stops both.`;
 
 const options = {
   config: { type: 'string' },
@@ -41,8 +43,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     `status:   mail-agent status --status ${path.join(stateDir, 'status.json')}`,
   ].join('\n'));
   try {
-    // The example settings read the password from MAIL_AGENT_PASSWORD: the sandbox's default account.
-    const env = { ...io.env, MAIL_AGENT_PASSWORD: io.env.MAIL_AGENT_PASSWORD || 'sandbox' };
+    // The example settings read the password from MAIL_AGENT_PASSWORD (the sandbox's default account), the
+    // Graph example its client secret from MAIL_AGENT_CLIENT_SECRET (the sandbox's default app).
+    const env = { ...io.env, MAIL_AGENT_PASSWORD: io.env.MAIL_AGENT_PASSWORD || 'sandbox', MAIL_AGENT_CLIENT_SECRET: io.env.MAIL_AGENT_CLIENT_SECRET || 'sandbox-secret' };
     return await runCommand.run(['--config', config, '--state-dir', stateDir], { ...io, env });
   } finally {
     await sandbox.close();

@@ -71,7 +71,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     transport = await createTransport(config, { env: io.env, ...(resolver ? { resolver } : {}) });
     const info = await transport.verify();
-    writeTextLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}${info.store ? `, ${info.store} store` : ''}`);
+    writeTextLine(io.stdout, `verify: ok in ${Date.now() - started} ms — ${info.service} ${info.endpoint}${info.auth ? ` auth ${info.auth}` : ''}${info.account ? ` as ${info.account}` : ''}${info.serverVersion ? `, ${info.serverVersion}` : ''}${info.serverBuild ? ` (build ${info.serverBuild})` : ''}${info.client ? ` via ${info.client}` : ''}${info.helper ? ` (${info.helper})` : ''}${info.store ? `, ${info.store} store` : ''}${info.tokenExpiresAt ? `, token valid until ${info.tokenExpiresAt}` : ''}`);
     started = Date.now();
     const message = await buildTestMessage(config, info, { host: hostname(), now: new Date(), cwd: io.cwd });
     try {

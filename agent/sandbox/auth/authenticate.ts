@@ -5,6 +5,7 @@
 // binding against the server certificate's.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { AppAccess } from '../identity/access-tokens.ts';
 import type { Account } from '../users.ts';
 import type { CredentialChecker } from './credentials.ts';
 import { NegotiateAcceptor } from './negotiate.ts';
@@ -16,6 +17,8 @@ export type AuthOutcome =
     /** Negotiate's final token (accept-completed, with the server's mechListMIC), sent with the answer. */
     wwwAuthenticate?: string;
   }
+  /** An app-only token of the identity platform: the mailbox comes from the request (ExchangeImpersonation). */
+  | { kind: 'app'; access: AppAccess; scheme: 'bearer' }
   /** 401 with these WWW-Authenticate values (an NTLM Type2, a SPNEGO token, or the list of schemes). */
   | { kind: 'challenge'; wwwAuthenticate: string[] };
 
@@ -111,9 +114,15 @@ export class Authenticator {
       this.policy.onAuth?.({ scheme: 'basic', ok: !!account, ...(account ? { account: account.username } : { reason: 'wrong user or password' }) });
       if (account) return { kind: 'ok', account, scheme: 'basic' };
     } else if (scheme === 'bearer' && allowed.includes('bearer')) {
-      const account = this.credentials.bearer(value);
-      this.policy.onAuth?.({ scheme: 'bearer', ok: !!account, ...(account ? { account: account.username } : { reason: 'unknown token' }) });
-      if (account) return { kind: 'ok', account, scheme: 'bearer' };
+      const checked = await this.credentials.bearer(value);
+      this.policy.onAuth?.({ scheme: 'bearer', ok: checked.kind === 'user' || checked.kind === 'app',
+        ...(checked.kind === 'user' ? { account: checked.account.username } : checked.kind === 'app' ? {} : { reason: checked.kind === 'refused' ? checked.why : 'unknown token' }) });
+      if (checked.kind === 'user') return { kind: 'ok', account: checked.account, scheme: 'bearer' };
+      if (checked.kind === 'app') return { kind: 'app', access: checked.access, scheme: 'bearer' };
+      if (checked.kind === 'refused') {
+        // As Exchange Online says it: the token itself is the problem, a new one may do.
+        return { kind: 'challenge', wwwAuthenticate: [...this.schemes().filter((s) => s !== 'Bearer'), `Bearer error="invalid_token", error_description="${checked.why}"`] };
+      }
     } else if (scheme === 'ntlm' && allowed.includes('ntlm') && this.ntlm) {
       return this.#remember(socket, await this.#rawNtlm(socket, value, 'NTLM'));
     } else if (scheme === 'negotiate' && this.#negotiate) {

@@ -14,6 +14,9 @@ import { resolveNames } from './ops/resolve-names.ts';
 import { sendItem } from './ops/send-item.ts';
 import { internalError } from './responses.ts';
 import { checkMarkup, SchemaViolation } from './schema-check.ts';
+import { impersonated } from './impersonation.ts';
+import type { AppAccess } from '../identity/access-tokens.ts';
+import type { Account } from '../users.ts';
 
 export const OPERATIONS: Record<string, OperationHandler> = {
   CreateItem: createItem,
@@ -39,7 +42,10 @@ function schemaFault(source: string, why: string, node?: XmlNode): EwsAnswer {
   return fault(Faults.schemaValidation(why, at?.line, at?.column));
 }
 
-export async function handleEws(source: string, base: Omit<OperationContext, 'op'>): Promise<EwsAnswer> {
+/** Who asks: an account (Basic, NTLM, a static token), or an app-only token whose request names the mailbox. */
+export type EwsCaller = Omit<OperationContext, 'op' | 'account'> & ({ account: Account; app?: undefined } | { account?: undefined; app: AppAccess });
+
+export async function handleEws(source: string, caller: EwsCaller): Promise<EwsAnswer> {
   let doc: XmlNode;
   try {
     doc = parseXml(source);
@@ -52,7 +58,10 @@ export async function handleEws(source: string, base: Omit<OperationContext, 'op
   const body = child(doc, NS.soap, 'Body');
   if (!body) return schemaFault(source, 'The SOAP envelope has no Body.', doc);
   const requested = child(header, NS.t, 'RequestServerVersion')?.attrs.get('Version') ?? 'Exchange2007_SP1';
-  if (!acceptsRequestVersion(base.version, requested)) return fault(Faults.invalidServerVersion());
+  if (!acceptsRequestVersion(caller.version, requested)) return fault(Faults.invalidServerVersion());
+  const acting = caller.app ? impersonated(caller.app, header, caller.directory) : caller.account;
+  if ('code' in acting) return fault(acting);
+  const base: Omit<OperationContext, 'op'> = { ...caller, account: acting };
   const op = body.children[0];
   try {
     checkMarkup(doc);

@@ -13,7 +13,7 @@ const HTML_503 = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w
   '<BODY><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></BODY></HTML>';
 
 /** A TCP RST where the socket is plain TCP; TLS sockets cannot reset, so they are cut off instead. */
-function reset(socket: Socket | null): void {
+export function reset(socket: Socket | null): void {
   if (!socket) return;
   const raw = socket instanceof TLSSocket ? (socket as TLSSocket & { _parent?: Socket })._parent : socket;
   try {
@@ -67,6 +67,9 @@ export function sendInjected(res: ServerResponse, kind: FaultKind, backoffMs: nu
       res.write(full.slice(0, Math.floor(full.length / 3)), () => reset(res.socket));
       return;
     }
+    case 'expired':
+      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="the token is expired"', 'content-length': 0 }).end();
+      return;
     case 'stall':
       return;
   }

@@ -1,5 +1,5 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthOutcome, Authenticator } from '../auth/authenticate.ts';
 import { handleEws, internalErrorAnswer } from '../ews/dispatch.ts';
 import type { MailboxLimits } from '../limits/limiter.ts';
@@ -12,6 +12,9 @@ import type { ExchangeVersion } from '../versions.ts';
 import { BodyTooLarge, readBody } from './body.ts';
 import { sendInjected } from './injected.ts';
 import { autodiscoverPox, autodiscoverSoap } from '../autodiscover/handlers.ts';
+import { handleIdentity, IDENTITY_PATH, type IdentityState } from '../identity/handlers.ts';
+import type { GraphState } from '../graph/context.ts';
+import { handleGraph } from '../graph/route.ts';
 
 export interface RouterState {
   auth: Authenticator;
@@ -26,10 +29,14 @@ export interface RouterState {
   /** The EWS URL Autodiscover hands out. */
   ewsUrl: () => string;
   tap?: EwsTap;
+  /** The identity platform (app registrations, token endpoint, signing key). */
+  identity: IdentityState;
+  /** Graph v1.0 (mail) and its upload sessions. */
+  graph: GraphState;
 }
 
 /** Sees every EWS exchange the sandbox answered itself (tests validate the responses against the schema). */
-export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string; injected?: FaultKind }) => void;
+export type EwsTap = (exchange: { operation: string | undefined; status: number; request: string; response: string; injected?: FaultKind; headers?: IncomingHttpHeaders }) => void;
 
 const XML = 'text/xml; charset=utf-8';
 
@@ -77,7 +84,9 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
   if (req.method !== 'POST') return send(res, 200, '<html><body>Exchange Web Services (sandbox)</body></html>', 'text/html');
   const receivedAt = Date.now();
   const request = body.toString('utf8');
-  const admission = state.limits.admit(outcome.account.email, req.socket);
+  // Exchange's budgets are per mailbox: an app-only caller's is the mailbox it anchors on (X-AnchorMailbox).
+  const mailbox = outcome.kind === 'app' ? String(req.headers['x-anchormailbox'] ?? outcome.access.app.clientId).toLowerCase() : outcome.account.email;
+  const admission = state.limits.admit(mailbox, req.socket);
   res.once('close', admission.leave);
   if (admission.refused) {
     const xml = faultXml(admission.refused);
@@ -97,19 +106,24 @@ async function ews(state: RouterState, req: IncomingMessage, res: ServerResponse
     state.tap?.({ operation: undefined, status: 0, request, response: '', injected: injected.kind });
     return sendInjected(res, injected.kind, injected.backoffMs, () => '');
   }
-  const answer = await handleEws(request, {
-    account: outcome.account, directory: state.directory, store: state.store, version: state.version,
-    hostname: state.hostname, now: state.now, limits: state.limits, receivedAt,
-  });
-  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind });
+  const common = {
+    directory: state.directory, store: state.store, version: state.version, hostname: state.hostname, now: state.now, limits: state.limits, receivedAt,
+  };
+  const answer = await handleEws(request, outcome.kind === 'app' ? { ...common, app: outcome.access } : { ...common, account: outcome.account });
+  state.tap?.({ operation: answer.operation, status: answer.status, request, response: answer.xml, injected: injected?.kind, headers: req.headers });
   // reset and badxml strike after the operation ran: the message went out, the client never learns it.
   if (injected) return sendInjected(res, injected.kind, injected.backoffMs, () => answer.xml);
   send(res, answer.status, answer.xml);
 }
 
 export async function route(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0]?.toLowerCase() ?? '/';
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  const path = rawPath.toLowerCase();
   try {
+    const identity = IDENTITY_PATH.exec(rawPath);
+    if (identity) return await handleIdentity(state.identity, req, res, identity);
+    if (path.startsWith('/v1.0/')) return await handleGraph(state.graph, req, res, rawPath);
+    if (path.startsWith('/upload/attachments/')) return await state.graph.uploads.put(rawPath.slice('/upload/attachments/'.length), req, res, state.store, state.now());
     if (path === '/ews/exchange.asmx') return await ews(state, req, res);
     if (path === '/autodiscover/autodiscover.svc') return await autodiscoverSoap(state, req, res);
     if (path === '/autodiscover/autodiscover.xml') return await autodiscoverPox(state, req, res);

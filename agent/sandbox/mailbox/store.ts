@@ -32,6 +32,8 @@ export interface SavedItem {
   internetMessageId: string;
   sentAt?: string;
   message: RequestedMessage;
+  /** Epoch ms from which a folder listing shows it (Graph's Sent Items copy appears after a lag). */
+  visibleAt?: number;
 }
 
 /** A recipient's folder name: the address, lower-cased, with anything unsafe for a path replaced. */
@@ -83,8 +85,8 @@ export class MailboxStore {
     this.#items.delete(id);
   }
 
-  itemsIn(owner: string, folder: SavedItem['folder']): SavedItem[] {
-    return [...this.#items.values()].filter((i) => i.owner === owner && i.folder === folder);
+  itemsIn(owner: string, folder: SavedItem['folder'], now = Date.now()): SavedItem[] {
+    return [...this.#items.values()].filter((i) => i.owner === owner && i.folder === folder && (i.visibleAt === undefined || i.visibleAt <= now));
   }
 
   /**

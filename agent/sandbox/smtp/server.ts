@@ -62,9 +62,9 @@ export async function startSmtpPort(options: SmtpPortOptions): Promise<SmtpPort>
       callback();
     },
     onAuth(auth, _session, callback) {
-      const result = smtpLogin(options.credentials, auth);
-      if (result instanceof Error) callback(result);
-      else callback(null, { user: result });
+      smtpLogin(options.credentials, auth)
+        .then((result) => { if (result instanceof Error) callback(result); else callback(null, { user: result }); })
+        .catch((err: unknown) => { callback(err instanceof Error ? err : new Error(String(err))); });
     },
     onMailFrom(_address, session, callback) {
       if (!accountOf(session) && !relay.has(normalizeIp(session.remoteAddress))) {

@@ -10,9 +10,17 @@ import { xmlText } from './service.ts';
 const head = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
   + ' xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">';
 
-export function createItemsXml(messages: readonly OutgoingMessage[], version: ExchangeVersion, saveCopy: boolean): string {
+/** The SOAP header of our own requests; `impersonate`: the mailbox an app-only token acts for
+ *  (t:ExchangeImpersonation, which Exchange Online requires of app-only EWS). */
+export function soapHeader(version: string, impersonate?: string): string {
+  const impersonation = impersonate === undefined ? ''
+    : `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${xmlText(impersonate)}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`;
+  return `<soap:Header><t:RequestServerVersion Version="${version}"/>${impersonation}</soap:Header>`;
+}
+
+export function createItemsXml(messages: readonly OutgoingMessage[], version: ExchangeVersion, saveCopy: boolean, impersonate?: string): string {
   const parts: string[] = [
-    head, `<soap:Header><t:RequestServerVersion Version="${version}"/></soap:Header><soap:Body>`,
+    head, `${soapHeader(version, impersonate)}<soap:Body>`,
     saveCopy
       ? '<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:SavedItemFolderId><t:DistinguishedFolderId Id="sentitems"/></m:SavedItemFolderId>'
       : '<m:CreateItem MessageDisposition="SendOnly">',

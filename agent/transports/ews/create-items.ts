@@ -17,6 +17,8 @@ export interface CreateItemsTarget {
   version: ExchangeVersion;
   saveCopy: boolean;
   timeoutMs: number;
+  /** App-only OAuth: the mailbox to act as. */
+  impersonate?: string;
   /** Sees each request body (tests validate them against the schema). */
   onRequest?: (body: string) => void;
 }
@@ -52,7 +54,7 @@ export async function postEws(target: CreateItemsTarget, xml: string, timeoutMs:
 
 /** One outcome per message, in order; throws when the request as a whole failed. */
 export async function createItems(target: CreateItemsTarget, messages: readonly OutgoingMessage[], signal?: AbortSignal): Promise<ItemOutcome[]> {
-  const xml = createItemsXml(messages, target.version, target.saveCopy);
+  const xml = createItemsXml(messages, target.version, target.saveCopy, target.impersonate);
   const answers = await postEws(target, xml, createItemsDeadlineMs(target.timeoutMs, messages.length), signal);
   return messages.map((_m, i) => answers[i]?.outcome ?? { serverCode: 'ErrorMissingResponse' });
 }

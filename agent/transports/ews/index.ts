@@ -16,15 +16,26 @@ export const defaultTimeoutMs = 30_000;
 export async function createEwsTransport(config: LoadedConfig, deps: TransportDeps = {}): Promise<EwsTransport> {
   const ews = config.settings.ews;
   if (!ews) throw new AgentError(ErrorCodes.SemanticViolation, 'service ews needs an ews section');
-  const client = new HttpClient({
-    auth: httpAuth(ews, config.secrets),
-    rejectUnauthorized: ews.rejectInvalidCertificates,
-    secureContext: await trustContext(ews.caFile),
-    lookup: deps.lookup,
+  const tls = {
+    rejectUnauthorized: ews.rejectInvalidCertificates, secureContext: await trustContext(ews.caFile), lookup: deps.lookup,
     ...(deps.resolver ? { resolver: deps.resolver } : {}),
-  });
-  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), deps.timeoutMs ?? defaultTimeoutMs, {
+  };
+  const timeoutMs = deps.timeoutMs ?? defaultTimeoutMs;
+  const locating = {
     ...(deps.resolver ? { resolver: deps.resolver } : {}),
     ...(deps.autodiscoverCache && ews.autodiscover !== undefined ? { cache: new AutodiscoverCache(deps.autodiscoverCache) } : {}),
-  });
+  };
+  if (ews.oauth) {
+    // App-only OAuth (Exchange Online): tokens for Exchange Online's audience from the login host, and every
+    // request routed (X-AnchorMailbox) and acting (ExchangeImpersonation) for the mailbox.
+    const mailbox = ews.username ?? '';
+    // Loaded only here: a password or NTLM account never pays for the OAuth modules.
+    const { createTokenSource, outlookScope } = await import('../../oauth/index.ts');
+    const login = new HttpClient({ auth: { kind: 'none' }, ...tls });
+    const tokens = createTokenSource(ews.oauth, config.secrets, outlookScope(ews.oauth.cloud), login, timeoutMs);
+    const client = new HttpClient({ auth: { kind: 'oauth', source: tokens, headers: { 'X-AnchorMailbox': mailbox } }, ...tls });
+    return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating, app: { tokens, mailbox, clients: [login] } });
+  }
+  const client = new HttpClient({ auth: httpAuth(ews, config.secrets), ...tls });
+  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating });
 }

@@ -1,6 +1,6 @@
 // An ExchangeService wired to our HTTP adapter. Credentials are the HTTP client's business, so the
 // library gets a no-op credentials object (it insists on having one).
-import { ExchangeCredentials, ExchangeService, ExchangeVersion, Uri } from 'ews-javascript-api';
+import { ConnectingIdType, ExchangeCredentials, ExchangeService, ExchangeVersion, ImpersonatedUserId, Uri } from 'ews-javascript-api';
 import type { ExchangeVersion as VersionName } from '../../config/settings.ts';
 import type { XhrAdapter } from './xhr-adapter.ts';
 
@@ -10,11 +10,13 @@ class TransportCredentials extends ExchangeCredentials {
   }
 }
 
-export function createService(endpoint: string, version: VersionName, xhr: XhrAdapter): ExchangeService {
+/** `impersonate`: the mailbox an app-only token acts for (ExchangeImpersonation, as Exchange Online requires). */
+export function createService(endpoint: string, version: VersionName, xhr: XhrAdapter, impersonate?: string): ExchangeService {
   const service = new ExchangeService(ExchangeVersion[version]);
   service.Credentials = new TransportCredentials();
   service.Url = new Uri(endpoint);
   service.XHRApi = xhr;
+  if (impersonate !== undefined) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, xmlText(impersonate));
   return service;
 }
 

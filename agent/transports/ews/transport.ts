@@ -4,6 +4,7 @@ import type { ExchangeService } from 'ews-javascript-api';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { NameResolver } from '../../http/resolver.ts';
+import type { TokenSource } from '../../oauth/token-source.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import type { AutodiscoverCache } from './autodiscover/cache.ts';
 import { locateEndpoint } from './endpoint.ts';
@@ -42,13 +43,21 @@ export class EwsTransport implements Transport {
   private readonly xhr: XhrAdapter;
   private readonly timeoutMs: number;
   private readonly locating: { resolver?: NameResolver; cache?: AutodiscoverCache };
+  /** App-only OAuth: the token source, and the mailbox its requests act for (ExchangeImpersonation). */
+  private readonly app: AppOnly | undefined;
 
-  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number, locating: { resolver?: NameResolver; cache?: AutodiscoverCache } = {}) {
+  constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number,
+    options: { locating?: { resolver?: NameResolver; cache?: AutodiscoverCache }; app?: AppOnly } = {}) {
     this.ews = ews;
     this.client = client;
     this.xhr = xhr;
     this.timeoutMs = timeoutMs;
-    this.locating = locating;
+    this.locating = options.locating ?? {};
+    this.app = options.app;
+  }
+
+  tokenExpiresAt(): Date | undefined {
+    return this.app?.tokens.expiresAt();
   }
 
   async verify(signal?: AbortSignal): Promise<TransportInfo> {
@@ -72,6 +81,7 @@ export class EwsTransport implements Transport {
   close(): Promise<void> {
     this.live?.batcher.close();
     this.client.close();
+    for (const other of this.app?.clients ?? []) other.close();
     return Promise.resolve();
   }
 
@@ -100,19 +110,21 @@ export class EwsTransport implements Transport {
   }
 
   private async establish(signal?: AbortSignal): Promise<Ready> {
+    const impersonate = this.app?.mailbox;
     const { endpoint, found } = await locateEndpoint({
       ews: this.ews, client: this.client, timeoutMs: this.timeoutMs, ...this.locating,
       probe: (url) => detectVersion(this.ews.version, (version: ExchangeVersion): Promise<ExchangeService> =>
-        runCall(hostOf(url), this.timeoutMs, signal, () => probeSentItems(createService(url, version, this.xhr)))),
+        runCall(hostOf(url), this.timeoutMs, signal, () => probeSentItems(createService(url, version, this.xhr, impersonate)))),
     }, signal);
     const host = hostOf(endpoint);
+    const expires = this.app?.tokens.expiresAt();
     const info: TransportInfo = {
       service: 'ews', endpoint, auth: this.ews.auth, account: this.ews.username ?? this.ews.autodiscover,
-      serverVersion: found.version, serverBuild: found.build,
+      serverVersion: found.version, serverBuild: found.build, ...(expires ? { tokenExpiresAt: expires.toISOString() } : {}),
     };
     const target: CreateItemsTarget = {
       client: this.client, endpoint: new URL(endpoint), version: found.version, saveCopy: this.ews.saveCopy, timeoutMs: this.timeoutMs,
-      ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}),
+      ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}), ...(impersonate !== undefined ? { impersonate } : {}),
     };
     const batcher = new SendBatcher({
       host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
@@ -124,6 +136,13 @@ export class EwsTransport implements Transport {
     this.live = { info, batcher, target };
     return this.live;
   }
+}
+
+/** App-only OAuth: the token source, the mailbox every request acts for, and the clients to close with it. */
+export interface AppOnly {
+  tokens: TokenSource;
+  mailbox: string;
+  clients: HttpClient[];
 }
 
 function hostOf(endpoint: string): string {

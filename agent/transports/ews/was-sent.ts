@@ -4,15 +4,16 @@
 // written and read by us like CreateItem. How a retry after a lost answer avoids a duplicate.
 import { AgentError } from '../../errors.ts';
 import { postEws, type CreateItemsTarget } from './create-items.ts';
+import { soapHeader } from './create-items-request.ts';
 import { serverCodeError } from './server-codes.ts';
 import { xmlText } from './service.ts';
 
 const FOLDERS = ['outbox', 'sentitems', 'drafts'] as const;
 
-export function findSentXml(messageId: string, version: string): string {
+export function findSentXml(messageId: string, version: string, impersonate?: string): string {
   return '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"'
     + ' xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">'
-    + `<soap:Header><t:RequestServerVersion Version="${version}"/></soap:Header><soap:Body>`
+    + `${soapHeader(version, impersonate)}<soap:Body>`
     + '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
     + '<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>'
     + '<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="message:InternetMessageId"/>'
@@ -23,7 +24,7 @@ export function findSentXml(messageId: string, version: string): string {
 
 /** True when one of the folders holds it, false when each answered and none does; throws otherwise. */
 export async function findSent(target: CreateItemsTarget, messageId: string, signal?: AbortSignal): Promise<boolean> {
-  const answers = await postEws(target, findSentXml(messageId, target.version), target.timeoutMs, signal);
+  const answers = await postEws(target, findSentXml(messageId, target.version, target.impersonate), target.timeoutMs, signal);
   if (answers.some((a) => (a.totalItemsInView ?? 0) > 0)) return true;
   const refused = answers.find((a) => a.outcome.serverCode !== undefined);
   if (refused?.outcome.serverCode !== undefined) throw serverCodeError({ ...refused.outcome, serverCode: refused.outcome.serverCode, scope: 'request' }, target.endpoint.host);

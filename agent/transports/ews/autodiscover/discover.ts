@@ -142,7 +142,7 @@ class Discovery {
   private async post(url: URL, body: Buffer, headers: Record<string, string>, credentials = true): Promise<HttpResponse | AgentError> {
     const bound = deadline(this.deps.timeoutMs, this.deps.signal);
     try {
-      return await this.deps.client.request({ method: credentials ? 'POST' : 'GET', url, headers, body, signal: bound.signal, ...(credentials ? {} : { credentials: false as const }) });
+      return await this.deps.client.request({ method: credentials ? 'POST' : 'GET', url, headers, body, signal: bound.signal, ...(credentials ? {} : { anonymous: true }) });
     } catch (error) {
       if (this.deps.signal?.aborted) throw error;
       return error instanceof AgentError ? error : new AgentError(ErrorCodes.ConnectionFailed, 'request failed', { transient: true, cause: error });

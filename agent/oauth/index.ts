@@ -1,0 +1,12 @@
+// The token source for a credential block and a scope: what a transport creates when it signs in as an app.
+import type { ClientCredentials, Secrets } from '../config/settings.ts';
+import type { HttpClient } from '../http/client.ts';
+import { ClientCredentialsTokenSource } from './client-credentials.ts';
+import type { TokenSource } from './token-source.ts';
+
+export type { AccessToken, TokenSource } from './token-source.ts';
+export { graphScope, outlookScope } from './clouds.ts';
+
+export function createTokenSource(credentials: ClientCredentials, secrets: Secrets, scope: string, http: HttpClient, timeoutMs?: number): TokenSource {
+  return new ClientCredentialsTokenSource({ credentials, secrets, scope, http, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+}
