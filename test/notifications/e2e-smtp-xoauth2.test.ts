@@ -3,18 +3,21 @@
 // run` with a settings file naming the app. Ready with the test message delivered over SMTP, the token's
 // expiry in the status file, `mail-agent test` printing it, a `send` delivered; a rotated client secret is
 // verified again without a test message; a wrong one Stalls with its AADSTS code while the last good settings
-// still send; no secret and no token in the status, the log, the state files or the agent's output.
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+// still send; no secret and no token in the status, the log, the state files, the sandbox's mail or the agent's output.
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
+import { atomicWrite } from '../../agent/state/atomic-write.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { fixturesDir } from '../helpers/oauth.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { readJson } from '../run/helpers/e2e.ts';
 
 const APP = '44444444-0000-0000-0000-000000000001';
 const FIRST = 'first-smtp-app-secret';
@@ -74,38 +77,33 @@ smtp:
 test:
   to: ops@sandbox.test
 `;
-  await writeFile(`${settings}.tmp`, text);
-  await rename(`${settings}.tmp`, settings);
+  // Whole or not at all, as an editor's save: the agent never reads half a file.
+  await atomicWrite(settings, text);
   return text;
 }
 
+/** A CLI command run in this process (main(argv, io)), its exit code and everything it printed. */
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const io = captureIo({ env: {}, cwd: root.path });
-  const code = await main(args, io);
-  return { code, out: io.out() + io.err() };
+  return { code: await main(args, io), out: `${io.out()}${io.err()}` };
 }
 
-const status = async () => JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
-const waitFor = (text: string) => cli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '60s']);
+const status = () => readJson<StatusDocument>(join(stateDir, 'status.json'));
+/** `mail-agent status --wait` until the agent has applied (or refused) exactly this text. */
+const applied = (text: string) => cli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '60s']);
 
+/** The sandbox's deliveries.jsonl, written by the sandbox process. */
 async function deliveries(): Promise<Record<string, unknown>[]> {
-  const text = await readFile(join(ready.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
-  return text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = (await readFile(join(ready.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 const testMessages = async () => (await deliveries()).filter((d) => String(d.subject).startsWith('mail-agent test from')).length;
+const delivered = (subject: string) => waitFor(async () => (await deliveries()).some((d) => d.subject === subject), `"${subject}" delivered`, 60_000);
 
-async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}\n${agent.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function untilStatus(pred: (doc: StatusDocument) => boolean, what: string): Promise<StatusDocument> {
-  let doc = await status();
-  await until(async () => pred(doc = await status()), what);
-  return doc;
+async function statusShows(pred: (doc: StatusDocument) => boolean, what: string): Promise<StatusDocument> {
+  let doc: StatusDocument | undefined;
+  await waitFor(async () => pred(doc = await status()), `status: ${what}`, 60_000);
+  return doc!;
 }
 
 async function notify(subject: string): Promise<void> {
@@ -117,7 +115,7 @@ async function notify(subject: string): Promise<void> {
 test('Ready over SMTP with XOAUTH2: the test message delivered, the token\'s expiry in the status, a send delivered', async () => {
   const text = await write(FIRST);
   agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms']);
-  const res = await waitFor(text);
+  const res = await applied(text);
   assert.is(res.code, 0, res.out + agent.output());
   const doc = await status();
   assert.is(findCondition(doc, 'Ready')?.status, 'True');
@@ -128,7 +126,7 @@ test('Ready over SMTP with XOAUTH2: the test message delivered, the token\'s exp
   assert.is(await testMessages(), 1);
   assert.is((await deliveries())[0]?.operation, 'SMTP');
   await notify('disk almost full (xoauth2)');
-  await until(async () => (await deliveries()).some((d) => d.subject === 'disk almost full (xoauth2)'), 'the notification delivered');
+  await delivered('disk almost full (xoauth2)');
 });
 
 test('mail-agent test: verify prints the token\'s expiry (never the token), the test message is accepted', async () => {
@@ -142,38 +140,32 @@ test('a rotated client secret: verified again (new settings digest), no second t
   const before = await status();
   const sentBefore = await testMessages();
   await write(ROTATED);
-  const doc = await untilStatus((d) => d.lastApplied?.settingsDigest !== before.lastApplied?.settingsDigest, 'the rotated secret applied');
+  const doc = await statusShows((d) => d.lastApplied?.settingsDigest !== before.lastApplied?.settingsDigest, 'the rotated secret applied');
   assert.is(findCondition(doc, 'TestMessageDelivered')?.reason, 'CredentialsChanged');
   assert.is(await testMessages(), sentBefore);
 });
 
 test('a wrong client secret: Stalled with ClientSecretInvalid (AADSTS7000215); the last good settings still send', async () => {
   await write('not-the-secret-at-all');
-  const doc = await untilStatus((d) => d.lastAttempted?.reason === 'ClientSecretInvalid', 'the wrong secret refused');
-  assert.is(findCondition(doc, 'Stalled')?.status, 'True');
-  assert.match(findCondition(doc, 'TransportReady')?.message ?? '', /AADSTS7000215/);
+  const stalled = await statusShows((d) => d.lastAttempted?.reason === 'ClientSecretInvalid', 'the wrong secret refused');
+  const transportReady = findCondition(stalled, 'TransportReady');
+  assert.equal([findCondition(stalled, 'Stalled')?.status, transportReady?.reason], ['True', 'ClientSecretInvalid']);
+  assert.match(transportReady?.message ?? '', /the client secret is not a current secret of application 44444444-0000-0000-0000-000000000001.*\(AADSTS7000215\)/);
+  // The last good settings (the rotated secret) stay live and deliver.
   await notify('still sent with the last good secret');
-  await until(async () => (await deliveries()).some((d) => d.subject === 'still sent with the last good secret'), 'delivery through the last good settings');
+  await delivered('still sent with the last good secret');
   await write(ROTATED);
-  await untilStatus((d) => d.lastAttempted?.outcome === 'Applied' && findCondition(d, 'Ready')?.status === 'True', 'back to the rotated secret');
+  await statusShows((d) => d.lastAttempted?.outcome === 'Applied' && findCondition(d, 'Ready')?.status === 'True', 'back to the rotated secret');
 });
 
-test('no secret and no token anywhere: the status, the log, the state files, the agent\'s output', async () => {
-  const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const name of await readdir(dir)) {
-      const p = join(dir, name);
-      const info = await stat(p).catch(() => undefined);
-      if (info?.isDirectory()) await walk(p);
-      else if (info && name !== 'client-secret' && name !== 'apps.yaml') files.push(p);
-    }
-  };
-  await walk(stateDir);
-  await walk(join(root.path, 'conf'));
-  assert.ok(files.some((f) => f.endsWith('status.json')) && files.some((f) => f.endsWith('notifications.log')), files.join('\n'));
-  const texts = [agent.output(), ...(await Promise.all(files.map((f) => readFile(f, 'latin1').catch(() => ''))))];
-  for (const t of texts) {
-    for (const secret of [FIRST, ROTATED, 'not-the-secret-at-all', 'eyJ0eXAiOiJKV1Qi']) assert.not.ok(t.includes(secret), `a secret or a token in the output or a state file: ${secret}`);
+test('no secret and no token anywhere: the status, the log, the state files, the sandbox\'s mail, the agent\'s output', async () => {
+  // Every file of the run but the two that hold the secrets on purpose (the agent's secret file, the sandbox's apps).
+  const files = (await readdir(root.path, { recursive: true })).map((rel) => join(root.path, rel)).filter((f) => !/(?:client-secret|apps\.yaml)$/.test(f));
+  const texts = [agent.output()];
+  for (const file of files) if ((await stat(file).catch(() => undefined))?.isFile()) texts.push(await readFile(file, 'latin1'));
+  assert.ok(files.some((f) => f.endsWith('status.json')) && files.some((f) => f.endsWith('notifications.log')) && files.some((f) => f.endsWith('.eml')), files.join('\n'));
+  for (const secret of [FIRST, ROTATED, 'not-the-secret-at-all', 'eyJ0eXAiOiJKV1Qi']) {
+    assert.not.ok(texts.some((text) => text.includes(secret)), `a secret or a token in the output or a file: ${secret}`);
   }
 });
 
