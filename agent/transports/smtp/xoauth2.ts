@@ -1,10 +1,10 @@
 // SMTP AUTH XOAUTH2 with an app-only token from agent/oauth (Exchange Online's SMTP.SendAsApp: user= is the
-// mailbox the app sends as). The token comes from the token source, which holds it and refreshes it before it
-// expires; its refusals (the identity platform's AADSTS errors) come before any AUTH and pass through untouched. Exchange Online
-// answers every refused token — expired, revoked, without the permission, for a mailbox the app may not use —
-// with the same "535 5.7.3 Authentication unsuccessful", so a 535 gets one new token and one more AUTH, as the
-// HTTP client does on a 401 invalid_token; refused again, it is the app's permissions that are missing, and
-// the error says which from the token's roles.
+// mailbox the app sends as). The token source holds the token and refreshes it before it expires; its
+// refusals (the identity platform's AADSTS errors) come before any AUTH and pass through untouched. Exchange
+// Online answers every token it will not take — expired, revoked, without the permission, for a mailbox the
+// app may not use — with the same "535 5.7.3 Authentication unsuccessful", so a 535 gets one new token and one
+// more AUTH, as the HTTP client does on a 401 invalid_token; refused again, it is the app's permissions that
+// are missing, and the error says which from the roles the token carries.
 import XOAuth2 from 'nodemailer/lib/xoauth2';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
