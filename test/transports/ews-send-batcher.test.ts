@@ -116,6 +116,22 @@ test('lookups (wasSent\'s FindItem) share the queue: a busy answer to one pauses
   assert.ok(lookups.every((t) => t >= until) && requests.every((r) => r.at >= until), 'nothing went inside the pause');
 });
 
+test('a busy answer without advice (HTTP 503) reaches the caller with the pause as its back-off: a retry above never lands inside it', async () => {
+  let first = true;
+  const { b } = batcher((messages) => {
+    if (!first) return ok(messages);
+    first = false;
+    return Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true }));
+  });
+  const refused = await b.send(message(1)).then(() => undefined, (e: unknown) => e as AgentError);
+  assert.is(refused?.code, 'ServerBusy');
+  const remaining = b.pausedUntil - Date.now();
+  assert.ok(remaining > 0, 'the unadvised answer paused the queue');
+  assert.ok(refused.backoffMs !== undefined && refused.backoffMs >= remaining && refused.backoffMs <= 1_000, `backoffMs ${refused.backoffMs}, pause left ${remaining} ms`);
+  const lookup = await b.schedule(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true }))).then(() => undefined, (e: unknown) => e as AgentError);
+  assert.ok(lookup?.backoffMs !== undefined && lookup.backoffMs >= b.pausedUntil - Date.now(), 'a lookup\'s busy answer carries it too');
+});
+
 test('a pause longer than half a minute hands the waiting messages back unsent (they wait in the spool instead)', async () => {
   const { b } = batcher(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true, backoffMs: 120_000 })));
   const results = await sendAll(b, 5);

@@ -130,8 +130,7 @@ export class SendBatcher {
         try {
           resolve(await request());
         } catch (err) {
-          if (isBusy(err)) this.busy(err);
-          reject(err instanceof Error ? err : new Error(String(err)));
+          reject(isBusy(err) ? this.busy(err) : err instanceof Error ? err : new Error(String(err)));
         }
       };
       this.queue.push({ lookup, signal, reject });
@@ -227,8 +226,7 @@ export class SendBatcher {
       if (outcome.serverCode === undefined) return w.resolve();
       if (outcome.serverCode === 'ErrorBatchProcessingStopped') return void again.push(w);
       const error = this.o.itemError({ ...outcome, serverCode: outcome.serverCode }, w.message);
-      if (isBusy(error)) this.busy(error);
-      w.reject(error);
+      w.reject(isBusy(error) ? this.busy(error) : error);
     });
     const processed = batch.length - again.length;
     if (processed > 0) this.learnPace((this.now() - started) / processed);
@@ -245,8 +243,8 @@ export class SendBatcher {
     }
   }
 
-  private refusedWhole(batch: Waiting[], err: unknown): void {
-    if (isBusy(err)) this.busy(err);
+  private refusedWhole(batch: Waiting[], thrown: unknown): void {
+    const err = isBusy(thrown) ? this.busy(thrown) : thrown;
     if (err instanceof AgentError && err.code === ErrorCodes.InvalidServerVersion) this.o.onVersionRefused?.();
     if (batch.length > 1 && err instanceof AgentError && !NOT_THE_MESSAGES.has(err.code)) {
       // Whatever the cause, refused as a whole for what it carried: each message again, alone.
@@ -256,12 +254,17 @@ export class SendBatcher {
     for (const w of batch) w.reject(err);
   }
 
-  /** A busy answer (also to a request not sent here): pause everything until the advised time, and halve connections and batch size. */
-  private busy(error: AgentError): void {
+  /** A busy answer (also to a request not sent here): pause everything until the advised time, and halve
+   *  connections and batch size. Returns the error as the caller gets it: without the server's advice, with
+   *  the pause taken as its back-off, so a retry above (the reconciler's, the worker's) never lands inside it. */
+  private busy(error: AgentError): AgentError {
     const now = this.now();
     const until = this.pause.busy(now, error.backoffMs);
     this.connections.decrease(now, until);
     this.batch.decrease(now, until);
+    if (error.backoffMs !== undefined) return error;
+    return new AgentError(error.code, error.message, { transient: error.transient, backoffMs: until - now, cause: error.cause,
+      ...(error.serverCode !== undefined ? { serverCode: error.serverCode } : {}) });
   }
 
   private learnPace(ms: number): void {
