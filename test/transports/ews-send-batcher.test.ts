@@ -127,7 +127,7 @@ test('a busy answer without advice (HTTP 503) reaches the caller with the pause 
   assert.is(refused?.code, 'ServerBusy');
   const remaining = b.pausedUntil - Date.now();
   assert.ok(remaining > 0, 'the unadvised answer paused the queue');
-  assert.ok(refused.backoffMs !== undefined && refused.backoffMs >= remaining && refused.backoffMs <= 1_000, `backoffMs ${refused.backoffMs}, pause left ${remaining} ms`);
+  assert.ok(refused?.backoffMs !== undefined && refused.backoffMs >= remaining && refused.backoffMs <= 1_000, `backoffMs ${refused?.backoffMs}, pause left ${remaining} ms`);
   const lookup = await b.schedule(() => Promise.reject(new AgentError(ErrorCodes.ServerBusy, 'HTTP 503', { transient: true }))).then(() => undefined, (e: unknown) => e as AgentError);
   assert.ok(lookup?.backoffMs !== undefined && lookup.backoffMs >= b.pausedUntil - Date.now(), 'a lookup\'s busy answer carries it too');
 });

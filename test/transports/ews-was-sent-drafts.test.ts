@@ -38,4 +38,16 @@ test('wasSent: true for a Message-ID saved as a draft in Drafts (never sent), fa
   assert.is(await transport.wasSent(`<unknown.${Date.now()}@contoso.test>`), false, 'an unknown Message-ID is in none of Outbox, Sent Items, Drafts');
 });
 
+test('a draft saved as MimeContent keeps the MIME\'s Message-ID (Exchange takes it from the headers): wasSent finds it', async () => {
+  const messageId = `<mime-draft.${Date.now()}@contoso.test>`;
+  const mime = Buffer.from(`From: ${account.email}\r\nTo: ops@contoso.test\r\nSubject: saved as MIME\r\nMessage-ID: ${messageId}\r\n` +
+    'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n').toString('base64');
+  const saved = await post(sandbox, soap(createItem(`<t:MimeContent CharacterSet="UTF-8">${mime}</t:MimeContent>`,
+    'SaveOnly', '<m:SavedItemFolderId><t:DistinguishedFolderId Id="drafts"/></m:SavedItemFolderId>',
+  )), { authorization: basicAuth(account.username, account.password) });
+  assert.is(saved.status, 200, saved.body);
+  assert.match(saved.body, /ResponseClass="Success"/, saved.body);
+  assert.is(await transport.wasSent(messageId), true, 'found in Drafts by the MIME\'s Message-ID');
+});
+
 test.run();

@@ -27,7 +27,7 @@ interface Envelope { from?: Address; to: Address[]; cc: Address[]; bcc: Address[
  * Who the message is for and from. With MimeContent, Exchange takes the recipients from the MIME headers
  * and adds those given as properties (BccRecipients: how a client sends Bcc with MIME it composed).
  */
-function envelopeOf(msg: RequestedMessage): Envelope {
+export function envelopeOf(msg: RequestedMessage): Envelope {
   if (!msg.mime) return { from: msg.from, to: msg.to, cc: msg.cc, bcc: msg.bcc, subject: msg.subject ?? '', messageId: msg.internetMessageId };
   const fields = headerFields(splitMime(msg.mime).header);
   const merged = (header: string, given: Address[]): Address[] => {

@@ -11,7 +11,7 @@ import { readMessage } from '../read-message.ts';
 import { savedItemFolder, type FolderTarget } from '../ids.ts';
 import { failure, itemIdXml, success } from '../responses.ts';
 import { checkEnum, checkMessage, SchemaViolation } from '../schema-check.ts';
-import { submit } from '../submit.ts';
+import { envelopeOf, submit } from '../submit.ts';
 
 const OP = 'CreateItem';
 
@@ -52,9 +52,11 @@ async function createMessage(ctx: OperationContext, node: XmlNode, disposition: 
   const message = readMessage(node);
   if (disposition === 'SaveOnly') {
     const id = ctx.store.nextId();
+    // With MimeContent, the subject and Message-ID are the MIME's unless given as properties (as Exchange keeps them).
+    const envelope = envelopeOf(message);
     ctx.store.save({
-      id, changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: folder.name, subject: message.subject ?? '',
-      internetMessageId: message.internetMessageId ?? '', message,
+      id, changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: folder.name, subject: envelope.subject,
+      internetMessageId: envelope.messageId ?? '', message,
     });
     // Like Exchange, name the attachments it created, so clients do not add them again.
     const attachments = message.attachments.length === 0 ? '' : '<t:Attachments>' + message.attachments
