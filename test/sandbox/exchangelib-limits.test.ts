@@ -38,7 +38,8 @@ const scenarios: Record<string, { options: Partial<SandboxOptions>; job: Job; af
   // Two threads on two sessions against a limit of one. (Not more: exchangelib 4.9 deadlocks when it shrinks a
   // pool that is below its maximum with every session in use — decrease_poolsize → get_session →
   // increase_poolsize takes the lock it holds.)
-  connections: { options: { limits: { maxConnections: 1 } }, job: { kind: 'send', count: 12, threads: 2, maxConnections: 2 } },
+  // Each pair of sends starts together (a barrier): under load, two free-running threads sometimes never overlapped.
+  connections: { options: { limits: { maxConnections: 1 } }, job: { kind: 'send', count: 12, threads: 2, maxConnections: 2, together: true } },
   // Injected once exchangelib has its version (it gives up when its very first request is refused so).
   connlimit: { options: {}, job: { kind: 'send', count: 6 }, after: { requests: 2, faults: [{ kind: 'connlimit', count: 1 }] } },
   internal200: { options: { faults: [{ kind: 'internal200', count: 1 }] }, job: { kind: 'send', defaultBackoff: 1 } },

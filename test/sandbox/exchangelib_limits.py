@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 exchangelib_limits.py '[JOB, ...]'. Every JOB has "url",
 "password", "email", "to", "kind" and "subject" (a prefix), and runs against its own sandbox:
 
 - kind "send": sends "count" messages (default 1) as "SendAndSaveCopy", one by one from "threads" threads
-  (default 1; "maxConnections" sessions) or with bulk_create in chunks of "chunk"; items answered
+  (default 1; "maxConnections" sessions; "together": each round of sends starts at once) or with bulk_create in chunks of "chunk"; items answered
   ErrorBatchProcessingStopped are sent again when "resend" is true. "attachmentBytes": one attachment of that
   size. "mime": the message goes as MIME (To in its header) with "bcc" as BccRecipients. FaultTolerance
   (back-off honoured; its default back-off, when the server names none, is "defaultBackoff" seconds).
@@ -74,8 +74,14 @@ def send(job):
                     sent[0] += 1
             pending = again if job.get("resend") else []
     else:
+        threads = job.get("threads", 1)
+        # Threads that start each send together: their requests overlap on the server, whatever the load.
+        together = threading.Barrier(threads) if job.get("together") else None
+
         def worker(indexes):
             for i in indexes:
+                if together:
+                    together.wait(timeout=60)
                 try:
                     message(account, job, i).send_and_save()
                     with lock:
@@ -83,7 +89,6 @@ def send(job):
                 except Exception as e:  # reported as data: the test asserts on it
                     with lock:
                         errors.append(type(e).__name__)
-        threads = job.get("threads", 1)
         pool = [threading.Thread(target=worker, args=(range(t, count, threads),)) for t in range(threads)]
         for t in pool:
             t.start()
