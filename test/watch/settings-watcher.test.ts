@@ -168,15 +168,16 @@ test('the periodic check catches a change no event announced; check(force) repor
   const r = rec;
   const n = r.snapshots.length;
   r.watcher.check(true, 'SIGHUP');
-  await waitFor(() => r.causes.includes('SIGHUP'), 'the forced report');
-  assert.is(r.snapshots.length, n + 1);
+  const saw = () => JSON.stringify(r.causes);
+  await waitFor(() => r.causes.includes('SIGHUP'), () => `the forced report; saw ${saw()}`);
+  assert.is(r.snapshots.length, n + 1, saw());
   assert.equal([r.causes.at(-1), contentOf(r.snapshots.at(-1)!)], ['SIGHUP', v(2)], 'the unchanged file, reported because forced');
   // The next periodic check reads the same file and reports nothing: a forced look (queued behind it, the
   // watcher reads one at a time) shows that it is over.
   const polls = r.polls();
-  await waitFor(() => r.polls() > polls, 'the next periodic check');
+  await waitFor(() => r.polls() > polls, () => `the next periodic check; saw ${saw()}`);
   r.watcher.check(true, 'probe');
-  await waitFor(() => r.causes.includes('probe'), 'the probe');
+  await waitFor(() => r.causes.includes('probe'), () => `the probe; saw ${saw()}`);
   assert.equal(r.causes.slice(n), ['SIGHUP', 'probe'], 'only the forced looks reported the unchanged file');
 });
 
