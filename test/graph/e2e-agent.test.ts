@@ -14,6 +14,7 @@ import { spawnTs, type Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor as waitUntil } from '../helpers/wait.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { tempSandbox, type TestSandbox } from '../sandbox/helpers.ts';
 
@@ -78,11 +79,7 @@ async function deliveries(): Promise<Record<string, unknown>[]> {
 const testMessages = async () => (await deliveries()).filter((d) => String(d.subject).startsWith('mail-agent test from')).length;
 
 async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}\n${agent.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(pred, () => `${what}\n${agent.output().slice(-3000)}`, timeoutMs, 50);
 }
 
 async function notify(subject: string): Promise<void> {

@@ -8,11 +8,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../../agent/queue/spool.ts';
 import { submitNotification } from '../../agent/queue/submit.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { outboxWaiting, readThrottleLog } from '../sandbox/limits-helpers.ts';
 import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered } from './helpers.ts';
@@ -40,7 +40,7 @@ async function queue(n: number, prefix: string): Promise<string[]> {
 /** Nothing pending in the agent, nothing left in the sandbox's Outbox: a duplicate would have shown by now. */
 async function settled(): Promise<void> {
   await r.untilStatus((d) => d.queue.pending === 0, 'nothing pending', 60_000);
-  for (let i = 0; i < 600 && (await outboxWaiting(r.sandbox)) > 0; i++) await sleep(50);
+  await waitFor(async () => (await outboxWaiting(r.sandbox)) === 0, 'the sandbox\'s Outbox empty', 30_000, 50);
 }
 
 test.before(async () => {
