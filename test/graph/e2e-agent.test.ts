@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
+import { runCli, spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor as waitUntil } from '../helpers/wait.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
@@ -70,7 +71,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 const status = async () => JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
-const waitFor = (text: string) => cli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
+const waitFor = (text: string) => runCli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
 
 async function deliveries(): Promise<Record<string, unknown>[]> {
   const text = await readFile(join(sandbox.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
@@ -90,7 +91,7 @@ async function notify(subject: string): Promise<void> {
 test('Ready through Graph with one test message; the status shows the transport and the token\'s expiry', async () => {
   await writeFile(join(root.path, 'conf', 'body.txt'), 'Disk almost full\n');
   const text = await write(SECRET);
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
+  agent = spawnCli(['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
     { MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '0' });
   const res = await waitFor(text);
   assert.is(res.code, 0, res.out + agent.output());

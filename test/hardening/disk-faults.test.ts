@@ -13,6 +13,7 @@ import { short } from '../../agent/status/format.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { repoRoot } from '../helpers/child.ts';
+import { shippedBin } from '../helpers/shipped.ts';
 import { parseStatus, untilStatus } from '../helpers/status.ts';
 import { needTools } from '../helpers/tools.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -116,7 +117,7 @@ if (needTools(import.meta.url, test, ['mount'])) test('a read-only status direct
 const owner = statSync(repoRoot);
 const asRoot = process.getuid?.() === 0;
 async function unprivileged(args: string[], home: string): Promise<{ status: number | null; out: string }> {
-  const node = [process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args];
+  const node = [process.execPath, shippedBin, ...args];
   const command = asRoot
     ? ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--', ...node]
     : node;

@@ -58,7 +58,7 @@ async function copiesOf(subject: string): Promise<number> {
 }
 
 async function deliveredOnce(subject: string): Promise<void> {
-  await waitFor(async () => (await copiesOf(subject)) > 0, () => `${subject} delivered: ${agent.output().slice(-2000)}`, 30_000, 50);
+  await waitFor(async () => (await copiesOf(subject)) > 0, () => `${subject} delivered: ${agent.output().slice(-2000)}`, 60_000, 50);
   await r.untilNothingPending();
   assert.is(await copiesOf(subject), 1, `${subject}: ${agent.output().slice(-2000)}`);
 }

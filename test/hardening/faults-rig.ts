@@ -45,9 +45,9 @@ export async function faultRig(): Promise<FaultRig> {
   return Object.assign(r, {
     seen,
     armAfter(operation: string, rule: FaultRule) { armed = { operation, rule }; },
-    waitFor: (text: string, timeout = '40s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]),
+    waitFor: (text: string, timeout = '40s') => r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]),
     async send(subject: string) {
-      const res = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', subject, '--body', '-']);
+      const res = await r.shipped(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', subject, '--body', '-'], `${subject}\n`);
       if (res.code !== 0) throw new Error(`send failed: ${res.out}${res.err}`);
       return res.out.trim();
     },

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
 import { statePaths } from '../../agent/state/layout.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitForValue } from '../helpers/wait.ts';
@@ -57,7 +58,7 @@ test.after(async () => {
 
 test('mail-agent test prints the faultcode escaped', async () => {
   const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
-  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com'], io), 1);
+  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', '--state-dir', join(dir.path, 'state')], io), 1);
   assert.match(io.out(), 'verify: FAILED');
   assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
   assertNoRawControls(io.out(), 'test output');
@@ -65,7 +66,7 @@ test('mail-agent test prints the faultcode escaped', async () => {
 
 test('mail-agent status prints the failure the agent recorded escaped', async () => {
   const state = join(dir.path, 'state');
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
+  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
   await agent.waitFor('step=verify', 30_000);
   let last = '';
   const io = await waitForValue(async () => {

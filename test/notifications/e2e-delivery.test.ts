@@ -18,7 +18,7 @@ const limit = '  attachmentLimitMB: 1\n';
 
 async function apply(o: SettingsOptions): Promise<void> {
   const text = await r.write(o);
-  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+  const res = await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
   assert.is(res.code, 0, res.out + res.err + agent.output());
 }
 

@@ -16,7 +16,7 @@ import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 let r: Rig;
 let agent: Child;
 
-const wait = (text: string, timeout = '30s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]);
+const wait = (text: string, timeout = '30s') => r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]);
 const status = () => readJson<StatusDocument>(r.statusPath);
 
 test.before(async () => { r = await rig(); });
@@ -73,7 +73,7 @@ test('an invalid file: Rejected with line and column, logged as status prints it
   assert.is(rejected?.level, 'warn', agent.output());
   assert.is(rejected?.reason, 'SchemaViolation');
   assert.equal(rejected?.errors, printed);
-  const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-']);
+  const send = await r.shipped(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-'], 'The last good settings still deliver.\n');
   assert.is(send.code, 0, send.out + send.err);
   await waitFor(async () => (await r.deliveredWithSubject('still sending')) > 0, () => `'still sending' delivered: ${agent.output().slice(-2000)}`, 10_000);
   assert.is(await r.deliveredWithSubject('still sending'), 1);

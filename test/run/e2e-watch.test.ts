@@ -27,7 +27,7 @@ test.after(async () => { await r.cleanup(); });
  *  earlier change would have come before this one (the agent reconciles one revision at a time, in order),
  *  so it shows here; the last change of an agent is followed by `laterChange` for that reason. */
 async function converged(text: string, statusPath: string): Promise<void> {
-  const res = await r.cli(['status', '--status', statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '20s']);
+  const res = await r.shipped(['status', '--status', statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '20s']);
   assert.is(res.code, 0, res.out + res.err + agent.output());
   changes += 1;
   const applies = agent.output().split('"step":"apply"').length - 1;

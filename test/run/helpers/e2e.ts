@@ -1,11 +1,13 @@
-// End-to-end rig: a real sandbox (HTTPS, NTLM), real settings files, the real agent as a child process,
-// and `mail-agent status` / `send` driven through main().
+// End-to-end rig: a real sandbox (HTTPS, NTLM), real settings files, the real agent as a child process run
+// from the shipped build (dist/), and `mail-agent status` / `send` / `test` either as the shipped CLI (shipped())
+// or through main() in this process (cli(): what a test calls hundreds of times, like `send` in bulk).
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../agent/cli/main.ts';
 import type { StatusDocument } from '../../../agent/status/model.ts';
 import { captureIo } from '../../helpers/io.ts';
-import { spawnTs, type Child } from '../../helpers/child.ts';
+import type { Child } from '../../helpers/child.ts';
+import { runCli, spawnCli } from '../../helpers/shipped.ts';
 import { untilStatus } from '../../helpers/status.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { jsonLines, untilFile, type What } from '../../helpers/wait.ts';
@@ -36,7 +38,10 @@ export interface Rig {
   write(o?: SettingsOptions): Promise<string>;
   /** `wrapper`: a command line the agent runs under (e.g. unshare with a hostname of its own). */
   startAgent(extra?: string[], where?: { config: string; stateDir: string }, wrapper?: string[]): Child;
+  /** `mail-agent …` through main() in this process. */
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** `mail-agent …` as the shipped CLI (dist/), in the rig's folder; `input` is its stdin. */
+  shipped(args: string[], input?: string): Promise<{ code: number; out: string; err: string }>;
   /** Waits until the status file satisfies `pred` (or throws after timeoutMs). */
   untilStatus(pred: (doc: StatusDocument) => boolean, what: string, timeoutMs?: number): Promise<StatusDocument>;
   /** Waits until `judge` finds what it looks for in the sandbox's deliveries.jsonl, and returns that. */
@@ -91,6 +96,9 @@ ${o.caFile === false ? '' : `  caFile: ${sandbox.caPath}\n`}${o.ews ?? ''}test:
   to: ${TestTo}
 ${o.extra ?? ''}`;
   const deliveries = () => sandbox.deliveries();
+  // The default state dir (`mail-agent test` reads its digest key; send and status default to it) is the rig's
+  // own, never the machine's (/var/lib/mail-agent as root).
+  const defaultStateDir = { MAIL_AGENT_STATE_DIR: join(root, 'default-state') };
   const r: Rig = {
     root, settings, stateDir, statusPath: join(stateDir, 'status.json'), sandbox, settingsText,
     async write(o) {
@@ -101,15 +109,16 @@ ${o.extra ?? ''}`;
       return text;
     },
     startAgent(extra = [], where = { config: settings, stateDir }, wrapper = []) {
-      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra], {}, 'ignore', wrapper);
+      const child = spawnCli(['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra], {}, { wrapper });
       agents.push(child);
       return child;
     },
     async cli(args) {
-      const io = captureIo({ env: {}, cwd: root });
+      const io = captureIo({ env: { ...defaultStateDir }, cwd: root });
       const code = await main(args, io);
       return { code, out: io.out(), err: io.err() };
     },
+    shipped: (args, input) => runCli(args, { cwd: root, env: defaultStateDir, ...(input === undefined ? {} : { input }) }),
     untilStatus: (pred, what, timeoutMs = 20_000) => untilStatus(join(stateDir, 'status.json'), pred, what, timeoutMs),
     untilDeliveries: (judge, what, timeoutMs = 30_000) => untilFile(join(sandbox.dataDir, 'deliveries.jsonl'), (text) => judge(jsonLines<Delivery>(text)), what, timeoutMs),
     async untilNothingPending(timeoutMs = 30_000) {
