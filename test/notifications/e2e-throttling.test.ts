@@ -16,7 +16,7 @@ import type { Child } from '../helpers/child.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { outboxWaiting, readThrottleLog } from '../sandbox/limits-helpers.ts';
-import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered } from './helpers.ts';
+import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered, untilInLog } from './helpers.ts';
 
 let r: Rig;
 let agent: Child;
@@ -183,6 +183,8 @@ test('issue 12 item 1: a CreateItem of several refused as a whole (one address w
   await ready();
   const got = await untilDelivered(r, 'split', 9, 30_000);
   await r.untilStatus((d) => d.queue.pending === 0, 'all outcomes');
+  // The status can count the bad one done before its outcome reaches the notifications log: wait for that line.
+  await untilInLog(r, (entries) => entries.find((e) => e.id === bad.id && (e.result === 'failed' || e.result === 'delivered')), 'the bad one\'s outcome');
   assert.equal(new Set(got.map((d) => d.messageId)), new Set(good));
   const log = (await notificationsLog(r)).filter((e) => e.subject.startsWith('split'));
   const failed = log.filter((e) => e.result === 'failed');
