@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert';
 import { repoRoot } from './helpers/child.ts';
 import { tempDir } from './helpers/tmp.ts';
 import { needTools, notRunDirVariable } from './helpers/tools.ts';
-import { planUnits, uvuCounts } from './runner.ts';
+import { waitFor } from './helpers/wait.ts';
+import { filesRunningDist, planUnits, runUnits, uvuCounts, type TaskResult } from './runner.ts';
 
 const fixtures = 'test/helpers/fixtures';
 
@@ -55,12 +56,45 @@ if (needTools(import.meta.url, test, ['swaks'])) test('all passing with every to
   }
 });
 
-test('tasks that share a folder run one after another; the rest start longest first, untimed ones before', () => {
+test('tasks that share a folder run one after another; a task others wait for goes first; the rest start longest first, untimed ones before', () => {
   const units = planUnits(['npm run lint', 'npm run build', 'test/a.test.ts', 'test/b.test.ts', 'test/build/shipped-build.test.ts', 'test/mapi/x.test.ts', 'test/mapi/y.test.ts', 'test/new.test.ts'],
-    { 'npm run lint': 50_000, 'npm run build': 20_000, 'test/a.test.ts': 1_000, 'test/b.test.ts': 9_000, 'test/build/shipped-build.test.ts': 5_000, 'test/mapi/x.test.ts': 4_000, 'test/mapi/y.test.ts': 4_000 });
-  assert.equal(units.map((u) => u.tasks), [
-    ['test/new.test.ts'], ['npm run lint'], ['npm run build', 'test/build/shipped-build.test.ts'], ['test/b.test.ts'], ['test/mapi/x.test.ts', 'test/mapi/y.test.ts'], ['test/a.test.ts'],
+    { 'npm run lint': 50_000, 'npm run build': 20_000, 'test/a.test.ts': 1_000, 'test/b.test.ts': 9_000, 'test/build/shipped-build.test.ts': 5_000, 'test/mapi/x.test.ts': 4_000, 'test/mapi/y.test.ts': 4_000 },
+    new Map([['test/build/shipped-build.test.ts', 'npm run build'], ['test/b.test.ts', 'npm run build']]));
+  assert.equal(units.map((u) => [u.tasks, u.after ?? null]), [
+    [['npm run build'], null], [['test/new.test.ts'], null], [['npm run lint'], null], [['test/b.test.ts'], 'npm run build'],
+    [['test/mapi/x.test.ts', 'test/mapi/y.test.ts'], null], [['test/build/shipped-build.test.ts'], 'npm run build'], [['test/a.test.ts'], null],
   ]);
+});
+
+test('the files that run dist/: the shipped-build test, and those that reach test/helpers/shipped.ts through their imports', async () => {
+  const files = ['test/build/shipped-build.test.ts', 'test/run/e2e-agent.test.ts', 'test/notifications/e2e-delivery.test.ts', 'test/sandbox/cli.test.ts', 'test/queue/worker.test.ts', 'test/status/status-wait.test.ts'];
+  assert.equal([...await filesRunningDist(files)].sort(), ['test/build/shipped-build.test.ts', 'test/notifications/e2e-delivery.test.ts', 'test/run/e2e-agent.test.ts', 'test/sandbox/cli.test.ts']);
+});
+
+test('a unit that waits for a task starts once that task has ended; the others go on meanwhile', async () => {
+  const log: string[] = [];
+  const gates = new Map<string, () => void>();
+  const run = async (task: string): Promise<TaskResult> => {
+    log.push(`start ${task}`);
+    await new Promise<void>((resolve) => gates.set(task, resolve));
+    log.push(`end ${task}`);
+    return { task, ok: true, ms: 0, output: '' };
+  };
+  const units = [{ tasks: ['npm run build'], expectedMs: 3 }, { tasks: ['test/dist.test.ts'], expectedMs: 2, after: 'npm run build' }, { tasks: ['test/a.test.ts'], expectedMs: 1 }, { tasks: ['test/b.test.ts'], expectedMs: 1 }];
+  const all = runUnits(units, 2, { color: false, timeoutMs: 1000, env: {} }, () => undefined, run);
+  const release = async (task: string) => {
+    await waitFor(() => gates.has(task), `${task} started`);
+    gates.get(task)!();
+    gates.delete(task);
+    await waitFor(() => log.includes(`end ${task}`), `${task} ended`);
+  };
+  await release('test/a.test.ts');
+  await release('test/b.test.ts');
+  assert.equal(log, ['start npm run build', 'start test/a.test.ts', 'end test/a.test.ts', 'start test/b.test.ts', 'end test/b.test.ts'], 'the files that need the build wait; the others run beside it');
+  await release('npm run build');
+  await release('test/dist.test.ts');
+  assert.equal((await all).map((r) => r.task), ['test/a.test.ts', 'test/b.test.ts', 'npm run build', 'test/dist.test.ts']);
+  assert.ok(log.indexOf('start test/dist.test.ts') > log.indexOf('end npm run build'));
 });
 
 test("uvu's counts, with or without colour; none when it crashed first", () => {

@@ -2,9 +2,10 @@
 // except files that share a folder outside their temp dirs, which run one after another; `--script NAME`
 // runs `npm run NAME` (the type-check, the lint) among them. Each one's output is printed whole when it
 // ends; the run ends with the failures, the totals, the slowest and ONE summary of the cross-checks that
-// could not run here (test/helpers/tools.ts). When dist/ is not the build of these sources by this Node,
-// `npm run build` runs among the tasks, before the shipped-build test (test/build/shipped-build.test.ts),
-// so that test runs what a user would run.
+// could not run here (test/helpers/tools.ts). The files that run the shipped build (dist/: the shipped-build
+// test, and every file that imports test/helpers/shipped.ts, directly or through a helper) start only once
+// dist/ is the build of these sources by this Node: when it is not, `npm run build` runs first among the
+// tasks and those files wait for it (the others do not), so they run what a user would run.
 //
 //   node --import tsx test/runner.ts [dir] [pattern] [--script NAME]… [--jobs N] [--timeout SECONDS] [--no-build]
 //
@@ -15,15 +16,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { currentStamp, readStamp, repoRoot, staleness } from '../scripts/build-stamp.ts';
+import { checkedStampVariable } from './helpers/shipped-stamp.ts';
 import { notRunDirVariable, notRunSummary, readNotRun } from './helpers/tools.ts';
 
-/** The test files that run dist/. */
+/** The test file that checks dist/ itself; the others that run it import this helper. */
 const distTests = /^test\/build\/shipped-build\.test\.ts$/;
+const shippedHelper = 'test/helpers/shipped.ts';
 
 /** Tasks that share something outside their own temp dirs: each group's run one after another, in the
  *  order they are given (the scripts first, then the files). */
 export const sharedBetweenTasks: readonly { tasks: RegExp; what: string }[] = [
-  { tasks: new RegExp(`^npm run build$|${distTests.source}`), what: 'dist/' },
   // wine.ts: one Wine prefix in node_modules/.cache, native/build, and the prefix's default mail client
   // (useProvider switches it for the whole prefix).
   { tasks: /^test\/mapi\//, what: 'the Wine prefix and native/build' },
@@ -38,6 +40,8 @@ export interface Unit {
   /** Run one after another, in this order. */
   tasks: Task[];
   expectedMs: number;
+  /** A task that must have ended before this unit starts (the build, for the files that run dist/). */
+  after?: Task;
 }
 
 export interface TaskResult {
@@ -72,19 +76,64 @@ export async function findTestFiles(dir: string, pattern: RegExp): Promise<strin
   return found.sort();
 }
 
+/** The relative imports of a TypeScript file, resolved against it (repository paths). */
+function relativeImports(file: string, text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom|\bimport\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    found.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)));
+  }
+  return found;
+}
+
+/** The test files that run dist/: the shipped-build test, and those that import test/helpers/shipped.ts,
+ *  directly or through other files under test/. */
+export async function filesRunningDist(files: readonly string[]): Promise<Set<string>> {
+  const imports = new Map<string, string[]>();
+  const importsOf = async (file: string): Promise<string[]> => {
+    let known = imports.get(file);
+    if (!known) {
+      const text = await readFile(path.join(repoRoot, file), 'utf8').catch(() => '');
+      known = relativeImports(file, text).filter((f) => f.startsWith('test/'));
+      imports.set(file, known);
+    }
+    return known;
+  };
+  const reaches = new Map<string, boolean>();
+  const reachesHelper = async (file: string, seen: Set<string>): Promise<boolean> => {
+    if (file === shippedHelper) return true;
+    const known = reaches.get(file);
+    if (known !== undefined) return known;
+    if (seen.has(file)) return false;
+    seen.add(file);
+    let found = false;
+    for (const next of await importsOf(file)) if (await reachesHelper(next, seen)) { found = true; break; }
+    reaches.set(file, found);
+    return found;
+  };
+  const out = new Set<string>();
+  for (const file of files) if (distTests.test(file) || await reachesHelper(file, new Set())) out.add(file);
+  return out;
+}
+
 /** Groups the tasks that must not overlap, and orders the units longest first (by the last run's times;
- *  a task not timed yet goes first), so that the last to finish are short ones. */
-export function planUnits(tasks: readonly Task[], lastMs: Readonly<Record<string, number>>): Unit[] {
+ *  a task not timed yet goes first), so that the last to finish are short ones; a task others wait for
+ *  (`after`: the build) goes before all. */
+export function planUnits(tasks: readonly Task[], lastMs: Readonly<Record<string, number>>, after: ReadonlyMap<Task, Task> = new Map()): Unit[] {
   const groups = new Map<string, Task[]>();
   for (const task of tasks) {
     const shared = sharedBetweenTasks.find((s) => s.tasks.test(task));
     const key = shared ? shared.what : task;
     groups.set(key, [...(groups.get(key) ?? []), task]);
   }
+  const awaited = new Set(after.values());
   const expected = (task: Task) => lastMs[task] ?? Number.MAX_SAFE_INTEGER / 1000;
   return [...groups.values()]
-    .map((group) => ({ tasks: group, expectedMs: group.reduce((sum, task) => sum + expected(task), 0) }))
-    .sort((a, b) => b.expectedMs - a.expectedMs || a.tasks[0]!.localeCompare(b.tasks[0]!));
+    .map((group): Unit => {
+      const dependency = group.map((task) => after.get(task)).find((t) => t !== undefined);
+      return { tasks: group, expectedMs: group.reduce((sum, task) => sum + expected(task), 0), ...(dependency ? { after: dependency } : {}) };
+    })
+    .sort((a, b) => Number(b.tasks.some((t) => awaited.has(t))) - Number(a.tasks.some((t) => awaited.has(t)))
+      || b.expectedMs - a.expectedMs || a.tasks[0]!.localeCompare(b.tasks[0]!));
 }
 
 /** uvu's closing counts from a file's output. */
@@ -140,16 +189,33 @@ function killGroup(pid: number): void {
   try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
 }
 
-/** Runs the units `jobs` at a time; `report` sees each task as it ends. */
-export async function runUnits(units: readonly Unit[], jobs: number, options: RunOptions, report: (result: TaskResult) => void): Promise<TaskResult[]> {
+/** Runs the units `jobs` at a time, each once the task it waits for (if any) has ended, in queue order among
+ *  those ready; `report` sees each task as it ends. */
+export async function runUnits(units: readonly Unit[], jobs: number, options: RunOptions, report: (result: TaskResult) => void,
+  run: (task: Task, options: RunOptions) => Promise<TaskResult> = runTask): Promise<TaskResult[]> {
   const queue = [...units];
   const results: TaskResult[] = [];
+  const planned = new Set(units.flatMap((u) => u.tasks));
+  const ended = new Set<Task>();
+  const signal = () => { let resolve!: () => void; const promise = new Promise<void>((r) => { resolve = r; }); return { promise, resolve }; };
+  let ending = signal();
+  const ready = (unit: Unit) => unit.after === undefined || ended.has(unit.after) || !planned.has(unit.after);
   const worker = async () => {
-    for (let unit = queue.shift(); unit; unit = queue.shift()) {
-      for (const task of unit.tasks) {
-        const result = await runTask(task, options);
+    while (queue.length > 0) {
+      const index = queue.findIndex(ready);
+      if (index < 0) {
+        await ending.promise; // the units left wait for a task another worker is running
+        continue;
+      }
+      const [unit] = queue.splice(index, 1);
+      for (const task of unit!.tasks) {
+        const result = await run(task, options);
         results.push(result);
+        ended.add(task);
         report(result);
+        const wake = ending;
+        ending = signal();
+        wake.resolve();
       }
     }
   };
@@ -179,11 +245,7 @@ async function saveTimings(previous: Record<string, number>, results: readonly T
   await writeFile(timingsFile, JSON.stringify(next, null, 2) + '\n');
 }
 
-/** Why dist/ must be rebuilt for `files`, or undefined. */
-async function distStaleness(files: readonly string[]): Promise<string | undefined> {
-  if (!files.some((file) => distTests.test(file))) return undefined;
-  return staleness(await readStamp(path.join(repoRoot, 'dist')), await currentStamp());
-}
+
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -196,12 +258,14 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const files = await findTestFiles(path.resolve(repoRoot, dir), new RegExp(pattern, 'i'));
   if (files.length === 0) throw new Error(`no test files under ${dir} match ${pattern}`);
-  const stale = values['no-build'] ? undefined : await distStaleness(files);
-  if (stale) console.log(`${stale}: npm run build runs first among the tasks, then the tests of dist/`);
+  const runningDist = await filesRunningDist(files);
+  const sources = runningDist.size > 0 ? await currentStamp() : undefined;
+  const stale = values['no-build'] || !sources ? undefined : staleness(await readStamp(path.join(repoRoot, 'dist')), sources);
+  if (stale) console.log(`${stale}: npm run build runs first among the tasks; the files that run dist/ (${runningDist.size}) wait for it`);
   const scripts = [...values.script, ...(stale ? ['build'] : [])];
   const tasks = [...scripts.map(scriptTask), ...files];
   const previous = await readTimings();
-  const units = planUnits(tasks, previous);
+  const units = planUnits(tasks, previous, new Map(stale ? [...runningDist].map((file) => [file, scriptTask('build')]) : []));
   const notRunDir = await mkdtemp(path.join(tmpdir(), 'mail-agent-not-run-'));
   const stop = (signal: NodeJS.Signals) => {
     for (const pid of running) killGroup(pid);
@@ -211,7 +275,8 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   console.log(`${files.length} test files${scripts.length ? ` and npm run ${scripts.join(', ')}` : ''}, ${Math.min(jobs, units.length)} at a time (Node ${process.version})`);
   let done = 0;
-  const results = await runUnits(units, jobs, { color: process.stdout.isTTY === true, timeoutMs: Number(values.timeout) * 1000, env: { ...process.env, [notRunDirVariable]: notRunDir } }, (result) => {
+  const env = { ...process.env, [notRunDirVariable]: notRunDir, ...(sources ? { [checkedStampVariable]: sources.sources } : {}) };
+  const results = await runUnits(units, jobs, { color: process.stdout.isTTY === true, timeoutMs: Number(values.timeout) * 1000, env }, (result) => {
     process.stdout.write(`${header(result, ++done, tasks.length)}\n${result.output.trimEnd()}\n\n`);
   });
   const notRun = readNotRun(notRunDir);

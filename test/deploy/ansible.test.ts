@@ -10,6 +10,7 @@ import { findCondition, type StatusDocument } from '../../agent/status/model.ts'
 import type { Child } from '../helpers/child.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { readJson, rig, type Rig } from '../run/helpers/e2e.ts';
+import { shippedBin } from '../helpers/shipped.ts';
 import { needTools } from '../helpers/tools.ts';
 
 const playbook = join(repoRoot, 'deploy/ansible/push-mail-settings.yml');
@@ -40,9 +41,9 @@ if (needTools(import.meta.url, test, ['ansible'])) {
   test.before(async () => {
     r = await rig();
     await mkdir(join(r.root, 'push'));
-    // `mail-agent` as the hosts would have it: this checkout, run through tsx.
+    // `mail-agent` as the hosts would have it: the shipped build of this checkout.
     bin = join(r.root, 'mail-agent');
-    await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(repoRoot, 'agent/cli/bin.ts')}" "$@"\n`);
+    await writeFile(bin, `#!/bin/sh\nexec "${process.execPath}" "${shippedBin}" "$@"\n`);
     await chmod(bin, 0o755);
     await r.write({ comment: 'before the first push' });
     agent = r.startAgent();

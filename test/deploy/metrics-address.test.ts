@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { isAgentError } from '../../agent/errors.ts';
 import { parseListenAddress } from '../../agent/metrics/address.ts';
 import { spawnTs } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 
 test('HOST:PORT, [IPv6]:PORT, :PORT (every interface, said out loud); anything else is a usage error', () => {
@@ -31,7 +32,7 @@ test('a port in use: `mail-agent run` says so and exits 1', async () => {
   try {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'settings.yaml'), 'apiVersion: mail-agent/v1\n');
-      const agent = spawnTs('agent/cli/bin.ts', ['run', '--config', join(dir, 'settings.yaml'), '--state-dir', join(dir, 'state'), '--metrics-addr', `127.0.0.1:${port}`]);
+      const agent = spawnCli(['run', '--config', join(dir, 'settings.yaml'), '--state-dir', join(dir, 'state'), '--metrics-addr', `127.0.0.1:${port}`]);
       assert.is(await agent.exited(), 1, agent.output());
       assert.match(agent.output(), '--metrics-addr: cannot listen (EADDRINUSE)');
     });

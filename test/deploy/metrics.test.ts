@@ -2,9 +2,9 @@
 // sandbox, scraped over HTTP while a good file, a bad file and a notification go through it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { waitFor, waitForValue } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 
 let r: Rig;
@@ -69,12 +69,11 @@ test('a bad file: a failure by reason, reload unsuccessful, /readyz 503, /health
 test('a notification: the delivery histogram counts it, the queue drains', async () => {
   const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'metered', '--body', '-']);
   assert.is(send.code, 0, send.out + send.err);
-  let text = '';
-  for (let i = 0; i < 100; i++) {
-    text = await scrape();
-    if (sample(text, 'mail_agent_delivery_duration_seconds_count{result="delivered"}') === 1) break;
-    await sleep(100);
-  }
+  let last = '';
+  const text = await waitForValue(async () => {
+    last = await scrape();
+    return sample(last, 'mail_agent_delivery_duration_seconds_count{result="delivered"}') === undefined ? undefined : last;
+  }, () => `the delivery in the histogram:\n${last}`, 10_000, 100);
   assert.is(sample(text, 'mail_agent_delivery_duration_seconds_count{result="delivered"}'), 1, text);
   assert.is(sample(text, 'mail_agent_queue_depth'), 0);
   assert.is(sample(text, 'mail_agent_notifications{state="delivered"}'), 1);
@@ -104,7 +103,7 @@ test('certificate checks switched off: status InsecureTransport, a warning on ea
   // A comment-only change is applied too (nothing reconnects): the warning is logged again.
   const again = await r.write({ caFile: false, ews: '  rejectInvalidCertificates: false\n', comment: 'still insecure' });
   assert.is((await wait(again)).code, 0);
-  for (let i = 0; i < 100 && insecureLines().length < 2; i++) await sleep(50);
+  await waitFor(() => insecureLines().length >= 2, () => `the warning logged again: ${agent.output()}`);
   assert.is(insecureLines().length, 2, agent.output());
   const back = await r.write();
   assert.is((await wait(back)).code, 0);

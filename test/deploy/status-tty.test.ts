@@ -9,6 +9,7 @@ import { initialStatus } from '../../agent/status/initial.ts';
 import * as t from '../../agent/status/transitions.ts';
 import { captureIo, type CapturedIo } from '../helpers/io.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const Revision = 'sha256:' + 'ab'.repeat(32);
 const Esc = '\x1b[';
@@ -25,9 +26,10 @@ async function writeReady(path: string): Promise<void> {
 }
 
 function io(tty: { out: boolean; err: boolean }, env: NodeJS.ProcessEnv = {}): CapturedIo {
-  const c = captureIo({ env });
-  Object.assign(c.stdout, { isTTY: tty.out, columns: 200 });
-  Object.assign(c.stderr, { isTTY: tty.err, columns: 200 });
+  const c = captureIo({ env, tty });
+  // Piped: a stream that says it is not a terminal (as process.stdout does when piped), not one that does not say.
+  if (!tty.out) Object.assign(c.stdout, { isTTY: false });
+  if (!tty.err) Object.assign(c.stderr, { isTTY: false });
   return c;
 }
 
@@ -54,7 +56,7 @@ test('--wait on a terminal: what it waits for, on stderr, erased at the end; not
     const args = ['status', '--status', path, '--wait', '--for-revision', Revision, '--timeout', '10s'];
     const tty = io({ out: true, err: true });
     const waiting = main(args, tty);
-    for (let i = 0; i < 100 && !tty.err().includes('does not exist'); i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => tty.err().includes('does not exist'), 'the progress line saying the file is not there yet');
     await writeReady(path);
     assert.is(await waiting, 0, tty.out() + tty.err());
     assert.match(tty.err(), /waiting for revision ababababab.. \(\d+ s\): status file .* does not exist/);

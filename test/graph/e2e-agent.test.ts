@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
+import { runCli, spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor as waitUntil } from '../helpers/wait.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { tempSandbox, type TestSandbox } from '../sandbox/helpers.ts';
 
@@ -73,7 +75,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 const status = async () => JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
-const waitFor = (text: string) => cli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
+const waitFor = (text: string) => runCli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
 
 async function deliveries(): Promise<Record<string, unknown>[]> {
   const text = await readFile(join(sandbox.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
@@ -82,15 +84,11 @@ async function deliveries(): Promise<Record<string, unknown>[]> {
 const testMessages = async () => (await deliveries()).filter((d) => String(d.subject).startsWith('mail-agent test from')).length;
 
 async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}\n${agent.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(pred, () => `${what}\n${agent.output().slice(-3000)}`, timeoutMs, 50);
 }
 
 function runAgent(sentItemsLagMs: string): Child {
-  return spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
+  return spawnCli(['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
     { MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: sentItemsLagMs });
 }
 

@@ -6,7 +6,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { captureIo } from '../helpers/io.ts';
-import { repoRoot, spawnTs } from '../helpers/child.ts';
+import { repoRoot } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
@@ -17,7 +18,7 @@ test('the Graph example goes Ready against the demo sandbox; the test message la
   assert.equal(example.match(/localhost:8443/g)?.length, 2, 'authorityHost and graphHost');
   const config = join(dir.path, 'config.graph.yaml');
   await writeFile(config, example.replace(/localhost:8443/g, `localhost:${port}`));
-  const demo = spawnTs('agent/cli/bin.ts', ['start-demo', '--config', config, '--port', String(port),
+  const demo = spawnCli(['start-demo', '--config', config, '--port', String(port),
     '--data-dir', join(dir.path, '.sandbox'), '--state-dir', join(dir.path, '.state')], { MAIL_AGENT_CLIENT_SECRET: '' });
   try {
     const statusPath = join(dir.path, '.state', 'status.json');
@@ -30,7 +31,7 @@ test('the Graph example goes Ready against the demo sandbox; the test message la
     assert.match(log, /"operation":"sendMail"/);
 
     const io = captureIo({ env: { MAIL_AGENT_CLIENT_SECRET: 'sandbox-secret' }, cwd: dir.path });
-    const code = await main(['test', '--config', config, '--to', 'ops@sandbox.test'], io);
+    const code = await main(['test', '--config', config, '--to', 'ops@sandbox.test', '--state-dir', join(dir.path, '.state')], io);
     assert.is(code, 0, io.out() + io.err());
     assert.match(io.out(), /verify: ok in \d+ ms — graph https:\/\/localhost:\d+\/v1\.0\/users\/notify@sandbox\.test auth oauth-client-secret as notify@sandbox\.test, token valid until 20\d\d-/);
     assert.match(io.out(), /send: ok in \d+ ms — accepted by the server/);

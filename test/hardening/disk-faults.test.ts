@@ -9,11 +9,14 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { short } from '../../agent/status/format.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { repoRoot } from '../helpers/child.ts';
+import { shippedBin } from '../helpers/shipped.ts';
+import { parseStatus, untilStatus } from '../helpers/status.ts';
 import { needTools } from '../helpers/tools.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 
 let r: Rig;
@@ -32,15 +35,9 @@ test.after(async () => {
   for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
 });
 
-async function statusAt(path: string, pred: (d: StatusDocument) => boolean, what: string, timeoutMs = 20_000): Promise<StatusDocument> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const doc = await readFile(path, 'utf8').then((t) => JSON.parse(t) as StatusDocument).catch(() => undefined);
-    if (doc && pred(doc)) return doc;
-    if (Date.now() > deadline) throw new Error(`status never showed ${what}: ${JSON.stringify(doc?.conditions)}`);
-    await sleep(50);
-  }
-}
+const statusAt = untilStatus;
+const sequenceAt = async (path: string) => parseStatus(await readFile(path, 'utf8').catch(() => undefined))?.sequence ?? -1;
+const statusWriteFailed = 'writing the status file failed';
 const ready = (rev: string) => (d: StatusDocument) => d.lastApplied?.revision === rev && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True' && c.observedRevision === rev);
 
 /** Every JSON file in the folder (not temp files) parses. */
@@ -61,10 +58,14 @@ if (needTools(import.meta.url, test, ['mount'])) test('a full state dir: send re
   const good = await r.write();
   const agent = r.startAgent([], { config: r.settings, stateDir });
   await statusAt(statusPath, ready(revisionOf(good)), 'Ready');
+  const sequence = await sequenceAt(statusPath);
+  const failures = agent.output().split(statusWriteFailed).length;
   await writeFile(join(mnt, 'filler'), Buffer.alloc(8 * 1024 * 1024)).catch(() => undefined);
   // The running agent can still free a page just after (a status write replacing the old file, under way
-  // when Ready showed): let those land, then take whatever they freed too.
-  await sleep(300);
+  // when Ready showed): once its status writer has moved on (one write later landed, or failed for want of
+  // space; its writes go one at a time), take whatever they freed too.
+  await waitFor(async () => (await sequenceAt(statusPath)) > sequence || agent.output().split(statusWriteFailed).length > failures,
+    () => `a status write after the disk filled: ${agent.output().slice(-2000)}`);
   await writeFile(join(mnt, 'filler-2'), Buffer.alloc(1024 * 1024)).catch(() => undefined);
   faults['full-state-dir'] = 1;
   const refused = await r.cli(['send', '--state-dir', stateDir, '--to', 'someone@contoso.test', '--subject', 'disk full', '--body', '-']);
@@ -72,7 +73,12 @@ if (needTools(import.meta.url, test, ['mount'])) test('a full state dir: send re
   assert.match(refused.err, 'no space left');
   assert.equal(await readdir(join(stateDir, 'spool', 'pending')), []);
   const changed = await r.write({ charset: 'iso-8859-1' });
-  await sleep(1500);
+  // The agent takes up the change (a reconcile step of that revision in its log), and carries on past it: a
+  // status write (the heartbeat) is tried after that.
+  const revision = `"revision":"${short(revisionOf(changed))}"`;
+  await waitFor(() => agent.output().includes(revision), () => `the change taken up: ${agent.output().slice(-2000)}`);
+  const taken = agent.output().indexOf(revision);
+  await waitFor(() => agent.output().indexOf(statusWriteFailed, taken) > 0 || agent.proc.exitCode !== null, () => `a status write after it: ${agent.output().slice(-2000)}`);
   assert.is(agent.proc.exitCode, null, agent.output().slice(-2000));
   await assertJsonWhole(stateDir);
   await rm(join(mnt, 'filler'));
@@ -80,7 +86,7 @@ if (needTools(import.meta.url, test, ['mount'])) test('a full state dir: send re
   await statusAt(statusPath, ready(revisionOf(changed)), 'Ready after space returned');
   const ok = await r.cli(['send', '--state-dir', stateDir, '--to', 'someone@contoso.test', '--subject', 'after the disk was freed', '--body', '-']);
   assert.is(ok.code, 0, ok.out + ok.err);
-  for (let i = 0; i < 150 && (await r.deliveredWithSubject('after the disk was freed')) === 0; i++) await sleep(100);
+  await r.untilDeliveredSubject('after the disk was freed', 15_000);
   assert.is(await r.deliveredWithSubject('after the disk was freed'), 1);
   await agent.kill('SIGKILL');
 });
@@ -111,7 +117,7 @@ if (needTools(import.meta.url, test, ['mount'])) test('a read-only status direct
 const owner = statSync(repoRoot);
 const asRoot = process.getuid?.() === 0;
 async function unprivileged(args: string[], home: string): Promise<{ status: number | null; out: string }> {
-  const node = [process.execPath, '--import', 'tsx', join(repoRoot, 'agent/cli/bin.ts'), ...args];
+  const node = [process.execPath, shippedBin, ...args];
   const command = asRoot
     ? ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', '--bounding-set=-all', '--inh-caps=-all', '--', ...node]
     : node;

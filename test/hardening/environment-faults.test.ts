@@ -13,6 +13,7 @@ import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { createNtlmAcceptor } from '../../agent/ntlm/server.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { account } from '../run/helpers/e2e.ts';
 import { faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';
 import { secretScan } from './secret-scan.ts';
@@ -57,9 +58,14 @@ async function copiesOf(subject: string): Promise<number> {
 }
 
 async function deliveredOnce(subject: string): Promise<void> {
-  for (let i = 0; i < 300 && (await copiesOf(subject)) === 0; i++) await new Promise((res) => setTimeout(res, 100));
-  await r.untilStatus((d) => d.queue.pending === 0, `${subject} delivered`, 30_000);
+  await waitFor(async () => (await copiesOf(subject)) > 0, () => `${subject} delivered: ${agent.output().slice(-2000)}`, 60_000, 50);
+  await r.untilNothingPending();
   assert.is(await copiesOf(subject), 1, `${subject}: ${agent.output().slice(-2000)}`);
+}
+
+/** Waits until the outgoing-notifications log has a line for `id` (that `pred` accepts). */
+async function untilLogLine(id: string, pred: (line: Record<string, unknown>) => boolean = () => true): Promise<void> {
+  await waitFor(async () => (await r.logLines()).some((l) => l.id === id && pred(l)), () => `a log line for ${id}; the agent said: ${agent.output().slice(-2000)}`, 20_000, 50);
 }
 
 async function rejectedWith(text: string, reason: string): Promise<void> {
@@ -105,7 +111,7 @@ test('the server goes away during delivery (closed port): retried with Connectio
   const id = await r.send('while the server is down');
   sent += 1;
   count('closed-port/delivery');
-  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id && l.result === 'retry'); i++) await new Promise((res) => setTimeout(res, 100));
+  await untilLogLine(id, (l) => l.result === 'retry');
   const retry = (await r.logLines()).find((l) => l.id === id);
   assert.is(retry?.result, 'retry', JSON.stringify(retry));
   assert.is(retry?.code, 'ConnectionFailed');
@@ -118,7 +124,7 @@ test('a password rotated on the server: delivery waits (AuthFailed), verificatio
   const id = await r.send('after the rotation');
   sent += 1;
   count('password-rotation/delivery');
-  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id); i++) await new Promise((res) => setTimeout(res, 100));
+  await untilLogLine(id);
   const first = (await r.logLines()).find((l) => l.id === id);
   assert.is(first?.code, 'AuthFailed', JSON.stringify(first));
   assert.is(first?.result, 'retry', `an AuthFailed notification must wait for new credentials, not fail: ${JSON.stringify(first)}`);
@@ -139,7 +145,7 @@ test('a changed server certificate (new CA): CertificateRejected on delivery and
   const id = await r.send('after the new certificate');
   sent += 1;
   count('changed-certificate/delivery');
-  for (let i = 0; i < 100 && !(await r.logLines()).some((l) => l.id === id); i++) await new Promise((res) => setTimeout(res, 100));
+  await untilLogLine(id);
   const first = (await r.logLines()).find((l) => l.id === id);
   assert.is(first?.code, 'CertificateRejected', JSON.stringify(first));
   assert.is(first?.result, 'retry', `must wait for a trusted certificate, not fail: ${JSON.stringify(first)}`);

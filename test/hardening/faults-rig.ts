@@ -2,7 +2,6 @@
 // sees (and which of them got an injected fault), and the wait/send helpers the phases use.
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EwsTap } from '../../agent/sandbox/http/router.ts';
 import type { FaultRule } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
@@ -46,16 +45,15 @@ export async function faultRig(): Promise<FaultRig> {
   return Object.assign(r, {
     seen,
     armAfter(operation: string, rule: FaultRule) { armed = { operation, rule }; },
-    waitFor: (text: string, timeout = '40s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]),
+    waitFor: (text: string, timeout = '40s') => r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]),
     async send(subject: string) {
-      const res = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', subject, '--body', '-']);
+      const res = await r.shipped(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', subject, '--body', '-'], `${subject}\n`);
       if (res.code !== 0) throw new Error(`send failed: ${res.out}${res.err}`);
       return res.out.trim();
     },
     async delivered(subject: string, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline && (await r.deliveredWithSubject(subject)) === 0) await sleep(100);
-      await r.untilStatus((d) => d.queue.pending === 0, 'an empty queue', timeoutMs);
+      await r.untilDeliveredSubject(subject, timeoutMs);
+      await r.untilNothingPending(timeoutMs);
       return r.deliveredWithSubject(subject);
     },
     async logLines() {

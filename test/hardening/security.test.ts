@@ -8,7 +8,6 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
@@ -33,7 +32,7 @@ test.after(async () => { await r.cleanup(); });
 const send = (args: string[]) => r.cli(['send', '--state-dir', r.stateDir, ...args]);
 
 async function eml(subject: string): Promise<string> {
-  for (let i = 0; i < 150 && (await r.deliveredWithSubject(subject)) === 0; i++) await sleep(100);
+  await r.untilDeliveredSubject(subject, 15_000);
   const d = (await r.sandbox.deliveries()).find((x) => x.subject === subject);
   assert.ok(d, `${subject} delivered`);
   return readFile(join(r.sandbox.dataDir, d.files[0]!), 'utf8');

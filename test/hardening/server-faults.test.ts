@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { charsets, faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';
 import { secretScan } from './secret-scan.ts';
 
@@ -84,7 +85,7 @@ for (const [kind, reason] of kinds) {
     assert.is(await r.delivered(subject, kind === 'stall' ? 100_000 : 30_000), 1, `${kind}: ${agent.output().slice(-3000)}`);
     // reset and badxml strike after the server sent it: the sandbox has it before the agent learns so.
     const outcome = async () => (await r.logLines()).filter((l) => l.id === id);
-    for (let i = 0; i < 300 && !(await outcome()).some((l) => l.result === 'delivered'); i++) await new Promise((res) => setTimeout(res, 100));
+    await waitFor(async () => (await outcome()).some((l) => l.result === 'delivered'), () => `${kind}: the delivery logged: ${agent.output().slice(-3000)}`, 30_000, 50);
     const lines = await outcome();
     const expected = kind === 'stall' ? [['retry', reason], ['retry', 'OutcomeUnknown'], ['delivered', null]] : [['retry', reason], ['delivered', null]];
     assert.equal(lines.map((l) => [l.result, l.code ?? null]), expected, JSON.stringify(lines));

@@ -3,7 +3,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { loadConfig } from '../../agent/config/load.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
@@ -49,7 +48,8 @@ test(`a running agent survives ${count} malformed files (seed ${hardeningSeed})`
   }
   const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'after the storm', '--body', '-']);
   assert.is(send.code, 0, send.out + send.err);
-  for (let i = 0; i < 150 && (await r.deliveredWithSubject('after the storm')) === 0; i++) await sleep(100);
+  await r.untilDeliveredSubject('after the storm', 15_000);
+  await r.untilNothingPending();
   assert.is(await r.deliveredWithSubject('after the storm'), 1);
   const log = agent.output() + (await readFile(`${r.stateDir}/notifications.log`, 'utf8').catch(() => ''));
   for (const c of cases) assert.not.ok(leakOf(log, c.password), `password of a ${c.kind} case in the agent's output`);

@@ -12,9 +12,11 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
 import { statePaths } from '../../agent/state/layout.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitForValue } from '../helpers/wait.ts';
 
 const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
 // eslint-disable-next-line no-control-regex
@@ -56,7 +58,7 @@ test.after(async () => {
 
 test('mail-agent test prints the faultcode escaped', async () => {
   const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
-  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com'], io), 1);
+  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', '--state-dir', join(dir.path, 'state')], io), 1);
   assert.match(io.out(), 'verify: FAILED');
   assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
   assertNoRawControls(io.out(), 'test output');
@@ -64,16 +66,17 @@ test('mail-agent test prints the faultcode escaped', async () => {
 
 test('mail-agent status prints the failure the agent recorded escaped', async () => {
   const state = join(dir.path, 'state');
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
+  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
   await agent.waitFor('step=verify', 30_000);
-  let io;
-  for (let tries = 0; ; tries++) {
-    io = captureIo({ cwd: dir.path });
-    const code = await main(['status', '--status', join(state, 'status.json')], io);
-    if (io.out().includes('Ready: all good')) { assert.is(code, 1); break; }
-    if (tries > 300) assert.unreachable(`status never showed the fault:\n${io.out()}${io.err()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last = '';
+  const io = await waitForValue(async () => {
+    const shown = captureIo({ cwd: dir.path });
+    const code = await main(['status', '--status', join(state, 'status.json')], shown);
+    last = shown.out() + shown.err();
+    if (!shown.out().includes('Ready: all good')) return undefined;
+    assert.is(code, 1);
+    return shown;
+  }, () => `status to show the fault:\n${last}`, 30_000, 100);
   assertNoRawControls(agent.output(), "the agent's text log");
   assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
   assertNoRawControls(io.out() + io.err(), 'status output');

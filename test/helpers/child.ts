@@ -1,4 +1,5 @@
-// Real child processes running TypeScript through tsx, killed by pid when a test ends.
+// Real child processes (this Node running a script: TypeScript through tsx, or dist/'s JavaScript), killed
+// by pid when a test ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
@@ -14,11 +15,25 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `wrapper`: a command that runs the node command line given after it (e.g. `unshare --uts …`). */
+/** A test fixture (TypeScript, through tsx). `wrapper`: a command that runs the node command line given after
+ *  it (e.g. `unshare --uts …`). The CLI itself runs from dist/: test/helpers/shipped.ts. */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore', wrapper: string[] = []): Child {
-  const command = [...wrapper, process.execPath, '--import', 'tsx', resolve(repoRoot, script), ...args];
+  return spawnNode(['--import', 'tsx', resolve(repoRoot, script), ...args], env, { stdin, wrapper });
+}
+
+export interface SpawnOptions {
+  stdin?: 'ignore' | 'pipe';
+  /** A command that runs the node command line given after it (e.g. `unshare --uts …`). */
+  wrapper?: string[];
+  /** The child's working directory (default: the repository). */
+  cwd?: string;
+}
+
+/** This Node with `nodeArgs`, its output collected. */
+export function spawnNode(nodeArgs: string[], env: NodeJS.ProcessEnv = {}, { stdin = 'ignore', wrapper = [], cwd = repoRoot }: SpawnOptions = {}): Child {
+  const command = [...wrapper, process.execPath, ...nodeArgs];
   const proc = spawn(command[0]!, command.slice(1), {
-    cwd: repoRoot, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
+    cwd, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'],
   });
   let output = '';
   const listeners = new Set<() => void>();

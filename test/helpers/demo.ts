@@ -1,7 +1,6 @@
 // Shared by the `npm start` tests: a free loopback port, and waiting for the status file to say Ready.
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { waitFor } from './wait.ts';
+import { untilStatus } from './status.ts';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -12,10 +11,5 @@ export async function freePort(): Promise<number> {
 }
 
 export async function untilReady(statusPath: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(async () => {
-    try {
-      const status = JSON.parse(await readFile(statusPath, 'utf8')) as { conditions: { type: string; status: string }[] };
-      return status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-    } catch { return false; }
-  }, 'Ready in the status file', timeoutMs);
+  await untilStatus(statusPath, (status) => status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready', timeoutMs);
 }

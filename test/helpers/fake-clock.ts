@@ -1,12 +1,16 @@
-// A manual clock for the worker: timers fire only when the test advances time.
+// A manual clock for the worker, the reconciler and the status writer: timers fire only when the test advances
+// time, so a retry's schedule or a heartbeat is driven by the test, never waited for.
+import type { Clock as DateClock, Timers } from '../../agent/clock.ts';
 import type { Clock } from '../../agent/queue/clock.ts';
 
-interface Timer { at: number; fn: () => void; id: number }
+interface Timer { at: number; fn: () => void; id: number; every?: number }
 
-export class FakeClock implements Clock {
+export class FakeClock implements Clock, Timers {
   private t: number;
   private timers: Timer[] = [];
   private nextId = 1;
+  /** The same time as a Date (the reconciler's and the status writer's clock). */
+  readonly date: DateClock = { now: () => new Date(this.t) };
 
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.t = start;
@@ -26,17 +30,41 @@ export class FakeClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== handle);
   }
 
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
+  setInterval(fn: () => void, ms: number): unknown {
+    const every = Math.max(1, ms);
+    const timer = { at: this.t + every, fn, id: this.nextId++, every };
+    this.timers.push(timer);
+    return timer.id;
+  }
+
+  clearInterval(handle: unknown): void {
+    this.clearTimeout(handle);
+  }
+
+  /** Moves time forward, firing due timers in order; returns how many fired. */
+  advance(ms: number): number {
     const until = this.t + ms;
+    let fired = 0;
     for (;;) {
       const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
       if (!due) break;
       this.timers = this.timers.filter((t) => t !== due);
+      if (due.every !== undefined) this.timers.push({ ...due, at: due.at + due.every });
       this.t = Math.max(this.t, due.at);
+      fired += 1;
       due.fn();
     }
     this.t = until;
+    return fired;
+  }
+
+  /** Moves time to the earliest pending timer and fires it (and any due with it); returns how far it moved. */
+  advanceToNext(): number {
+    const next = this.nextDue();
+    if (next === undefined) throw new Error('no timer is pending');
+    const step = Math.max(0, next - this.t);
+    this.advance(step);
+    return step;
   }
 
   /** The earliest pending timer's due time, for asserting a retry's schedule. */

@@ -7,9 +7,12 @@ export interface CapturedIo extends CliIo {
   err(): string;
 }
 
-export function captureIo(options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CapturedIo {
+/** `tty`: which streams say they are a terminal (isTTY, 200 columns), as a person's shell would. */
+export function captureIo(options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; tty?: { out?: boolean; err?: boolean } } = {}): CapturedIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  if (options.tty?.out) Object.assign(stdout, { isTTY: true, columns: 200 });
+  if (options.tty?.err) Object.assign(stderr, { isTTY: true, columns: 200 });
   let out = '';
   let err = '';
   stdout.on('data', (chunk: Buffer) => { out += chunk.toString('utf8'); });

@@ -1,13 +1,14 @@
-// Test support (not a test): the real `mail-agent run` process with `service: mapi` under Wine, its
-// settings file, `status --wait` / `send` / `log` through main(), and the agent's helper processes.
+// Test support (not a test): the real `mail-agent run` process (the shipped build, dist/) with `service: mapi`
+// under Wine, its settings file, `status --wait` / `send` / `log` through main(), and the agent's helper processes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 
 export interface MapiSettingsOptions {
   profile?: string;
@@ -56,7 +57,7 @@ export class AgentRig {
   }
 
   start(env: NodeJS.ProcessEnv): Child {
-    this.agent = spawnTs('agent/cli/bin.ts', ['run', '--config', this.settings, '--state-dir', this.stateDir, '--log-format', 'json', '--heartbeat', '500ms'], env);
+    this.agent = spawnCli(['run', '--config', this.settings, '--state-dir', this.stateDir, '--log-format', 'json', '--heartbeat', '500ms'], env);
     return this.agent;
   }
 

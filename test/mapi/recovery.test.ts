@@ -5,17 +5,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentError } from '../../agent/errors.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
 import { mapiSettings } from './settings.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { readLog, wineTests } from './wine.ts';
 
 /** Waits (bounded) until the provider has created its hang marker: the helper is now stuck inside MAPI. */
 async function untilHanging(marker: string): Promise<void> {
-  for (let i = 0; i < 300 && !existsSync(marker); i++) await sleep(50);
-  assert.ok(existsSync(marker), 'the provider reached its hang point');
+  await waitFor(() => existsSync(marker), 'the provider reached its hang point', 15_000, 50);
 }
 
 wineTests('test/mapi/recovery.test.ts', test, (wine) => {

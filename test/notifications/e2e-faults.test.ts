@@ -5,7 +5,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
@@ -63,7 +62,7 @@ test('SIGKILL at 3 random moments while delivering 300, restarted each time: all
   const marks = [0, 1, 2].map(() => 10 + Math.floor(random() * 270)).sort((a, b) => a - b);
   await startReady();
   for (const mark of marks) {
-    for (let i = 0; i < 4000 && (await deliveries(r, 'crash')).length < mark; i++) await sleep(5);
+    await untilDelivered(r, 'crash', mark, 60_000);
     agent.proc.kill('SIGKILL');
     assert.is(await agent.exited(), null, why);
     await startReady();
@@ -71,11 +70,7 @@ test('SIGKILL at 3 random moments while delivering 300, restarted each time: all
   // Entries in flight at a kill and not found on the server are sent anew a minute after their attempt
   // (a server may still be working on a request whose client died): allow for that.
   await untilDelivered(r, 'crash', 300, 120_000);
-  await sleep(500);
-  const all = await deliveries(r, 'crash');
-  assert.equal(duplicates(all), [], `none delivered twice ${why}`);
-  assert.is(all.length, 300, why);
-  assert.equal(new Set(all.map((d) => d.messageId)), new Set(queued), why);
+  // Every outcome recorded, nothing pending (below): no send is under way that could still deliver a duplicate.
   let last: unknown;
   const doc = await r.untilStatus((d) => { last = d.queue; return d.queue.pending === 0 && d.queue.delivered === 340; }, `all 340 counted ${why}`, 5000)
     .catch(async (err: unknown) => {
@@ -85,6 +80,10 @@ test('SIGKILL at 3 random moments while delivering 300, restarted each time: all
       throw new Error(`${String(err).slice(0, 60)} queue ${JSON.stringify(last)} pending ${JSON.stringify(pending)} log ${JSON.stringify(log)}`);
     });
   assert.is(doc.queue.failed, 0);
+  const all = await deliveries(r, 'crash');
+  assert.equal(duplicates(all), [], `none delivered twice ${why}`);
+  assert.is(all.length, 300, why);
+  assert.equal(new Set(all.map((d) => d.messageId)), new Set(queued), why);
 });
 
 test.run();

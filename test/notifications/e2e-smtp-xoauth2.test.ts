@@ -12,9 +12,10 @@ import { main } from '../../agent/cli/main.ts';
 import { atomicWrite } from '../../agent/state/atomic-write.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { fixturesDir } from '../helpers/oauth.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readJson } from '../run/helpers/e2e.ts';
@@ -45,7 +46,7 @@ test.before(async () => {
     permissions: [SMTP.SendAsApp]
     mailboxes: [${mailbox}]
 `);
-  sandboxProcess = spawnTs('agent/cli/bin.ts', ['sandbox', '--port', '0', '--smtp-port', '0', '--data-dir', join(root.path, 'sandbox'), '--apps', appsFile, '-o', 'json']);
+  sandboxProcess = spawnCli(['sandbox', '--port', '0', '--smtp-port', '0', '--data-dir', join(root.path, 'sandbox'), '--apps', appsFile, '-o', 'json']);
   await sandboxProcess.waitFor(/\n/, 30_000);
   ready = JSON.parse(sandboxProcess.output().split('\n')[0]!) as typeof ready;
 });
@@ -114,7 +115,7 @@ async function notify(subject: string): Promise<void> {
 
 test('Ready over SMTP with XOAUTH2: the test message delivered, the token\'s expiry in the status, a send delivered', async () => {
   const text = await write(FIRST);
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms']);
+  agent = spawnCli(['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms']);
   const res = await applied(text);
   assert.is(res.code, 0, res.out + agent.output());
   const doc = await status();

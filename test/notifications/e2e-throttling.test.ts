@@ -9,14 +9,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../../agent/queue/spool.ts';
 import { submitNotification } from '../../agent/queue/submit.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { outboxWaiting, readThrottleLog } from '../sandbox/limits-helpers.ts';
-import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered } from './helpers.ts';
+import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered, untilInLog } from './helpers.ts';
 
 let r: Rig;
 let agent: Child;
@@ -43,7 +43,7 @@ async function queue(n: number, prefix: string): Promise<string[]> {
 /** Nothing pending in the agent, nothing left in the sandbox's Outbox: a duplicate would have shown by now. */
 async function settled(): Promise<void> {
   await r.untilStatus((d) => d.queue.pending === 0, 'nothing pending', 60_000);
-  for (let i = 0; i < 600 && (await outboxWaiting(r.sandbox)) > 0; i++) await sleep(50);
+  await waitFor(async () => (await outboxWaiting(r.sandbox)) === 0, 'the sandbox\'s Outbox empty', 30_000, 50);
 }
 
 test.before(async () => {
@@ -55,7 +55,7 @@ test.before(async () => {
   });
   const text = await r.write({ ews: '  saveCopy: true\n' });
   agent = r.startAgent();
-  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+  const res = await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
   assert.is(res.code, 0, res.out + res.err);
 });
 test.after(async () => { await r.cleanup(); });
@@ -136,7 +136,7 @@ test('new settings during a pause, for the same server and account: the new tran
   await r.untilStatus(() => busy() !== undefined, 'the busy answer');
   const busyAt = busy()!.at;
   const text = await r.write({ ews: '  saveCopy: false\n' });
-  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+  const res = await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
   assert.is(res.code, 0, res.out + res.err);
   const inside = answered.filter((a) => a.at > busyAt && a.at < busyAt + PAUSE_MS - 100);
   assert.equal(inside.map((a) => `+${a.at - busyAt} ms ${a.operation ?? '?'} ${a.status}`), [], 'no request inside the pause, from the old transport or the new');
@@ -146,7 +146,7 @@ test('new settings during a pause, for the same server and account: the new tran
   await settled();
   assert.is((await deliveries(r, 'during a pause')).length, 1);
   const back = await r.write({ ews: '  saveCopy: true\n' });
-  assert.is((await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(back), '--timeout', '30s'])).code, 0);
+  assert.is((await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(back), '--timeout', '30s'])).code, 0);
 });
 
 test('over the server\'s size limit: that notification fails alone, for good, its reason naming the size (log and `mail-agent log`)', async () => {
@@ -183,6 +183,8 @@ test('issue 12 item 1: a CreateItem of several refused as a whole (one address w
   await ready();
   const got = await untilDelivered(r, 'split', 9, 30_000);
   await r.untilStatus((d) => d.queue.pending === 0, 'all outcomes');
+  // The status can count the bad one done before its outcome reaches the notifications log: wait for that line.
+  await untilInLog(r, (entries) => entries.find((e) => e.id === bad.id && (e.result === 'failed' || e.result === 'delivered')), 'the bad one\'s outcome');
   assert.equal(new Set(got.map((d) => d.messageId)), new Set(good));
   const log = (await notificationsLog(r)).filter((e) => e.subject.startsWith('split'));
   const failed = log.filter((e) => e.result === 'failed');

@@ -2,18 +2,11 @@
 // sandbox's deliveries.jsonl and the outgoing-notifications log.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
-import type { Rig } from '../run/helpers/e2e.ts';
+import { jsonLines, untilFile } from '../helpers/wait.ts';
+import type { Delivery, Rig } from '../run/helpers/e2e.ts';
 
-export interface Delivery {
-  from: string;
-  sender?: string;
-  to: string[];
-  subject: string;
-  messageId: string;
-  files: string[];
-}
+export type { Delivery };
 
 /** Queues one notification through main(); throws with the CLI's output when it is refused. */
 export async function sendOne(r: Rig, args: string[]): Promise<{ id: string; messageId: string }> {
@@ -35,15 +28,14 @@ export async function deliveries(r: Rig, subjectPrefix = ''): Promise<Delivery[]
   return (await r.sandbox.deliveries() as unknown as Delivery[]).filter((d) => d.subject.startsWith(subjectPrefix));
 }
 
-/** Polls deliveries.jsonl until `n` messages with the prefix arrived (or throws after timeoutMs). */
+/** Waits until `n` messages with the prefix arrived in deliveries.jsonl (or throws after timeoutMs). */
 export async function untilDelivered(r: Rig, prefix: string, n: number, timeoutMs = 30_000): Promise<Delivery[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await deliveries(r, prefix);
-    if (got.length >= n) return got;
-    if (Date.now() > deadline) throw new Error(`only ${got.length} of ${n} '${prefix}' notifications delivered`);
-    await sleep(50);
-  }
+  let got = 0;
+  return r.untilDeliveries((list) => {
+    const found = list.filter((d) => d.subject.startsWith(prefix));
+    got = found.length;
+    return found.length >= n ? found : undefined;
+  }, () => `${n} '${prefix}' notifications delivered (${got} were)`, timeoutMs);
 }
 
 /** Message-IDs seen more than once. */
@@ -53,19 +45,17 @@ export function duplicates(list: Delivery[]): string[] {
 }
 
 export async function notificationsLog(r: Rig): Promise<NotificationLogEntry[]> {
-  const text = await readFile(join(r.stateDir, 'notifications.log'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as NotificationLogEntry);
+  return jsonLines<NotificationLogEntry>(await readFile(join(r.stateDir, 'notifications.log'), 'utf8').catch(() => ''));
+}
+
+/** Waits until `judge` finds what it looks for in the outgoing-notifications log, and returns that. */
+export function untilInLog<T>(r: Rig, judge: (log: NotificationLogEntry[]) => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  return untilFile(join(r.stateDir, 'notifications.log'), (text) => judge(jsonLines<NotificationLogEntry>(text)), what, timeoutMs);
 }
 
 /** The log's `delivered` line for a Message-ID, once the agent has written it (after the server took it). */
-export async function untilLogged(r: Rig, messageId: string, timeoutMs = 30_000): Promise<NotificationLogEntry> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = (await notificationsLog(r)).find((l) => l.messageId === messageId && l.result === 'delivered');
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`${messageId} was not logged as delivered`);
-    await sleep(50);
-  }
+export function untilLogged(r: Rig, messageId: string, timeoutMs = 30_000): Promise<NotificationLogEntry> {
+  return untilInLog(r, (log) => log.find((l) => l.messageId === messageId && l.result === 'delivered'), `${messageId} logged as delivered`, timeoutMs);
 }
 
 /** The delivered .eml of a message: its first mailbox file (paths may be relative to the data dir). */

@@ -22,6 +22,7 @@ test('kill -9 while enqueuing: every acknowledged notification is on disk and wh
     for (let round = 0; round < 3; round++) {
       const child = runChild('enqueue-child.ts', [state, '1000']);
       const killAfter = 3 + Math.floor(random() * 15);
+      // The kill lands a random 0-4 ms after the k-th acknowledgement: the fault injection, not a wait.
       child.onLine((line, all) => {
         if (all.length === killAfter) setTimeout(() => child.process.kill('SIGKILL'), random() * 4);
       });
@@ -56,6 +57,7 @@ async function deliverWithKills(state: string, wasSent: 'yes' | 'no') {
     const child = runChild('deliver-child.ts', [state, outbox, wasSent]);
     if (kills < 3) {
       const after = 2 + Math.floor(random() * 10);
+      // The kill lands a random 0-5 ms after the k-th outcome (sends of 0-3 ms in flight): the fault injection.
       child.onLine((_line, all) => {
         if (all.length === after) setTimeout(() => child.process.kill('SIGKILL'), random() * 5);
       });

@@ -21,11 +21,38 @@ export async function submitMany(spool: Spool, n: number, prefix = 'n'): Promise
 
 export { Spool };
 
+/** A transport's beforeSend that holds every send until the test lets it go: how many are in flight at once is
+ *  then observed, not left to how long a send happens to take. */
+export class HeldSends {
+  started = 0;
+  released = 0;
+  maxInFlight = 0;
+  private readonly held: (() => void)[] = [];
+
+  readonly beforeSend = (): Promise<void> => {
+    this.started += 1;
+    return new Promise((resolve) => {
+      this.held.push(resolve);
+      this.maxInFlight = Math.max(this.maxInFlight, this.held.length);
+    });
+  };
+
+  get inFlight(): number {
+    return this.held.length;
+  }
+
+  releaseAll(): void {
+    this.released += this.held.length;
+    for (const release of this.held.splice(0)) release();
+  }
+}
+
 /** A worker on a fake clock over a spool in `state` (random 0.5; no watcher; its outcomes collected). */
 export interface Harness {
   spool: Spool;
   clock: FakeClock;
-  outcomes: NotificationLogEntry[];
+  /** Each outcome, with the fake clock's time when it was recorded. */
+  outcomes: (NotificationLogEntry & { clockAt: number })[];
   worker: DeliveryWorker;
   state: string;
 }
@@ -33,12 +60,12 @@ export interface Harness {
 export async function harness(state: string, getTransport: () => Transport | undefined, extra: Partial<DeliveryWorkerOptions> = {}): Promise<Harness> {
   const spool = await Spool.open(state);
   const clock = new FakeClock();
-  const outcomes: NotificationLogEntry[] = [];
+  const outcomes: Harness['outcomes'] = [];
   const worker = new DeliveryWorker({
     spool, getTransport, clock, random: () => 0.5, watch: false, scanIntervalMs: 36_000_000,
     describeTransport: () => 'dryrun',
     log: new NotificationsLogWriter(statePaths(state).notificationsLog),
-    onOutcome: (e) => outcomes.push(e),
+    onOutcome: (e) => outcomes.push({ ...e, clockAt: clock.now() }),
     onError: (err) => { throw err; },
     ...extra,
   });

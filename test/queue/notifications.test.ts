@@ -10,11 +10,14 @@ import { waitFor } from '../helpers/wait.ts';
 test('send (CLI) → the agent\'s notifications service delivers through the live transport and logs it', async () => {
   await withTempDir(async (state) => {
     let live: DryRunTransport | undefined = undefined;
-    const service = await startNotifications({ stateDir: state, getTransport: () => live, describeTransport: () => 'dryrun' });
+    let asked = 0;
+    const service = await startNotifications({ stateDir: state, getTransport: () => { asked += 1; return live; }, describeTransport: () => 'dryrun' });
+    const askedAtStart = asked;
     const io = captureIo();
     assert.is(await main(['send', '--state-dir', state, '--to', 'ops@contoso.com', '--subject', 'hello'], io), 0);
     const id = io.out().trim();
-    await new Promise((r) => setTimeout(r, 50));
+    // The service saw the new entry (its watch on pending/) and asked for a transport to send it through.
+    await waitFor(() => asked > askedAtStart, 'the service looking for a transport for the new entry');
     assert.is((await service.counts()).pending, 1, 'waits while no transport is live');
     live = new DryRunTransport();
     service.wake();

@@ -16,16 +16,21 @@ import { harness, submitMany } from './helpers.ts';
 /** As another engineer's HTTP transport (Microsoft Graph) throws for a 429 with Retry-After: 30. */
 class RateLimitedOnce extends DryRunTransport {
   readonly startedAt: number[] = [];
+  /** Sends handed to the transport while the worker's pause was in force. */
+  insidePause = 0;
   private refused = false;
   private readonly clockNow: () => number;
+  private readonly paused: () => boolean;
 
-  constructor(clockNow: () => number, hold: () => Promise<void>) {
+  constructor(clockNow: () => number, paused: () => boolean, hold: () => Promise<void>) {
     super({ beforeSend: hold });
     this.clockNow = clockNow;
+    this.paused = paused;
   }
 
   override async send(message: OutgoingMessage): Promise<SendResult> {
     this.startedAt.push(this.clockNow());
+    if (this.paused()) this.insidePause += 1;
     if (!this.refused) {
       this.refused = true;
       throw new AgentError(ErrorCodes.ServerBusy, 'graph.microsoft.com answered HTTP 429', { transient: true, backoffMs: 30_000, serverCode: 'TooManyRequests' });
@@ -38,32 +43,33 @@ test('a busy answer from any transport pauses every send through it until the ad
   await withTempDir(async (state) => {
     let inFlight = 0;
     let maxInFlight = 0;
+    const ref: { h?: Awaited<ReturnType<typeof harness>> } = {};
+    const pausedUntil = (): number => ref.h?.worker.throttleOf(transport).pausedUntil ?? 0;
+    // The sends that go with the refused one are on their way when it is refused: each is held until the
+    // worker has taken the busy answer (its pause is set), then completes.
     const hold = async (): Promise<void> => {
       maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((r) => setTimeout(r, 2));
+      await waitFor(() => pausedUntil() > 0, 'the busy answer taken');
       inFlight -= 1;
     };
-    let clockNow = (): number => 0;
-    const transport = new RateLimitedOnce(() => clockNow(), hold);
+    const transport: RateLimitedOnce = new RateLimitedOnce(() => ref.h?.clock.now() ?? 0, () => ref.h !== undefined && pausedUntil() > ref.h.clock.now(), hold);
     const h = await harness(state, () => transport, { concurrency: 8, batchSize: 4 });
-    clockNow = () => h.clock.now();
+    ref.h = h;
     await submitMany(h.spool, 40);
     const t0 = h.clock.now();
     await h.worker.start();
     await waitFor(() => h.outcomes.some((o) => o.result === 'retry'), 'the 429');
     await waitFor(() => inFlight === 0 && h.outcomes.length >= 1, 'the sends already on their way');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => h.clock.nextDue() === t0 + 30_000, 'the worker timed to wake when the pause ends');
     const before = transport.startedAt.length;
     assert.ok(before < 40, `paused after ${before} sends`);
     assert.equal(h.worker.throttleOf(transport), { pausedUntil: t0 + 30_000, concurrency: 4, batchSize: 2 });
-    assert.is(h.clock.nextDue(), t0 + 30_000, 'the worker wakes when the pause ends');
-    h.clock.advance(29_999);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.is(transport.startedAt.length, before, 'nothing sent inside the advised window');
+    assert.is(h.clock.advance(29_999), 0, 'no timer of the worker fires inside the advised window');
     maxInFlight = 0;
     h.clock.advance(1);
     await waitFor(() => h.outcomes.filter((o) => o.result === 'delivered').length === 40, 'all 40 delivered');
     await h.worker.stop();
+    assert.is(transport.insidePause, 0, 'nothing sent inside the advised window');
     assert.ok(maxInFlight <= 8, String(maxInFlight));
     assert.ok(transport.startedAt.every((t) => t === t0 || t >= t0 + 30_000), 'every send before the answer or after the pause');
     assert.is(h.outcomes.filter((o) => o.result === 'failed').length, 0);

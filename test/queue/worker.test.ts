@@ -8,26 +8,29 @@ import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
-import { harness, Spool, submitMany } from './helpers.ts';
+import { harness, HeldSends, Spool, submitMany } from './helpers.ts';
+
+/** Lets the held sends go a round at a time, each round once the worker has as many in flight as it may
+ *  (`limit`, or what is left): a worker that started more shows in maxInFlight, one that started fewer times out. */
+async function releaseInRounds(held: HeldSends, total: number, limit: number): Promise<void> {
+  while (held.released < total) {
+    const expected = Math.min(limit, total - held.released);
+    await waitFor(() => held.inFlight >= expected, `${expected} sends in flight (${held.released} of ${total} done)`);
+    held.releaseAll();
+  }
+}
 
 test('delivers FIFO, each once, with at most `concurrency` sends in flight', async () => {
   await withTempDir(async (state) => {
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const transport = new DryRunTransport({
-      beforeSend: async () => {
-        inFlight += 1;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((r) => setTimeout(r, 2));
-        inFlight -= 1;
-      },
-    });
+    const held = new HeldSends();
+    const transport = new DryRunTransport({ beforeSend: held.beforeSend });
     const h = await harness(state, () => transport, { concurrency: 3 });
     const queued = await submitMany(h.spool, 12);
     await h.worker.start();
+    await releaseInRounds(held, 12, 3);
     await waitFor(() => h.outcomes.length === 12, '12 outcomes');
     await h.worker.stop();
-    assert.is(maxInFlight, 3);
+    assert.is(held.maxInFlight, 3);
     assert.equal(transport.sent.map((m) => m.messageId).slice(0, 3).sort(), queued.slice(0, 3).map((q) => q.messageId).sort(), 'the oldest go first');
     assert.equal(new Set(transport.sent.map((m) => m.messageId)).size, 12, 'none twice');
     assert.equal(await h.spool.pendingIds(), []);
@@ -37,24 +40,18 @@ test('delivers FIFO, each once, with at most `concurrency` sends in flight', asy
 
 test('a transport that takes few sends at once (sendConcurrency) gets no more in flight than that', async () => {
   await withTempDir(async (state) => {
-    let inFlight = 0;
-    let maxInFlight = 0;
     class OneAtATime extends DryRunTransport {
       readonly sendConcurrency = 2;
     }
-    const transport = new OneAtATime({
-      beforeSend: async () => {
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-        await new Promise((r) => setTimeout(r, 2));
-        inFlight -= 1;
-      },
-    });
+    const held = new HeldSends();
+    const transport = new OneAtATime({ beforeSend: held.beforeSend });
     const h = await harness(state, () => transport, { concurrency: 50 });
     await submitMany(h.spool, 8);
     await h.worker.start();
+    await releaseInRounds(held, 8, 2);
     await waitFor(() => h.outcomes.length === 8, '8 outcomes');
     await h.worker.stop();
-    assert.is(maxInFlight, 2);
+    assert.is(held.maxInFlight, 2);
   });
 });
 
@@ -101,11 +98,11 @@ test('transient failures are retried with backoff honouring the server\'s BackOf
     assert.is(h.outcomes[0]?.result, 'retry');
     assert.is(h.outcomes[0]?.serverCode, 'ErrorServerBusy');
     assert.is(h.clock.nextDue(), h.clock.now() + 60_000, 'not sooner than the server asked');
-    h.clock.advance(59_999);
-    await new Promise((r) => setTimeout(r, 20));
-    assert.is(h.outcomes.length, 1, 'nothing before the backoff ends');
+    // Every attempt after the first starts from a timer of the worker's (fake) clock: none fires before the backoff ends.
+    assert.is(h.clock.advance(59_999), 0, 'nothing before the backoff ends');
     h.clock.advance(1);
     await waitFor(() => h.outcomes.length === 2, 'second attempt');
+    assert.is(h.outcomes[1]!.clockAt - h.outcomes[0]!.clockAt, 60_000, 'the second attempt came when the backoff ended');
     h.clock.advance(60_000);
     await waitFor(() => h.outcomes.length === 3, 'third attempt');
     await h.worker.stop();
@@ -159,15 +156,18 @@ test('with no live transport notifications wait; once one is live they go out; a
     let live: Transport | undefined;
     const first = new DryRunTransport().failNext({ kind: 'transient', times: 1, backoffMs: 1000 });
     const second = new DryRunTransport();
-    const h = await harness(state, () => live);
+    let asked = 0;
+    const h = await harness(state, () => { asked += 1; return live; }, { describeTransport: (t) => (t === first ? 'first' : 'second') });
     await submitMany(h.spool, 2);
-    await h.worker.start();
-    await new Promise((r) => setTimeout(r, 30));
+    await h.worker.start(); // it has looked at the spool and asked for a transport by the time start() resolves
+    assert.ok(asked >= 1, 'the worker asked for a transport');
     assert.is(h.outcomes.length, 0, 'nothing attempted without a transport');
     assert.is((await h.worker.counts()).pending, 2);
     live = first;
     h.worker.wake();
     await waitFor(() => h.outcomes.length === 2, 'first round');
+    // Had anything been attempted before a transport was live, it would be among these outcomes.
+    assert.equal(h.outcomes.map((o) => [o.transport, o.attempt]), [['first', 1], ['first', 1]], 'the first attempts went through the first live transport');
     live = second; // settings changed
     h.clock.advance(1000);
     await waitFor(() => h.outcomes.length === 3, 'the retry');
@@ -253,8 +253,7 @@ test('a notification still failing transiently past maxAge ends as failed', asyn
     const transport = new DryRunTransport().failNext({ kind: 'transient', times: 10 });
     const h = await harness(state, () => transport, { maxAgeMs: 1 });
     await submitMany(h.spool, 1);
-    await new Promise((r) => setTimeout(r, 5));
-    h.clock.advance(Date.now() - h.clock.now());
+    h.clock.advance(Date.now() + 5 - h.clock.now()); // the worker's now: past the 1 ms maxAge of the entry just queued
     await h.worker.start();
     await waitFor(() => h.outcomes.length === 1, 'outcome');
     await h.worker.stop();

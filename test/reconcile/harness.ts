@@ -13,6 +13,7 @@ import { DryRunTransport, type DryRunOptions } from '../../agent/transports/dryr
 import type { PlannedFailure } from '../../agent/transports/dryrun/failure-plan.ts';
 import type { TransportInfo } from '../../agent/transports/transport.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 export const settingsYaml = (extra = '', charset = 'utf-8') => `apiVersion: mail-agent/v1
@@ -39,6 +40,8 @@ export class ScriptedVerify extends DryRunTransport {
   static hangNext = false;
   /** The abort reason each hung verify saw. */
   static aborted: unknown[] = [];
+  /** How many verifies are hanging now (waiting for their signal). */
+  static hanging = 0;
   constructor(options: DryRunOptions) {
     super(options);
     for (const f of ScriptedVerify.sendPlan.splice(0)) this.failNext(f);
@@ -46,7 +49,9 @@ export class ScriptedVerify extends DryRunTransport {
   override verify(signal?: AbortSignal): Promise<TransportInfo> {
     if (ScriptedVerify.hangNext) {
       ScriptedVerify.hangNext = false;
+      ScriptedVerify.hanging += 1;
       return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => {
+        ScriptedVerify.hanging -= 1;
         ScriptedVerify.aborted.push(signal.reason);
         reject(new AgentError('Timeout', 'cancelled', { transient: true }));
       }, { once: true }));
@@ -63,6 +68,8 @@ export interface Harness {
   stateDir: string;
   outbox: string;
   reconciler: Reconciler;
+  /** The reconciler's clock and timers (retries, the stop grace period): they move only when the test says. */
+  clock: FakeClock;
   transports: ScriptedVerify[];
   write(text: string): Promise<void>;
   /** Snapshot the file, offer it, wait until the reconciler is idle. */
@@ -87,18 +94,20 @@ export async function harness(): Promise<Harness> {
   ScriptedVerify.sendPlan = [];
   ScriptedVerify.hangNext = false;
   ScriptedVerify.aborted = [];
+  ScriptedVerify.hanging = 0;
+  const clock = new FakeClock(Date.now());
   const make = async () => {
     const status = new StatusWriter({ path: join(stateDir, 'status.json'), initial: initialStatus(settings, new Date()) });
     const registry = new TestMessageRegistry(stateDir);
     await registry.load();
     return new Reconciler({
-      configPath: settings, stateDir, loadConfig, status, registry, env: {},
+      configPath: settings, stateDir, loadConfig, status, registry, env: {}, clock: clock.date, timers: clock,
       backoff: { baseMs: 20, maxMs: 80 }, stopGraceMs: 50,
       createTransport: () => { const t = new ScriptedVerify({ dir: outbox }); transports.push(t); return Promise.resolve(t); },
     });
   };
   const h: Harness = {
-    root, settings, stateDir, outbox, transports,
+    root, settings, stateDir, outbox, transports, clock,
     reconciler: await make(),
     write: (text) => writeFile(settings, text),
     async sync(force = false) {

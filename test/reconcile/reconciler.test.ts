@@ -3,11 +3,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readApplied } from '../../agent/state/applied.ts';
 import { findCondition } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { harness, Password, ScriptedVerify, settingsYaml, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -85,7 +85,11 @@ test('transient verify failures are retried with backoff (honouring backoffMs), 
   assert.is(findCondition(first, 'Reconciling')?.reason, 'RetryScheduled');
   const wait = Date.parse(first.failures.nextRetryAt!) - Date.parse(first.lastAttempted!.at);
   assert.ok(wait >= 150, `the retry waits at least BackOffMilliseconds (${wait})`);
-  for (let i = 0; i < 100 && findCondition(await h.status(), 'Ready')?.status !== 'True'; i++) await sleep(30);
+  assert.is(h.clock.nextDue(), Date.parse(first.failures.nextRetryAt!), 'the retry is timed for nextRetryAt');
+  h.clock.advanceToNext();
+  assert.is(await h.reconciler.settled(), 'retrying', 'the second planned failure');
+  h.clock.advanceToNext();
+  assert.is(await h.reconciler.settled(), 'ready');
   const doc = await h.status();
   assert.is(findCondition(doc, 'Ready')?.status, 'True');
   assert.is(doc.failures.total, 2);
@@ -167,11 +171,12 @@ test('stopping during a verify that never answers aborts it after the grace peri
   await h.write(settingsYaml());
   ScriptedVerify.hangNext = true;
   h.reconciler.offer(await takeSnapshot(h.settings, []));
-  while (h.transports.length === 0) await new Promise((resolve) => setImmediate(resolve));
-  // A hung request's socket keeps a real agent's event loop alive; here nothing would, so an interval does.
-  const keepAlive = setInterval(() => undefined, 1000);
-  await h.restart(); // without the abort this would wait forever: the verify never settles on its own
-  clearInterval(keepAlive);
+  await waitFor(() => ScriptedVerify.hanging === 1, 'the verify that never answers');
+  const restarting = h.restart(); // stop() waits for the step in progress; its grace period is on the fake clock
+  assert.is(h.clock.advance(49), 0, 'nothing is aborted inside the grace period');
+  assert.is(ScriptedVerify.hanging, 1);
+  assert.is(h.clock.advance(1), 1, 'the grace period ends');
+  await restarting; // without the abort this would wait forever: the verify never settles on its own
   assert.is(ScriptedVerify.aborted.length, 1);
   assert.is(await h.sentCount(), 0);
   assert.is(await h.sync(), 'ready');

@@ -3,17 +3,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { main } from '../../agent/cli/main.ts';
 import { acquireStateLock } from '../../agent/run/lock.ts';
+import { short } from '../../agent/status/format.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
+import { captureIo } from '../helpers/io.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 
 let r: Rig;
 let agent: Child;
 
-const wait = (text: string, timeout = '30s') => r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]);
+const wait = (text: string, timeout = '30s') => r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', timeout]);
 const status = () => readJson<StatusDocument>(r.statusPath);
 
 test.before(async () => { r = await rig(); });
@@ -70,9 +73,9 @@ test('an invalid file: Rejected with line and column, logged as status prints it
   assert.is(rejected?.level, 'warn', agent.output());
   assert.is(rejected?.reason, 'SchemaViolation');
   assert.equal(rejected?.errors, printed);
-  const send = await r.cli(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-']);
+  const send = await r.shipped(['send', '--state-dir', r.stateDir, '--to', 'someone@contoso.test', '--subject', 'still sending', '--body', '-'], 'The last good settings still deliver.\n');
   assert.is(send.code, 0, send.out + send.err);
-  for (let i = 0; i < 100 && (await r.deliveredWithSubject('still sending')) === 0; i++) await sleep(100);
+  await waitFor(async () => (await r.deliveredWithSubject('still sending')) > 0, () => `'still sending' delivered: ${agent.output().slice(-2000)}`, 10_000);
   assert.is(await r.deliveredWithSubject('still sending'), 1);
   const doc = await r.untilStatus((d) => d.queue.delivered >= 1, 'the delivery counted in the status');
   assert.is(doc.queue.pending, 0);
@@ -113,9 +116,12 @@ test('ServerBusy during an apply: retried, then Ready', async () => {
 test('superseded (2): a revision observed, then replaced before Ready; the newer one converges', async () => {
   r.sandbox.setFaults([{ kind: 'busy', count: 1, backoffMs: 1500 }]);
   const first = await r.write({ charset: 'iso-8859-2' });
-  for (let i = 0; i < 100 && (await status()).observedRevision !== revisionOf(first); i++) await sleep(50);
-  const pending = wait(first);
-  await sleep(300);
+  // The waiter, with stderr on a "terminal", says what each poll saw: the newer file goes in once it has seen
+  // the agent working on the first one.
+  const io = captureIo({ env: {}, cwd: r.root, tty: { err: true } });
+  const pending = main(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(first), '--timeout', '30s'], io)
+    .then((code) => ({ code, out: io.out(), err: io.err() }));
+  await waitFor(() => io.err().includes(`agent observes ${short(revisionOf(first))}`), () => `the waiter to see the first revision observed; it said ${JSON.stringify(io.err())}`, 20_000);
   const second = await r.write({ charset: 'iso-8859-15' });
   const res = await pending;
   assert.is(res.code, 2, res.out + res.err);

@@ -3,10 +3,11 @@
 // `mail-agent test` and `mail-agent run --once` get the ones each scenario lets exist. Names not given
 // are asked of the system's DNS (.test names do not exist there).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { repoRoot, spawnTs, type Child } from '../helpers/child.ts';
+import { repoRoot, type Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const USERS = join(repoRoot, 'test/fixtures/autodiscover/users.yaml');
@@ -19,7 +20,7 @@ let ready: Ready;
 test.before(async () => {
   dir = await tempDir('e2e-autodiscover');
   await writeFile(join(dir.path, 'password'), 'T3st-Passw0rd!', { mode: 0o600 });
-  sandbox = spawnTs('agent/cli/bin.ts', ['sandbox', '--port', '0', '--data-dir', join(dir.path, 'sandbox'), '--users', USERS, '-o', 'json']);
+  sandbox = spawnCli(['sandbox', '--port', '0', '--data-dir', join(dir.path, 'sandbox'), '--users', USERS, '-o', 'json']);
   await sandbox.waitFor(/^\{"url".*\}$/m, 30_000);
   ready = JSON.parse(/^\{"url".*\}$/m.exec(sandbox.output())?.[0] ?? '{}') as Ready;
 });
@@ -56,7 +57,8 @@ test:
 }
 
 async function testCommand(email: string, username: string, names: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawnTs('agent/cli/bin.ts', ['test', '--config', await settingsFor(email, username), '--to', 'ops@contoso.test', ...flags(names)]);
+  const config = await settingsFor(email, username);
+  const child = spawnCli(['test', '--config', config, '--to', 'ops@contoso.test', '--state-dir', join(dirname(config), 'state'), ...flags(names)]);
   const code = await child.exited();
   return { code, out: child.output() };
 }
@@ -105,12 +107,12 @@ test('run --once keeps what it found in the state dir; the next run uses it with
   const stateDir = join(dir.path, 'state');
   await mkdir(stateDir);
   const config = await settingsFor('svc-notify@contoso.test', 'CONTOSO\\svc-notify');
-  const first = spawnTs('agent/cli/bin.ts', ['run', '--once', '--config', config, '--state-dir', stateDir, '--log-format', 'json', ...flags(['autodiscover.contoso.test', 'mail.contoso.test'])]);
+  const first = spawnCli(['run', '--once', '--config', config, '--state-dir', stateDir, '--log-format', 'json', ...flags(['autodiscover.contoso.test', 'mail.contoso.test'])]);
   assert.is(await first.exited(), 0, first.output());
   const cache = JSON.parse(await readFile(join(stateDir, 'autodiscover.json'), 'utf8')) as { mailboxes: Record<string, { ewsUrls: string[] }> };
   assert.is(cache.mailboxes['svc-notify@contoso.test']?.ewsUrls[0], 'https://mail.contoso.test/EWS/Exchange.asmx');
   await writeFile(config, (await readFile(config, 'utf8')) + '# changed: reconcile again\n');
-  const second = spawnTs('agent/cli/bin.ts', ['run', '--once', '--config', config, '--state-dir', stateDir, '--log-format', 'json', ...flags(['mail.contoso.test'])]);
+  const second = spawnCli(['run', '--once', '--config', config, '--state-dir', stateDir, '--log-format', 'json', ...flags(['mail.contoso.test'])]);
   assert.is(await second.exited(), 0, second.output());
   assert.match(second.output(), /"endpoint":"https:\/\/mail\.contoso\.test\/EWS\/Exchange\.asmx"/);
 });

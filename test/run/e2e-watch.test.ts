@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdir, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+// A writer's own pauses between its writes: the stimulus of those tests, never a wait for the agent.
+import { setTimeout as writerPause } from 'node:timers/promises';
 import { findCondition } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
@@ -13,21 +14,33 @@ import { rig, type Rig, type SettingsOptions } from './helpers/e2e.ts';
 
 let r: Rig;
 let agent: Child;
-let applies = 0;
-const charsets = ['iso-8859-1', 'iso-8859-2', 'iso-8859-15', 'windows-1252', 'koi8-r', 'iso-8859-5', 'windows-1251', 'iso-8859-4', 'iso-8859-9'];
+/** Changes the running agent has converged on. */
+let changes = 0;
+const charsets = ['iso-8859-1', 'iso-8859-2', 'iso-8859-15', 'windows-1252', 'koi8-r', 'iso-8859-5', 'windows-1251', 'iso-8859-4', 'iso-8859-9', 'iso-8859-13', 'koi8-u', 'windows-1250'];
 let next = 0;
 const variant = (): SettingsOptions => ({ charset: charsets[next++]!, passwordFile: '../conf/password' });
 
 test.before(async () => { r = await rig(); });
 test.after(async () => { await r.cleanup(); });
 
+/** Waits until the agent is Ready on `text`; by then it has applied each change once. A duplicate apply of an
+ *  earlier change would have come before this one (the agent reconciles one revision at a time, in order),
+ *  so it shows here; the last change of an agent is followed by `laterChange` for that reason. */
 async function converged(text: string, statusPath: string): Promise<void> {
-  const res = await r.cli(['status', '--status', statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '20s']);
+  const res = await r.shipped(['status', '--status', statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '20s']);
   assert.is(res.code, 0, res.out + res.err + agent.output());
-  await sleep(300); // any duplicate handling would show in the log by now
-  const nowApplies = agent.output().split('"step":"apply"').length - 1;
-  assert.is(nowApplies, applies + 1, 'the change was applied exactly once');
-  applies = nowApplies;
+  changes += 1;
+  const applies = agent.output().split('"step":"apply"').length - 1;
+  assert.is(applies, changes, 'each change applied exactly once');
+}
+
+/** One more change (a complete file renamed over `config`), converged: the later event that shows the change
+ *  before it was handled once. */
+async function laterChange(config: string, statusPath: string): Promise<void> {
+  const text = r.settingsText(variant());
+  await writeFile(`${config}.tmp`, text);
+  await rename(`${config}.tmp`, config);
+  await converged(text, statusPath);
 }
 
 const vol = () => join(r.root, 'vol');
@@ -56,7 +69,7 @@ test('ConfigMap volume: first publish, then the kubelet ..data swap', async () =
 test('in-place truncate, then write 20 ms later', async () => {
   const text = r.settingsText(variant());
   const handle = await open(join(vol(), 'config.yaml'), 'w');
-  await sleep(20);
+  await writerPause(20);
   await handle.write(text);
   await handle.close();
   await converged(text, r.statusPath);
@@ -74,7 +87,7 @@ test('a writer writing in several chunks', async () => {
   const handle = await open(join(vol(), 'config.yaml'), 'w');
   for (let i = 0; i < text.length; i += 120) {
     await handle.write(text.slice(i, i + 120));
-    await sleep(30);
+    await writerPause(30);
   }
   await handle.close();
   await converged(text, r.statusPath);
@@ -86,6 +99,7 @@ test('delete, then recreate: ConfigMissing with the transport kept, then the new
   const text = r.settingsText(variant());
   await writeFile(join(vol(), 'config.yaml'), text);
   await converged(text, r.statusPath);
+  await laterChange(join(vol(), 'config.yaml'), r.statusPath);
   assert.is(await agent.kill('SIGTERM'), 0);
 });
 
@@ -103,10 +117,11 @@ test('git checkout of another revision in a real repository', async () => {
   git('commit', '-qam', 'newer');
   const stateDir = join(r.root, 'state2');
   agent = r.startAgent([], { config: join(repo, 'settings.yaml'), stateDir });
-  applies = 0;
+  changes = 0;
   await converged(newer, join(stateDir, 'status.json'));
   git('checkout', '-q', 'HEAD~1');
   await converged(older, join(stateDir, 'status.json'));
+  await laterChange(join(repo, 'settings.yaml'), join(stateDir, 'status.json'));
   assert.is(await agent.kill('SIGTERM'), 0);
 });
 

@@ -10,19 +10,15 @@ import { canonicalJson, sha256Hex } from '../../agent/config/digest.ts';
 import { loadConfig } from '../../agent/config/load.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
+import { untilStatus } from '../helpers/status.ts';
 import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 
 let r: Rig;
 let text: string;
 const stateB = () => join(r.root, 'state-b');
 
-async function appliedIn(stateDir: string): Promise<StatusDocument> {
-  for (let i = 0; ; i++) {
-    const doc = await readJson<StatusDocument>(join(stateDir, 'status.json')).catch(() => undefined);
-    if (doc?.lastApplied?.revision === revisionOf(text) && doc.testMessage) return doc;
-    if (i > 400) throw new Error(`${stateDir} never applied: ${JSON.stringify(doc?.conditions)}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
+function appliedIn(stateDir: string): Promise<StatusDocument> {
+  return untilStatus(join(stateDir, 'status.json'), (doc) => doc.lastApplied?.revision === revisionOf(text) && doc.testMessage !== undefined, `${stateDir} applied`);
 }
 
 test.before(async () => { r = await rig(); text = await r.write(); });

@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isAgentError } from '../../agent/errors.ts';
 import { acquireStateLock } from '../../agent/run/lock.ts';
 import { installProcessGuards } from '../../agent/run/process-guards.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 async function holdingChild(dir: string): Promise<Child> {
   const child = spawnTs('test/run/fixtures/hold-lock.ts', [dir]);
@@ -70,7 +70,7 @@ test('an unhandled rejection is logged and the process carries on', async () => 
   const remove = installProcessGuards(log, { stop: () => undefined, reread: () => undefined });
   try {
     void Promise.reject(new Error('like ews-javascript-api on a non-XML 500'));
-    await sleep(20);
+    await waitFor(() => logged.length > 0, 'the rejection logged');
     assert.equal(logged, ['unhandled rejection (ignored, the agent keeps running)']);
   } finally {
     remove();

@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot, spawnTs } from '../helpers/child.ts';
+import { repoRoot } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
@@ -17,7 +18,7 @@ test('the example settings go Ready against the demo sandbox and the test messag
   assert.ok(example.includes('https://localhost:8443/EWS/Exchange.asmx'));
   const config = join(dir.path, 'config.yaml');
   await writeFile(config, example.replace('localhost:8443', `localhost:${port}`));
-  const demo = spawnTs('agent/cli/bin.ts', ['start-demo', '--config', config, '--port', String(port),
+  const demo = spawnCli(['start-demo', '--config', config, '--port', String(port),
     '--data-dir', join(dir.path, '.sandbox'), '--state-dir', join(dir.path, '.state')], { MAIL_AGENT_PASSWORD: '' }); // empty counts as unset
   try {
     const statusPath = join(dir.path, '.state', 'status.json');
@@ -39,7 +40,7 @@ test('a port in use: exit 69 with a message saying what to do', async () => {
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const { port } = blocker.address() as { port: number };
   try {
-    const demo = spawnTs('agent/cli/bin.ts', ['start-demo', '--port', String(port), '--data-dir', join(dir.path, '.sandbox'), '--state-dir', join(dir.path, '.state')]);
+    const demo = spawnCli(['start-demo', '--port', String(port), '--data-dir', join(dir.path, '.sandbox'), '--state-dir', join(dir.path, '.state')]);
     assert.is(await demo.exited(), 69);
     assert.match(demo.output(), new RegExp(`port ${port} is in use`));
     assert.not.match(demo.output(), /internal error|\n\s+at /);

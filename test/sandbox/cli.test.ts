@@ -9,10 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
 import { captureIo } from '../helpers/io.ts';
+import { shippedBin } from '../helpers/shipped.ts';
 import { createItem, post, repoRoot, soap } from './helpers.ts';
 
 function startCli(args: string[]): { lines: AsyncIterator<string>; exit: Promise<{ code: number | null; signal: string | null }>; stop(): void; stderr(): string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'agent/cli/bin.ts'), 'sandbox', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [shippedBin, 'sandbox', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
   const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isLoopback } from '../../agent/sandbox/http/router.ts';
 import { parseFaultSpec } from '../../agent/sandbox/faults.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { createItem, DEFAULT_AUTH, post, soap, tempSandbox, type TestSandbox } from './helpers.ts';
 
 const SEND = soap(createItem('<t:Subject>fault test</t:Subject><t:ToRecipients><t:Mailbox><t:EmailAddress>ops@example.test</t:EmailAddress></t:Mailbox></t:ToRecipients>'));
@@ -71,7 +72,8 @@ test('badxml: HTTP 200 with a truncated envelope, after the message went out', a
 });
 
 test('stall: no answer at all, until the sandbox closes', async () => {
-  const stalled = await tempSandbox({ faults: [{ kind: 'stall', count: 1 }] });
+  let held = false;
+  const stalled = await tempSandbox({ faults: [{ kind: 'stall', count: 1 }], tap: (e) => { if (e.injected === 'stall') held = true; } });
   let answered = false;
   const outcome = new Promise<string>((resolve) => {
     const req = request(stalled.url, { method: 'POST', ca: stalled.caPem, agent: false, headers: { authorization: DEFAULT_AUTH } }, (res) => {
@@ -82,7 +84,9 @@ test('stall: no answer at all, until the sandbox closes', async () => {
     req.on('error', () => resolve('connection closed'));
     req.end(SEND);
   });
-  await new Promise((r) => setTimeout(r, 400));
+  await waitFor(() => held, 'the request held by the sandbox');
+  // A later request is answered (the fault was for one): the sandbox is past the stalled one, still silent on it.
+  assert.is((await post(stalled, SEND)).status, 200);
   assert.is(answered, false);
   await stalled.cleanup();
   assert.is(await outcome, 'connection closed');

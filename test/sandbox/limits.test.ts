@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
 import { changeLimits, parseMessageRate } from '../../agent/sandbox/limits/options.ts';
 import { captureIo } from '../helpers/io.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { createItem, DEFAULT_AUTH, post, soap, tempSandbox, type TestSandbox } from './helpers.ts';
 import { readThrottleLog } from './limits-helpers.ts';
 
@@ -52,7 +53,8 @@ test('--sent-items-lag: the sent message is in the Outbox (FindItem), then only 
   assert.is((await post(sb, sendMime('lagged'))).status, 200);
   assert.is(found((await post(sb, find('outbox', 'lagged'))).body), 1);
   assert.is(found((await post(sb, find('sentitems', 'lagged'))).body), 0);
-  for (let i = 0; i < 100 && found((await post(sb, find('sentitems', 'lagged'))).body) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  const lagged = sb;
+  await waitFor(async () => found((await post(lagged, find('sentitems', 'lagged'))).body) > 0, 'the message in Sent Items', 10_000, 20);
   assert.is(found((await post(sb, find('sentitems', 'lagged'))).body), 1);
   assert.is(found((await post(sb, find('outbox', 'lagged'))).body), 0);
 });

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
-import { spawnTs } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { smtplib, swaks, swaksReplies, type SmtplibRequest } from '../helpers/smtp-clients.ts';
 import { needTools } from '../helpers/tools.ts';
 import { tempSandbox, type TestSandbox } from './helpers.ts';
@@ -162,7 +162,7 @@ if (needTools(import.meta.url, test, ['smtplib', 'swaks', 'swaks-tls'])) {
 
   test('mail-agent sandbox --smtp-port 0: the ready line names the port, in text and JSON', async () => {
     for (const json of [true, false]) {
-      const child = spawnTs('agent/cli/bin.ts', ['sandbox', '--port', '0', '--smtp-port', '0', '--data-dir', path.join(sb.dataDir, `cli-${String(json)}`), ...(json ? ['-o', 'json'] : [])]);
+      const child = spawnCli(['sandbox', '--port', '0', '--smtp-port', '0', '--data-dir', path.join(sb.dataDir, `cli-${String(json)}`), ...(json ? ['-o', 'json'] : [])]);
       try {
         await child.waitFor(/\n/, 30_000);
         const line = child.output().split('\n')[0]!;

@@ -3,7 +3,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import schema from '../../schemas/status.schema.json' with { type: 'json' };
 import { setCondition } from '../../agent/status/conditions.ts';
@@ -12,7 +11,9 @@ import { initialStatus } from '../../agent/status/initial.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import * as t from '../../agent/status/transitions.ts';
 import { StatusWriter } from '../../agent/status/writer.ts';
+import { FakeClock } from '../helpers/fake-clock.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { untilFile } from '../helpers/wait.ts';
 
 const rev = (c: string) => 'sha256:' + c.repeat(64);
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -81,17 +82,25 @@ test('the writer writes atomically, counts writes and heartbeats', async () => {
   const dir = await tempDir('writer');
   try {
     const path = join(dir.path, 'status.json');
-    const writer = new StatusWriter({ path, initial: initialStatus('/x.yaml', new Date()), heartbeatMs: 40 });
-    await writer.update((d) => t.observed(d, rev('a'), new Date().toISOString()));
+    const clock = new FakeClock(Date.now());
+    const writer = new StatusWriter({ path, initial: initialStatus('/x.yaml', clock.date.now()), heartbeatMs: 40, clock: clock.date, timers: clock });
+    await writer.update((d) => t.observed(d, rev('a'), clock.date.now().toISOString()));
     const first = JSON.parse(await readFile(path, 'utf8')) as StatusDocument;
     assert.is(first.sequence, 1);
     assert.is(first.observedRevision, rev('a'));
     assert.is(first.agent.heartbeatSeconds, 0.04);
     writer.startHeartbeat();
-    await sleep(200);
+    const sequence = (text: string | undefined) => (text ? (JSON.parse(text) as StatusDocument).sequence : undefined);
+    assert.is(clock.advance(39), 0, 'no beat before heartbeatMs');
+    for (const beat of [2, 3]) {
+      assert.is(clock.advance(beat === 2 ? 1 : 40), 1, `beat ${beat - 1}`);
+      const written = await untilFile(path, (text) => (sequence(text) === beat ? JSON.parse(text!) as StatusDocument : undefined), `sequence ${beat}`);
+      assert.is(written.writtenAt, clock.date.now().toISOString(), 'written at the beat\'s time');
+    }
     await writer.close();
+    assert.is(clock.nextDue(), undefined, 'close() stops the heartbeat');
     const later = JSON.parse(await readFile(path, 'utf8')) as StatusDocument;
-    assert.ok(later.sequence > 2, `heartbeat rewrote the file (sequence ${later.sequence})`);
+    assert.is(later.sequence, 3, 'heartbeat rewrote the file at each beat');
     assert.equal(await readdir(dir.path), ['status.json'], 'no temp files left behind');
   } finally {
     await dir.cleanup();

@@ -4,10 +4,12 @@ import * as assert from 'uvu/assert';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
+import { short } from '../../agent/status/format.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import { captureIo } from '../helpers/io.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const A = revisionOf('apiVersion: mail-agent/v1 # A\n');
 const B = revisionOf('apiVersion: mail-agent/v1 # B\n');
@@ -39,18 +41,33 @@ function startWriter(statusPath: string, script: unknown[], heartbeatMs = 100): 
   return shared;
 }
 
-async function status(args: string[]) {
-  const io = captureIo({ env: {}, cwd: dir.path });
-  const code = await main(['status', ...args], io);
-  return { code, out: io.out(), err: io.err() };
+/** Lets the script at `statusPath` past its next gate. */
+function go(statusPath: string): void {
+  shared.proc.stdin!.write(JSON.stringify({ go: statusPath }) + '\n');
 }
+
+/** `mail-agent status …` with stderr on a "terminal", so that --wait says on it what each poll saw. */
+function startStatus(args: string[]) {
+  const io = captureIo({ env: {}, cwd: dir.path, tty: { err: true } });
+  const result = main(['status', ...args], io).then((code) => ({ code, out: io.out(), err: io.err() }));
+  /** Resolves once a poll of the waiter saw the agent observe `revision` (null: none yet). */
+  const observes = (revision: string | null) => waitFor(() => io.err().includes(`agent observes ${short(revision)}`), () => `the waiter to see ${short(revision)} observed; it said: ${JSON.stringify(io.err())}`);
+  return { result, observes, err: () => io.err() };
+}
+
+const status = (args: string[]) => startStatus(args).result;
 
 test('0: waits for the pushed file (--for-file) to become Ready', async () => {
   const file = join(dir.path, 'pushed.yaml');
   await writeFile(file, 'apiVersion: mail-agent/v1 # A\n');
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ afterMs: 300, event: { type: 'observed', revision: A } }, { afterMs: 300, event: { type: 'applied', revision: A } }]);
-  const r = await status(['--status', statusPath, '--wait', '--for-file', file, '--timeout', '20s']);
+  startWriter(statusPath, [{ gate: true, event: { type: 'observed', revision: A } }, { gate: true, event: { type: 'applied', revision: A } }]);
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-file', file, '--timeout', '20s']);
+  await waiter.observes(null);
+  go(statusPath);
+  await waiter.observes(A);
+  go(statusPath);
+  const r = await waiter.result;
   assert.is(r.code, 0, r.out + r.err);
   assert.match(r.out, `Ready: ${A} is live`);
   assert.match(shared.output(), `wrote applied ${statusPath}`);
@@ -58,8 +75,11 @@ test('0: waits for the pushed file (--for-file) to become Ready', async () => {
 
 test('1: a rejected revision returns at once with line and column', async () => {
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ afterMs: 0, event: { type: 'observed', revision: A } }, { afterMs: 100, event: { type: 'rejected', revision: A } }]);
-  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  startWriter(statusPath, [{ event: { type: 'observed', revision: A } }, { gate: true, event: { type: 'rejected', revision: A } }]);
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  await waiter.observes(A);
+  go(statusPath);
+  const r = await waiter.result;
   assert.is(r.code, 1, r.out + r.err);
   assert.match(r.out, 'Rejected');
   assert.match(r.out, ':7:8: /ews/url: must be an https URL');
@@ -67,8 +87,11 @@ test('1: a rejected revision returns at once with line and column', async () => 
 
 test('1: Stalled on a permanent transport failure', async () => {
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ afterMs: 0, event: { type: 'observed', revision: A } }, { afterMs: 100, event: { type: 'failed', revision: A, permanent: true } }]);
-  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  startWriter(statusPath, [{ event: { type: 'observed', revision: A } }, { gate: true, event: { type: 'failed', revision: A, permanent: true } }]);
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  await waiter.observes(A);
+  go(statusPath);
+  const r = await waiter.result;
   assert.is(r.code, 1, r.out + r.err);
   assert.match(r.out, 'Stalled');
   assert.match(r.out, 'AuthFailed');
@@ -77,11 +100,16 @@ test('1: Stalled on a permanent transport failure', async () => {
 test('a transient failure keeps the waiter waiting until Ready', async () => {
   const statusPath = join(dir.path, 'status.json');
   startWriter(statusPath, [
-    { afterMs: 0, event: { type: 'observed', revision: A } },
-    { afterMs: 100, event: { type: 'failed', revision: A, permanent: false } },
-    { afterMs: 400, event: { type: 'applied', revision: A } },
+    { event: { type: 'observed', revision: A } },
+    { gate: true, event: { type: 'failed', revision: A, permanent: false } },
+    { gate: true, event: { type: 'applied', revision: A } },
   ]);
-  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  await waiter.observes(A);
+  go(statusPath);
+  await waitFor(() => waiter.err().includes('Ready False ServerBusy'), () => `the waiter to see the transient failure; it said: ${JSON.stringify(waiter.err())}`);
+  go(statusPath);
+  const r = await waiter.result;
   assert.is(r.code, 0, r.out + r.err);
   assert.match(shared.output(), `wrote failed ${statusPath}`);
 });
@@ -89,18 +117,21 @@ test('a transient failure keeps the waiter waiting until Ready', async () => {
 test('2: observed, then superseded by a newer file before Ready', async () => {
   const statusPath = join(dir.path, 'status.json');
   startWriter(statusPath, [
-    { afterMs: 0, event: { type: 'observed', revision: A } },
-    { afterMs: 500, event: { type: 'observed', revision: B } },
-    { afterMs: 100, event: { type: 'applied', revision: B } },
+    { event: { type: 'observed', revision: A } },
+    { gate: true, event: { type: 'observed', revision: B } },
+    { event: { type: 'applied', revision: B } },
   ]);
-  const r = await status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  await waiter.observes(A);
+  go(statusPath);
+  const r = await waiter.result;
   assert.is(r.code, 2, r.out + r.err);
   assert.match(r.out, `Superseded: ${A}`);
 });
 
 test('124: a revision never observed times out while the file stays fresh', async () => {
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
+  startWriter(statusPath, [{ event: { type: 'applied', revision: A } }]);
   await shared.waitFor(`wrote applied ${statusPath}`);
   const r = await status(['--status', statusPath, '--wait', '--for-revision', B, '--timeout', '600ms']);
   assert.is(r.code, 124, r.out + r.err);
@@ -115,15 +146,16 @@ test('69: a missing status file is waited for, then reported', async () => {
 
 test('a status file that appears during the wait is used', async () => {
   const statusPath = join(dir.path, 'late.json');
-  const pending = status(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
-  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
-  const r = await pending;
+  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
+  await waitFor(() => waiter.err().includes('does not exist'), 'the waiter polling a file not there yet');
+  startWriter(statusPath, [{ event: { type: 'applied', revision: A } }]);
+  const r = await waiter.result;
   assert.is(r.code, 0, r.out + r.err);
 });
 
 test('69: a stale status file (writer killed, heartbeat overdue)', async () => {
   const statusPath = join(dir.path, 'status.json');
-  const w = spawnTs('test/status/fixtures/status-writer.ts', [statusPath, '50', JSON.stringify([{ afterMs: 0, event: { type: 'observed', revision: A } }])]);
+  const w = spawnTs('test/status/fixtures/status-writer.ts', [statusPath, '50', JSON.stringify([{ event: { type: 'observed', revision: A } }])]);
   writer = w;
   await w.waitFor('wrote observed');
   await w.kill('SIGKILL');
@@ -152,7 +184,7 @@ test('64: usage errors', async () => {
 
 test('without --wait: prints the status; -o json prints the document', async () => {
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ afterMs: 0, event: { type: 'applied', revision: A } }]);
+  startWriter(statusPath, [{ event: { type: 'applied', revision: A } }]);
   await shared.waitFor(`wrote applied ${statusPath}`);
   const text = await status(['--status', statusPath]);
   assert.is(text.code, 0, text.out + text.err);

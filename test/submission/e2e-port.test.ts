@@ -25,14 +25,8 @@ async function apply(o: SettingsOptions): Promise<void> {
   assert.is(res.code, 0, res.out + res.err + agent.output());
 }
 
-async function deliveredById(id: string): Promise<Delivery> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = (await r.sandbox.deliveries() as unknown as (Delivery & { bcc: string[] })[]).find((d) => d.messageId === id);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`${id} was not delivered`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function deliveredById(id: string): Promise<Delivery> {
+  return r.untilDeliveries((list) => list.find((d) => d.messageId === id), `${id} delivered`);
 }
 
 const submit = (message: string, extra: Partial<Parameters<typeof smtplib>[0]> = {}) =>

@@ -90,9 +90,7 @@ test('every request sent validates against the EWS schema', async () => {
   await validateEnvelopes(captured);
 });
 
-test('no unhandled rejection escaped', async () => {
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  unhandled.stop();
+test('no unhandled rejection escaped (one after the last test fails the file at exit)', () => {
   assert.equal(unhandled.seen, []);
 });
 

@@ -125,9 +125,7 @@ test('autodiscover failure lists every URL tried and why each failed', async () 
   assert.match(error.message, 'https://fabrikam.test/autodiscover/autodiscover.xml: HostNotFound');
 });
 
-test('no unhandled rejection escaped', async () => {
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  unhandled.stop();
+test('no unhandled rejection escaped (one after the last test fails the file at exit)', () => {
   assert.equal(unhandled.seen, []);
 });
 

@@ -12,6 +12,7 @@ import { outgoing } from './helpers/mime.ts';
 import { lookupFor, startForwarder, type Forwarder } from './helpers/routing.ts';
 import { account, startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 let sandbox: TestSandbox;
 let forwarder: Forwarder;
@@ -101,8 +102,7 @@ test('NTLM: one handshake per connection, reused for many sends', async () => {
   } finally {
     await transport.close();
   }
-  for (let i = 0; i < 100 && forwarder.open > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.is(forwarder.open, 0, 'close() ended every connection');
+  await waitFor(() => forwarder.open === 0, () => `close() to end every connection (${forwarder.open} open)`);
 });
 
 test('every request sent validates against the EWS schema', async () => {

@@ -38,7 +38,9 @@ test.after.each(async () => {
   await sandbox.cleanup();
 });
 
-/** Aborts a send once its last request (sendMail, or the draft's send) has gone out: the stalled answer. */
+/** Aborts a send 200 ms after its last request (sendMail, or the draft's send) went out: the client's deadline
+ *  (the stimulus that leaves the outcome unknown, not a wait for an event). What the tests assert holds
+ *  whether the stalled request reached the sandbox by then or not: nothing is delivered either way. */
 let abortOnLast: AbortController | undefined;
 
 async function transport(env: NodeJS.ProcessEnv = {}): Promise<Transport> {

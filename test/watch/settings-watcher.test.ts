@@ -4,8 +4,10 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdir, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+// A writer's own pauses between its writes: the stimulus of those tests, never a wait for the watcher.
+import { setTimeout as writerPause } from 'node:timers/promises';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { contentOf, hasContent, record, type Recorded } from './harness.ts';
 import { needTools } from '../helpers/tools.ts';
 
@@ -29,7 +31,7 @@ test('editor rename-over save: one report with the new content', async () => {
   await writeFile(join(dir.path, '.settings.yaml.swp'), v(2));
   await rename(join(dir.path, '.settings.yaml.swp'), file);
   await r.until(hasContent(v(2)), 'v2');
-  assert.equal(r.contents(), [v(1), v(2)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), v(2)]);
 });
 
 if (needTools(import.meta.url, test, ['vim'])) test('a real vim save', async () => {
@@ -37,7 +39,7 @@ if (needTools(import.meta.url, test, ['vim'])) test('a real vim save', async () 
   const r = await start(file);
   execFileSync('vim', ['-u', 'NONE', '-i', 'NONE', '-N', '-es', '-c', '%s/version 1/version 2/', '-c', 'wq', file], { stdio: 'ignore', timeout: 10_000 });
   await r.until(hasContent(v(2)), 'v2');
-  assert.equal(r.contents(), [v(1), v(2)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), v(2)]);
 });
 
 test('in-place truncate, then write 10–30 ms later (the chokidar trap), three times', async () => {
@@ -45,12 +47,12 @@ test('in-place truncate, then write 10–30 ms later (the chokidar trap), three 
   const r = await start(file);
   for (const [i, gap] of [[2, 10], [3, 20], [4, 30]] as const) {
     const handle = await open(file, 'w');
-    await sleep(gap);
+    await writerPause(gap);
     await handle.write(v(i));
     await handle.close();
     await r.until(hasContent(v(i)), `v${i}`);
   }
-  assert.equal(r.contents(), [v(1), v(2), v(3), v(4)], 'never the empty intermediate, each change once');
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), v(2), v(3), v(4)], 'never the empty intermediate, each change once');
 });
 
 test('Kubernetes AtomicWriter: ..data swap as the kubelet does it', async () => {
@@ -73,7 +75,7 @@ test('Kubernetes AtomicWriter: ..data swap as the kubelet does it', async () => 
     await rm(join(vol, old), { recursive: true });
     await r.until(hasContent(v(i)), `v${i}`);
   }
-  assert.equal(r.contents(), [v(1), v(2), v(3)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), v(2), v(3)]);
 });
 
 test('removing a symlinked settings file is noticed (not only its target\'s changes)', async () => {
@@ -85,7 +87,7 @@ test('removing a symlinked settings file is noticed (not only its target\'s chan
   await r.until((s) => s.kind === 'missing', 'missing');
   await symlink('target.yaml', link);
   await r.until(hasContent(v(1)), 'v1 again');
-  assert.equal(r.contents(), [v(1), '<missing>', v(1)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), '<missing>', v(1)]);
 });
 
 test('delete then recreate: reports missing, then the new content', async () => {
@@ -95,7 +97,7 @@ test('delete then recreate: reports missing, then the new content', async () => 
   await r.until((s) => s.kind === 'missing', 'missing');
   await writeFile(file, v(2));
   await r.until(hasContent(v(2)), 'v2');
-  assert.equal(r.contents(), [v(1), '<missing>', v(2)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(1), '<missing>', v(2)]);
 });
 
 test('a file absent at start is picked up when created', async () => {
@@ -104,6 +106,7 @@ test('a file absent at start is picked up when created', async () => {
   assert.is(r.snapshots[0]!.kind, 'missing');
   await writeFile(file, v(1));
   await r.until(hasContent(v(1)), 'v1');
+  assert.equal((await r.beforeNextChange()).map(contentOf), ['<missing>', v(1)]);
 });
 
 if (needTools(import.meta.url, test, ['git'])) test('git checkout of another revision in a real repository', async () => {
@@ -119,7 +122,7 @@ if (needTools(import.meta.url, test, ['git'])) test('git checkout of another rev
   assert.is(contentOf(r.snapshots[0]!), v(2));
   git('checkout', '-q', 'HEAD~1');
   await r.until(hasContent(v(1)), 'v1 after checkout');
-  assert.equal(r.contents(), [v(2), v(1)]);
+  assert.equal((await r.beforeNextChange()).map(contentOf), [v(2), v(1)]);
 });
 
 test('a writer writing in several chunks: converges on the final content', async () => {
@@ -129,11 +132,12 @@ test('a writer writing in several chunks: converges on the final content', async
   const handle = await open(file, 'w');
   for (let i = 0; i < final.length; i += 20) {
     await handle.write(final.slice(i, i + 20));
-    await sleep(40);
+    await writerPause(40);
   }
   await handle.close();
   await r.until(hasContent(final), 'the final content');
-  const reports = r.contents().slice(1);
+  const reports = (await r.beforeNextChange()).map(contentOf).slice(1);
+  assert.is(reports.at(-1), final, 'the final content last');
   assert.is(new Set(reports).size, reports.length, 'no content reported twice');
 });
 
@@ -143,13 +147,14 @@ test('a referenced secret file is watched: its change is reported with the same 
   await writeFile(secret, 'one');
   const r = await start(file);
   r.watcher.setReferencedFiles([secret]);
-  await sleep(300);
+  // The digest now covers the secret: the watcher reports that once, after it has re-targeted its watches.
+  await waitFor(() => r.causes.includes('references'), 'the snapshot taken for the new references');
   const before = r.snapshots.length;
   await writeFile(join(dir.path, 'password.tmp'), 'two');
   await rename(join(dir.path, 'password.tmp'), secret);
   await r.until((s) => s.digest !== r.snapshots[before - 1]!.digest, 'the secret change');
-  assert.is(r.snapshots.length, before + 1);
-  const last = r.snapshots.at(-1)!;
+  assert.is((await r.beforeNextChange()).length, before + 1, 'the secret change reported once');
+  const last = r.snapshots.at(-2)!;
   assert.is(last.kind === 'present' && last.bytes.toString(), v(1));
   assert.not.match(JSON.stringify(r.snapshots), 'two', 'a snapshot never carries the secret');
 });
@@ -160,10 +165,20 @@ test('the periodic check catches a change no event announced; check(force) repor
   rec = await record(file, { debounceMs: 3_600_000, pollMs: 150 });
   await writeFile(file, v(2));
   await rec.until(hasContent(v(2)), 'v2 by poll');
-  const n = rec.snapshots.length;
-  rec.watcher.check(true, 'SIGHUP');
-  await sleep(100);
-  assert.is(rec.snapshots.length, n + 1);
+  const r = rec;
+  const n = r.snapshots.length;
+  r.watcher.check(true, 'SIGHUP');
+  const saw = () => JSON.stringify(r.causes);
+  await waitFor(() => r.causes.includes('SIGHUP'), () => `the forced report; saw ${saw()}`);
+  assert.is(r.snapshots.length, n + 1, saw());
+  assert.equal([r.causes.at(-1), contentOf(r.snapshots.at(-1)!)], ['SIGHUP', v(2)], 'the unchanged file, reported because forced');
+  // The next periodic check reads the same file and reports nothing: a forced look (queued behind it, the
+  // watcher reads one at a time) shows that it is over.
+  const polls = r.polls();
+  await waitFor(() => r.polls() > polls, () => `the next periodic check; saw ${saw()}`);
+  r.watcher.check(true, 'probe');
+  await waitFor(() => r.causes.includes('probe'), () => `the probe; saw ${saw()}`);
+  assert.equal(r.causes.slice(n), ['SIGHUP', 'probe'], 'only the forced looks reported the unchanged file');
 });
 
 test.run();

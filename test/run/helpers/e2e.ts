@@ -1,12 +1,16 @@
-// End-to-end rig: a real sandbox (HTTPS, NTLM), real settings files, the real agent as a child process,
-// and `mail-agent status` / `send` driven through main().
+// End-to-end rig: a real sandbox (HTTPS, NTLM), real settings files, the real agent as a child process run
+// from the shipped build (dist/), and `mail-agent status` / `send` / `test` either as the shipped CLI (shipped())
+// or through main() in this process (cli(): what a test calls hundreds of times, like `send` in bulk).
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../agent/cli/main.ts';
 import type { StatusDocument } from '../../../agent/status/model.ts';
 import { captureIo } from '../../helpers/io.ts';
-import { spawnTs, type Child } from '../../helpers/child.ts';
+import type { Child } from '../../helpers/child.ts';
+import { runCli, spawnCli } from '../../helpers/shipped.ts';
+import { untilStatus } from '../../helpers/status.ts';
 import { tempDir } from '../../helpers/tmp.ts';
+import { jsonLines, untilFile, type What } from '../../helpers/wait.ts';
 import { account, startTestSandbox, type TestSandbox } from '../../transports/helpers/sandbox.ts';
 
 export { account };
@@ -34,14 +38,36 @@ export interface Rig {
   write(o?: SettingsOptions): Promise<string>;
   /** `wrapper`: a command line the agent runs under (e.g. unshare with a hostname of its own). */
   startAgent(extra?: string[], where?: { config: string; stateDir: string }, wrapper?: string[]): Child;
+  /** `mail-agent …` through main() in this process. */
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
-  /** Polls the status file until `pred` holds (or throws after timeoutMs). */
+  /** `mail-agent …` as the shipped CLI (dist/), in the rig's folder; `input` is its stdin. */
+  shipped(args: string[], input?: string): Promise<{ code: number; out: string; err: string }>;
+  /** Waits until the status file satisfies `pred` (or throws after timeoutMs). */
   untilStatus(pred: (doc: StatusDocument) => boolean, what: string, timeoutMs?: number): Promise<StatusDocument>;
+  /** Waits until `judge` finds what it looks for in the sandbox's deliveries.jsonl, and returns that. */
+  untilDeliveries<T>(judge: (deliveries: Delivery[]) => T | undefined, what: What, timeoutMs?: number): Promise<T>;
+  /** Waits for a status written from now on that shows nothing pending: every outcome recorded, so no send
+   *  is under way that could still deliver another copy (the later event a "delivered once" check needs). */
+  untilNothingPending(timeoutMs?: number): Promise<StatusDocument>;
+  /** Waits until a message with this subject has been delivered; returns how many copies arrived so far. */
+  untilDeliveredSubject(subject: string, timeoutMs?: number): Promise<number>;
   testMessages(): Promise<number>;
   deliveredWithSubject(subject: string): Promise<number>;
   /** Every file under the rig's folders, for the secret scan. */
   allFiles(): Promise<string[]>;
   cleanup(): Promise<void>;
+}
+
+/** A line of the sandbox's deliveries.jsonl. */
+export interface Delivery {
+  time: string;
+  from: string;
+  sender?: string;
+  to: string[];
+  bcc: string[];
+  subject: string;
+  messageId: string;
+  files: string[];
 }
 
 export async function rig(sandboxOptions: Parameters<typeof startTestSandbox>[0] = {}): Promise<Rig> {
@@ -70,6 +96,9 @@ ${o.caFile === false ? '' : `  caFile: ${sandbox.caPath}\n`}${o.ews ?? ''}test:
   to: ${TestTo}
 ${o.extra ?? ''}`;
   const deliveries = () => sandbox.deliveries();
+  // The default state dir (`mail-agent test` reads its digest key; send and status default to it) is the rig's
+  // own, never the machine's (/var/lib/mail-agent as root).
+  const defaultStateDir = { MAIL_AGENT_STATE_DIR: join(root, 'default-state') };
   const r: Rig = {
     root, settings, stateDir, statusPath: join(stateDir, 'status.json'), sandbox, settingsText,
     async write(o) {
@@ -80,24 +109,26 @@ ${o.extra ?? ''}`;
       return text;
     },
     startAgent(extra = [], where = { config: settings, stateDir }, wrapper = []) {
-      const child = spawnTs('agent/cli/bin.ts', ['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra], {}, 'ignore', wrapper);
+      const child = spawnCli(['run', '--config', where.config, '--state-dir', where.stateDir, '--log-format', 'json', '--heartbeat', '500ms', ...extra], {}, { wrapper });
       agents.push(child);
       return child;
     },
     async cli(args) {
-      const io = captureIo({ env: {}, cwd: root });
+      const io = captureIo({ env: { ...defaultStateDir }, cwd: root });
       const code = await main(args, io);
       return { code, out: io.out(), err: io.err() };
     },
-    async untilStatus(pred, what, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const doc = await readJson<StatusDocument>(join(stateDir, 'status.json')).catch(() => undefined);
-        if (doc && pred(doc)) return doc;
-        if (Date.now() > deadline) throw new Error(`status never showed ${what}: ${JSON.stringify(doc?.conditions)}`);
-        await new Promise((res) => setTimeout(res, 50));
-      }
+    shipped: (args, input) => runCli(args, { cwd: root, env: defaultStateDir, ...(input === undefined ? {} : { input }) }),
+    untilStatus: (pred, what, timeoutMs = 20_000) => untilStatus(join(stateDir, 'status.json'), pred, what, timeoutMs),
+    untilDeliveries: (judge, what, timeoutMs = 30_000) => untilFile(join(sandbox.dataDir, 'deliveries.jsonl'), (text) => judge(jsonLines<Delivery>(text)), what, timeoutMs),
+    async untilNothingPending(timeoutMs = 30_000) {
+      const now = (await readJson<StatusDocument>(join(stateDir, 'status.json')).catch(() => undefined))?.sequence ?? -1;
+      return r.untilStatus((d) => d.sequence > now && d.queue.pending === 0, `nothing pending (in a status written after sequence ${now})`, timeoutMs);
     },
+    untilDeliveredSubject: (subject, timeoutMs) => r.untilDeliveries((list) => {
+      const n = list.filter((d) => d.subject === subject).length;
+      return n > 0 ? n : undefined;
+    }, () => `'${subject}' delivered; the agent said: ${agents.at(-1)?.output().slice(-2000) ?? '(no agent)'}`, timeoutMs),
     async testMessages() {
       return (await deliveries()).filter((d) => d.subject.startsWith('mail-agent test from')).length;
     },
