@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -63,7 +64,7 @@ test('a token refreshed before expiry and on a 401 invalid_token: same revision 
     + `  clientSecret: { file: ./client-secret }\n  mailbox: notify@sandbox.test\n  authorityHost: 127.0.0.1:${sandbox.port}\n`
     + `  graphHost: 127.0.0.1:${sandbox.port}\n  caFile: ${sandbox.caPath}\ntest:\n  to: ops@sandbox.test\n`;
   await writeFile(settings, text);
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '200ms']);
+  agent = spawnCli(['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '200ms']);
   const ready = await cli(['status', '--status', statusFile, '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
   assert.is(ready.code, 0, ready.out + agent.output());
   const readStatus = async () => JSON.parse(await readFile(statusFile, 'utf8')) as StatusDocument;

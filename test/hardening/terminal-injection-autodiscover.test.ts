@@ -12,7 +12,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -75,7 +76,7 @@ test('mail-agent test prints an Autodiscover <Message> with C1 controls and a ne
 test("the agent's text log and mail-agent status print the Autodiscover <Message> escaped", async () => {
   const state = join(dir.path, 'state');
   const statusFile = join(state, 'status.json');
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
+  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
   await agent.waitFor('reason=AutodiscoverFailed', 30_000);
   assertNotPainted(agent.output(), "the agent's text log");
   // --wait returns as soon as the status file says Stalled: the event the test waits on.

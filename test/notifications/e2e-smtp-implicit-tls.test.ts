@@ -12,7 +12,8 @@ import { simpleParser } from 'mailparser';
 import { main } from '../../agent/cli/main.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
-import { spawnTs, type Child } from '../helpers/child.ts';
+import type { Child } from '../helpers/child.ts';
+import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -89,7 +90,7 @@ test('security: tls: the agent goes Ready over implicit TLS; its test message an
   const text = settingsText(caPath);
   await writeFile(settings, text);
   const stateDir = join(root.path, 'state');
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json']);
+  agent = spawnCli(['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json']);
   const ready = await cli(['status', '--status', join(stateDir, 'status.json'), '--wait', '--for-revision', revisionOf(text), '--timeout', '40s']);
   assert.is(ready.code, 0, ready.out + agent.output());
   const doc = JSON.parse(await readFile(join(stateDir, 'status.json'), 'utf8')) as StatusDocument;
