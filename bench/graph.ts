@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../agent/sandbox/auth/ntlm-server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
 import { pct, procStats, publish, readyOn, repo, startAgent, stopAgent, until } from './agent-process.ts';

@@ -12,7 +12,7 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../agent/sandbox/auth/ntlm-server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
 import type { StatusDocument } from '../agent/status/model.ts';

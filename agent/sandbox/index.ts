@@ -15,7 +15,7 @@ import { route, type EwsTap, type RouterState } from './http/router.ts';
 import { MailboxLimits } from './limits/limiter.ts';
 import type { ExchangeLimits } from './limits/options.ts';
 import { MailboxStore } from './mailbox/store.ts';
-import { createNtlmAcceptor } from '../ntlm/server.ts';
+import { createNtlmAcceptor } from './auth/ntlm-server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { SmtpPort } from './smtp/server.ts';
@@ -57,7 +57,7 @@ export interface SandboxOptions {
   /** BackOffMilliseconds of injected ErrorServerBusy faults (default 1000). */
   backoffMs?: number;
   now?: () => Date;
-  /** Makes the NTLM server side (default: agent/ntlm/server.ts); tests may inject another. */
+  /** Makes the NTLM server side (default: sandbox/auth/ntlm-server.ts); tests may inject another. */
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
   /** Sees each EWS request and the sandbox's answer (for conformance tests). */
   tap?: EwsTap;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../agent/sandbox/index.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
-import { createNtlmAcceptor } from '../../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../../agent/sandbox/auth/ntlm-server.ts';
 import { revisionOf } from '../../agent/watch/digest.ts';
 import type { Child } from '../helpers/child.ts';
 import { account } from '../run/helpers/e2e.ts';

@@ -34,7 +34,7 @@ export interface NtlmResult {
   keyExchange: boolean;
 }
 
-/** The NTLM server side, per connection (agent/ntlm/server.ts). */
+/** The NTLM server side, per connection (ntlm-server.ts). */
 export interface NtlmAcceptor {
   /** A Type1 arrived: the Type2 to send back, remembered for this socket. */
   negotiate(socket: Socket, type1: Buffer): Buffer;

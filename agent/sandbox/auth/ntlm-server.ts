@@ -2,11 +2,11 @@
 // then the Type3 verified against the account's password (NTProofStr, and the MIC when the client sent one).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { NtlmAcceptor, NtlmResult } from '../sandbox/auth/authenticate.ts';
-import { findAccount, type Directory } from '../sandbox/users.ts';
-import { fileTime, hmacMd5, ntlmv2Response, ntowfv2, rc4 } from './crypto.ts';
-import { AV_FLAG_MIC, AvId, Flags } from './flags.ts';
-import { decodeAuthenticate, decodeAvPairs, decodeNegotiate, encodeAvPairs, encodeChallenge, MIC_OFFSET, type Authenticate, type AvPairs } from './messages.ts';
+import type { NtlmAcceptor, NtlmResult } from './authenticate.ts';
+import { findAccount, type Directory } from '../users.ts';
+import { fileTime, hmacMd5, ntlmv2Response, ntowfv2, rc4 } from '../../ntlm/crypto.ts';
+import { AV_FLAG_MIC, AvId, Flags } from '../../ntlm/flags.ts';
+import { decodeAuthenticate, decodeAvPairs, decodeNegotiate, encodeAvPairs, encodeChallenge, MIC_OFFSET, type Authenticate, type AvPairs } from '../../ntlm/messages.ts';
 
 interface Pending { type1: Buffer; type2: Buffer; serverChallenge: Buffer }
 
