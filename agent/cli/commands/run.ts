@@ -7,7 +7,7 @@ import { ErrorCodes, isAgentError } from '../../errors.ts';
 import { createLogger } from '../../log/logger.ts';
 import { startMetrics, type RunningMetrics } from '../../metrics/start.ts';
 import { Agent } from '../../run/agent.ts';
-import { parseRunOptions } from '../../run/options.ts';
+import { parseRunOptions } from './run-options.ts';
 import { installProcessGuards } from '../../run/process-guards.ts';
 import { createTransport } from '../../transports/index.ts';
 import { statePaths } from '../../state/layout.ts';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../text/duration.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, writeTextLine, type CliIo } from '../io.ts';
 import { escapeControlsDeep } from '../../text/terminal-escape.ts';

@@ -1,15 +1,15 @@
 // `mail-agent run` flags, resolved to paths and settings with their defaults.
 import { resolve } from 'node:path';
-import { parseCommandArgs } from '../cli/args.ts';
-import { resolveFlags, resolverFromFlags } from '../cli/resolve-flags.ts';
-import { parseDuration } from '../cli/duration.ts';
-import type { CliIo } from '../cli/io.ts';
-import { AgentError, ErrorCodes } from '../errors.ts';
-import type { NameResolver } from '../http/resolver.ts';
-import { parseListenAddress, type ListenAddress } from '../metrics/address.ts';
-import { LogLevels, type LogFormat, type LogLevel } from '../log/logger.ts';
-import { resolveStateDir } from '../state/default-dir.ts';
-import { resolveStatusPath } from './default-paths.ts';
+import { parseCommandArgs } from '../args.ts';
+import { resolveFlags, resolverFromFlags } from '../resolve-flags.ts';
+import { parseDuration } from '../../text/duration.ts';
+import type { CliIo } from '../io.ts';
+import { AgentError, ErrorCodes } from '../../errors.ts';
+import type { NameResolver } from '../../http/resolver.ts';
+import { parseListenAddress, type ListenAddress } from '../../metrics/address.ts';
+import { LogLevels, type LogFormat, type LogLevel } from '../../log/logger.ts';
+import { resolveStateDir } from '../../state/default-dir.ts';
+import { resolveStatusPath } from '../../run/default-paths.ts';
 
 export const runFlags = {
   config: { type: 'string', short: 'c' },

@@ -1,4 +1,5 @@
-// Durations on the command line: `60s`, `500ms`, `2m`, `1h`, or a bare number of seconds.
+// Durations as an operator writes them (flags, environment variables): `60s`, `500ms`, `2m`, `1h`, or a bare
+// number of seconds.
 import { AgentError, ErrorCodes } from '../errors.ts';
 
 const Units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
