@@ -4,7 +4,7 @@
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '../throttle/backoff.ts';
 import type { Clock } from './clock.ts';
 import { withDeadline } from './deadline.ts';
 import { recordOutcomes, type Job } from './attempt-record.ts';

@@ -9,7 +9,7 @@
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import { AttemptRunner, type AttemptLog } from './attempt.ts';
-import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
+import { defaultBackoff, type BackoffPolicy } from '../throttle/backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { Throttles } from './send-throttle.ts';
 import { compactDelivered, spoolCounts } from './spool-counts.ts';

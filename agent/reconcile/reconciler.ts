@@ -5,14 +5,12 @@
 import { hostname } from 'node:os';
 import { systemClock, systemTimers, type Timers } from '../clock.ts';
 import { silentLog } from '../log/types.ts';
-import type { BackoffPolicy } from '../queue/backoff.ts';
 import { short } from '../status/format.ts';
 import * as t from '../status/transitions.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';
 import { attempt, type AttemptOutput, type FinalMark } from './attempt.ts';
-import { defaultReconcileBackoff, retryDelay } from './failure.ts';
-import { retryDelayMs } from '../queue/backoff.ts';
+import { defaultBackoff, retryDelayMs, type BackoffPolicy } from '../throttle/backoff.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
 
 export interface ReconcilerOptions extends Omit<AttemptDeps, 'log' | 'clock' | 'host'>, Partial<Pick<AttemptDeps, 'log' | 'clock' | 'host'>> {
@@ -125,7 +123,7 @@ export class Reconciler {
         this.lastResult = 'retrying';
         this.options.onAttempt?.('retrying', 'Internal');
         this.retryAttempt += 1;
-        this.scheduleRetry(retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultReconcileBackoff, this.options.random ?? Math.random));
+        this.scheduleRetry(retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultBackoff, this.options.random ?? Math.random));
       }
     }
   }
@@ -155,7 +153,7 @@ export class Reconciler {
       return 'stalled';
     }
     this.retryAttempt += 1;
-    const delay = retryDelay(this.retryAttempt, failure, this.options.backoff ?? defaultReconcileBackoff, this.options.random ?? Math.random);
+    const delay = retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultBackoff, this.options.random ?? Math.random, failure.error.backoffMs);
     const nextRetryAt = new Date(now.getTime() + delay).toISOString();
     await this.deps.status.update((d) => t.failed(d, { ...base, nextRetryAt }));
     this.deps.log.warn('transient failure; retrying', { revision: short(revision), reason: failure.error.code, retryInMs: delay });

@@ -1,5 +1,6 @@
 // Capped exponential backoff with "equal jitter" (half fixed, half random), never shorter than what the
-// server asked for (EWS BackOffMilliseconds, Retry-After).
+// server asked for (EWS BackOffMilliseconds, Retry-After). One policy for both retries of the agent: the
+// delivery worker's (a notification) and the reconciler's (a settings revision).
 
 export interface BackoffPolicy {
   baseMs: number;
