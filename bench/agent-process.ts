@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { StatusDocument } from '../agent/status/model.ts';
-import { revisionOf } from '../agent/watch/digest.ts';
+import { revisionOf } from '../agent/config/revision.ts';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

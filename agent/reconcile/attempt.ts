@@ -11,7 +11,8 @@ import { stepFailure, type StepFailure } from './failure.ts';
 import { toStatusIssues } from './issues.ts';
 import { testStep } from './test-step.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
-import { issueLine, short } from '../status/format.ts';
+import { shortRevision as short } from '../config/revision.ts';
+import { issueLine } from '../status/issue-line.ts';
 
 export interface AttemptInput {
   snapshot: SourceSnapshot;

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { systemClock, systemTimers, type Timers } from '../clock.ts';
 import { silentLog } from '../log/types.ts';
-import { short } from '../status/format.ts';
+import { shortRevision as short } from '../config/revision.ts';
 import * as t from '../status/transitions.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';

@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';

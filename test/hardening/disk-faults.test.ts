@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { needTools } from '../helpers/tools.ts';

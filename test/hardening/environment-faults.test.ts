@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../agent/sandbox/index.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { createNtlmAcceptor } from '../../agent/sandbox/auth/ntlm-server.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { account } from '../run/helpers/e2e.ts';
 import { faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EwsTap } from '../../agent/sandbox/http/router.ts';
 import type { FaultRule } from '../../agent/sandbox/index.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 

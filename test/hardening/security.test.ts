@@ -10,7 +10,7 @@ import { chmod, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { account, rig, type Rig } from '../run/helpers/e2e.ts';
 import { secretScan } from './secret-scan.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../../agent/queue/spool.ts';
 import { submitNotification } from '../../agent/queue/submit.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { outboxWaiting, readThrottleLog } from '../sandbox/limits-helpers.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readApplied } from '../../agent/state/applied.ts';
 import { findCondition } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
 import { harness, Password, ScriptedVerify, settingsYaml, type Harness } from './harness.ts';
 

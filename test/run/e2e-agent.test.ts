@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acquireStateLock } from '../../agent/run/lock.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 

@@ -7,7 +7,7 @@ import { mkdir, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findCondition } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig, type SettingsOptions } from './helpers/e2e.ts';
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { captureIo } from '../helpers/io.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -10,11 +10,11 @@ import { escapeControlsDeep } from '../../text/terminal-escape.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 import { resolveStatusPath } from '../../run/default-paths.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
-import { formatOutcome, formatStatus } from '../../status/format.ts';
-import { describeWait, progressLine } from '../../status/wait-progress.ts';
+import { formatOutcome, formatStatus } from '../status/format.ts';
+import { describeWait, progressLine } from '../status/wait-progress.ts';
 import { styleFor } from '../style.ts';
-import { waitForRevision, type WaitOutcome } from '../../status/wait.ts';
-import { normalizeRevision, revisionOf } from '../../watch/digest.ts';
+import { waitForRevision, type WaitOutcome } from '../status/wait.ts';
+import { normalizeRevision, revisionOf } from '../../config/revision.ts';
 
 const usage = `Usage: mail-agent status [--status S] [--wait] [--for-file F | --for-revision R] [--timeout 60s] [-o json]
 

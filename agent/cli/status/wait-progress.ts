@@ -1,9 +1,9 @@
 // `status --wait` on a terminal: one line on stderr, rewritten in place, saying what it waits for and
 // what the agent shows meanwhile; erased when the wait ends so that stdout's verdict stands alone.
 import type { Writable } from 'node:stream';
-import type { Style } from '../cli/style.ts';
-import { short } from './format.ts';
-import { findCondition } from './model.ts';
+import type { Style } from '../style.ts';
+import { shortRevision as short } from '../../config/revision.ts';
+import { findCondition } from '../../status/model.ts';
 import type { WaitProgress } from './wait.ts';
 
 export function describeWait(revision: string | undefined, p: WaitProgress): string {

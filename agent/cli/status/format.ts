@@ -1,11 +1,9 @@
 // Human-readable renderings of a status document and of a wait's outcome (stdout of `mail-agent status`).
-import { plainStyle, type Style } from '../cli/style.ts';
-import { findCondition, type ConditionStatus, type StatusDocument, type StatusIssue } from './model.ts';
+import { shortRevision as short } from '../../config/revision.ts';
+import { issueLine } from '../../status/issue-line.ts';
+import { findCondition, type ConditionStatus, type StatusDocument } from '../../status/model.ts';
+import { plainStyle, type Style } from '../style.ts';
 import type { WaitOutcome } from './wait.ts';
-
-export function short(revision: string | null | undefined): string {
-  return revision ? revision.replace(/^sha256:/, '').slice(0, 12) : '-';
-}
 
 /** A condition's status, coloured: True green, False red, Unknown yellow (when `style` colours). */
 function paintStatus(status: ConditionStatus, style: Style, text: string = status): string {
@@ -42,11 +40,6 @@ export function formatStatus(doc: StatusDocument, style: Style = plainStyle): st
       : style.bad(`smtp in:  not listening on ${p.listen}: ${p.reason ?? 'Failed'}: ${p.message ?? ''}`));
   }
   return lines.join('\n');
-}
-
-/** One error of a rejected file as `status` prints it and the agent logs it: `FILE:LINE:COL: POINTER: message`. */
-export function issueLine(file: string, e: StatusIssue): string {
-  return `${file}:${e.line}:${e.column}: ${e.path || '/'}: ${e.message}`;
 }
 
 function rejectionLines(doc: StatusDocument): string[] {

@@ -1,6 +1,6 @@
 // What a status document says about an awaited revision (design §3 `status --wait`). Pure: the waiter
 // polls, this decides. `seen` carries what earlier polls of the same wait observed.
-import { findCondition, type StatusDocument } from './model.ts';
+import { findCondition, type StatusDocument } from '../../status/model.ts';
 
 export type Verdict =
   | { kind: 'converged'; revision: string }

@@ -1,10 +1,10 @@
 // `status --wait`: poll the status file until the verdict is final or the time is up. A missing,
 // unreadable or stale file is waited for (the agent may be starting); only at the end does it count.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock, type Clock } from '../clock.ts';
-import type { StatusDocument } from './model.ts';
-import { readStatus } from './read.ts';
-import { staleness } from './staleness.ts';
+import { systemClock, type Clock } from '../../clock.ts';
+import type { StatusDocument } from '../../status/model.ts';
+import { readStatus } from '../../status/read.ts';
+import { staleness } from '../../status/staleness.ts';
 import { judge, type Verdict, type WaitMemory, type WaitTarget } from './verdict.ts';
 
 export type WaitOutcome =
