@@ -1,6 +1,6 @@
 // The status document (design §2), as TypeScript; schemas/status.schema.json is its published form.
-import type { SubmissionStatus } from '../submission/port.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+import type { SubmissionStatus } from '../types/submission-status.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 
 export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret', 'InsecureTransport'] as const;
 export type ConditionType = (typeof ConditionTypes)[number];

@@ -15,23 +15,10 @@ import type { Spool } from '../queue/spool.ts';
 import { submitMime } from '../queue/submit.ts';
 import { readMessage } from '../smtp/read-message.ts';
 import { OwnRepliesServer, smtpReply } from '../smtp/replies.ts';
+import type { SubmissionStatus } from '../types/submission-status.ts';
 import { notLive, refusal } from './replies.ts';
 
 const MB = 1024 * 1024;
-
-/** The port as the status file shows it. */
-export interface SubmissionStatus {
-  /** As the settings give it. */
-  listen: string;
-  /** Where it listens (the port picked when the settings say 0). */
-  address?: string;
-  state: 'Listening' | 'Failed';
-  reason?: string;
-  message?: string;
-  tls: boolean;
-  auth: boolean;
-  since: string;
-}
 
 export interface SubmissionPortDeps {
   spool: Spool;

@@ -1,5 +1,8 @@
 // The contract every transport implements (nodemailer's shape: verify, send, close).
 // A transport receives a message already composed as MIME (agent/message) and delivers it.
+import type { TransportInfo } from '../types/transport-info.ts';
+
+export type { TransportInfo };
 
 export interface OutgoingMessage {
   /** Stable per notification; also the MIME Message-ID (with angle brackets). */
@@ -25,25 +28,6 @@ export interface MessageParts {
   onBehalfOf?: string;
 }
 
-export interface TransportInfo {
-  /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'smtp' | 'graph' | 'dryrun';
-  endpoint: string;
-  auth?: string;
-  account?: string;
-  /** The Exchange version (EWS). MAPI does not learn it: absent there. */
-  serverVersion?: string;
-  serverBuild?: string;
-  /** MAPI: the mail client whose MAPI provider sends (HKLM\\Software\\Clients\\Mail), with its bitness. */
-  client?: string;
-  /** MAPI: the helper program that talks to it, its version and bitness. */
-  helper?: string;
-  /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
-   *  Outbox Outlook's synchronization empties later). */
-  store?: 'online' | 'cached';
-  /** App-only OAuth (Graph, EWS): when the access token held at verify expires (never the token itself). */
-  tokenExpiresAt?: string;
-}
 
 export interface SendResult {
   /** The server's id for the sent item, when it gives one. */
