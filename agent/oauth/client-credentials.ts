@@ -11,7 +11,7 @@ import { assertionSigner, type AssertionSigner } from './assertion.ts';
 import { cacheKey, remember, sharedTokenCache, type TokenCache } from './cache.ts';
 import { discover, type OpenIdConfiguration } from './discovery.ts';
 import { identityError, type IdentityContext } from './identity-errors.ts';
-import type { AccessToken, TokenSource } from './token-source.ts';
+import type { AccessToken, TokenSource } from '../types/token-source.ts';
 
 export interface TokenSourceOptions {
   credentials: ClientCredentials;

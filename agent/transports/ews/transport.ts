@@ -4,7 +4,7 @@ import type { ExchangeService } from 'ews-javascript-api';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { NameResolver } from '../../http/resolver.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import type { AutodiscoverCache } from './autodiscover/cache.ts';
 import { locateEndpoint } from './endpoint.ts';

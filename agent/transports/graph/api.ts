@@ -7,7 +7,7 @@ import { abortError } from '../../http/errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { HttpMethod, HttpResponse } from '../../http/exchange.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import { version } from '../../version.ts';
 import { answerError, type Operation } from './answers.ts';
 import { MAILBOX_CONCURRENCY, Semaphore } from './limits.ts';

@@ -1,16 +1,6 @@
-// What the SMTP transport needs from an OAuth token source for XOAUTH2 (Exchange Online's SMTP.SendAsApp):
-// declared here, minimally, so the transport does not wait for agent/oauth (the client-credentials token
-// source being built for Graph), which provides this shape. Not yet reachable from the settings: `auth:
-// xoauth2` joins the schema with the client-credentials block.
+// What the SMTP transport needs of an OAuth token source for XOAUTH2 (Exchange Online's SMTP.SendAsApp): the
+// shared contract (types/token-source.ts) without expiresAt, which the status file reads from Graph and EWS.
+import type { AccessToken, TokenSource as SharedTokenSource } from '../../types/token-source.ts';
 
-export interface AccessToken {
-  value: string;
-  expiresAt: Date;
-}
-
-export interface TokenSource {
-  /** A token valid now (cached until shortly before it expires). */
-  token(signal?: AbortSignal): Promise<AccessToken>;
-  /** The server refused `value`: the next token() fetches a new one. */
-  invalidate(value: string): void;
-}
+export type { AccessToken };
+export type TokenSource = Pick<SharedTokenSource, 'token' | 'invalidate'>;

@@ -2,7 +2,7 @@
 // (login), where Graph answers, and the resources tokens are asked for — Graph, and Exchange Online for EWS
 // and SMTP. `authorityHost` and `graphHost` in the settings move the first two (tests, special setups); the
 // resources stay the cloud's, since they name the audience the token is for, not a server.
-import type { Cloud } from '../config/settings.ts';
+import type { Cloud } from './settings.ts';
 
 export interface CloudHosts {
   login: string;

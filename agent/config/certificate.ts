@@ -4,7 +4,7 @@
 // platform's PS256 and RS256 assertions need) that belongs to the certificate. Failures are described,
 // never thrown, and never carry key material.
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import type { CertificateSecret } from '../config/settings.ts';
+import type { CertificateSecret } from './settings.ts';
 import { readPkcs12 } from './pkcs12.ts';
 
 export type CertificateLoad = { ok: true; certificate: CertificateSecret } | { ok: false; why: string };

@@ -4,7 +4,7 @@
 // OpenSSL 3 and Windows since 2017 write) or PKCS#12 3DES are decrypted here. RC2-40, the oldest
 // exporters' choice, is not in OpenSSL 3's default provider: such a file is refused with how to convert it.
 import { createDecipheriv, createHash, createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { children, DerError, expect, integer, octets, oid, readDer, Tag, type Der } from './der.ts';
+import { children, DerError, expect, integer, octets, oid, readDer, Tag, type Der } from '../der.ts';
 
 export type Pkcs12Read = { ok: true; certs: Buffer[]; keyDer: Buffer } | { ok: false; why: string };
 
