@@ -7,9 +7,9 @@ import { composeMime } from '../message/compose.ts';
 import { messageIdFor, newNotificationId } from '../message/message-id.ts';
 import { Readable } from 'node:stream';
 import { checkSubmission, type SubmittedMessage } from '../message/submitted.ts';
-import type { CheckedNotification, NotificationInput } from '../message/types.ts';
+import type { CheckedNotification, NotificationInput, NotificationSource } from '../message/types.ts';
 import type { Spool } from './spool.ts';
-import type { NotificationSource, SpoolMeta } from './spool-types.ts';
+import type { SpoolMeta } from './spool-types.ts';
 
 export interface Submitted {
   id: string;

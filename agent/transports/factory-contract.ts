@@ -4,7 +4,6 @@
 import type { LoadedConfig } from '../config/settings.ts';
 import type { NameResolver } from '../http/resolver.ts';
 import type { Transport } from './transport.ts';
-import type { GraphRequestSeen } from './graph/api.ts';
 
 export interface TransportDeps {
   /** Per-call deadline in ms. */
@@ -21,6 +20,14 @@ export interface TransportDeps {
   onRequest?: (body: string) => void;
   /** Observer of Graph requests (tests check their bodies against Graph's metadata). */
   onGraphRequest?: (request: GraphRequestSeen) => void;
+}
+
+/** A request the Graph transport made, as its observer sees it. */
+export interface GraphRequestSeen {
+  method: string;
+  url: string;
+  contentType?: string;
+  body: Buffer;
 }
 
 export type CreateTransport = (config: LoadedConfig, deps?: TransportDeps) => Promise<Transport>;

@@ -14,7 +14,7 @@ import { SmtpTransport } from '../../agent/transports/smtp/transport.ts';
 import type { SmtpAuth, SmtpSessionOptions } from '../../agent/transports/smtp/session.ts';
 import type { AccessToken, TokenSource } from '../../agent/transports/smtp/token-source.ts';
 import type { OutgoingMessage } from '../../agent/transports/transport.ts';
-import { trustContext } from '../../agent/transports/ews/tls.ts';
+import { trustContext } from '../../agent/transports/tls.ts';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 import { scriptedSmtp, type ScriptedSmtp } from './helpers/scripted-smtp.ts';
 

@@ -9,15 +9,9 @@ import type { HttpMethod, HttpResponse } from '../../http/exchange.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
 import type { TokenSource } from '../../types/token-source.ts';
 import { version } from '../../version.ts';
+import type { GraphRequestSeen } from '../factory-contract.ts';
 import { answerError, type Operation } from './answers.ts';
 import { MAILBOX_CONCURRENCY, Semaphore } from './limits.ts';
-
-export interface GraphRequestSeen {
-  method: string;
-  url: string;
-  contentType?: string;
-  body: Buffer;
-}
 
 export interface GraphApiOptions {
   http: HttpClient;

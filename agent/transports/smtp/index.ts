@@ -6,7 +6,7 @@
 import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { TransportDeps } from '../factory-contract.ts';
-import { trustContext } from '../ews/tls.ts';
+import { trustContext } from '../tls.ts';
 import { SmtpTransport } from './transport.ts';
 
 export const defaultTimeoutMs = 30_000;
