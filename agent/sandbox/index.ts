@@ -11,7 +11,7 @@ import { certificateBindings } from '../ntlm/channel-bindings.ts';
 import { certificateNames, startRedirectListener, resolveHints, type RedirectListener, type ResolveHints } from './autodiscover/listener.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
-import { route, type EwsTap, type RouterState } from './http/router.ts';
+import { route, type EwsTap, type RouterState } from './router.ts';
 import { MailboxLimits } from './limits/limiter.ts';
 import type { ExchangeLimits } from './limits/options.ts';
 import { MailboxStore } from './mailbox/store.ts';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { AgentError, ErrorCodes } from '../errors.ts';
-import { parseAliases, parseDomains, parseMailboxAutodiscover, type DomainAutodiscover, type MailboxAutodiscover } from './autodiscover/config.ts';
+import { parseAliases, parseDomains, parseMailboxAutodiscover, type DomainAutodiscover, type MailboxAutodiscover } from './users-autodiscover.ts';
 
 export interface Account {
   /** As written in the users file: `DOMAIN\user`, `user@domain` or `user`. */

@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EwsTap } from '../../agent/sandbox/http/router.ts';
+import type { EwsTap } from '../../agent/sandbox/router.ts';
 import type { FaultRule } from '../../agent/sandbox/index.ts';
 import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';

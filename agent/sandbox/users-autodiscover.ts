@@ -1,7 +1,7 @@
 // How the sandbox's Autodiscover behaves, from the users file: per mailbox (`aliases`, and `autodiscover`
 // with the EXCH/EXPR URLs or a redirect) and per e-mail domain (`domains`: the 302 on plain HTTP, SRV
 // answers, POX switched off). Unknown keys are refused, as everywhere in the users file.
-import { AgentError, ErrorCodes } from '../../errors.ts';
+import { AgentError, ErrorCodes } from '../errors.ts';
 
 export interface MailboxAutodiscover {
   /** EXCH section / InternalEwsUrl. */

@@ -1,20 +1,21 @@
 // The sandbox's HTTP surface: EWS, Autodiscover, and the loopback-only fault control endpoint.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthOutcome, Authenticator } from '../auth/authenticate.ts';
-import { handleEws, internalErrorAnswer } from '../ews/dispatch.ts';
-import type { MailboxLimits } from '../limits/limiter.ts';
-import { faultXml } from '../soap/faults.ts';
-import { limitsControl } from './limits-control.ts';
-import { checkFaultRule, type FaultInjector, type FaultKind } from '../faults.ts';
-import type { MailboxStore } from '../mailbox/store.ts';
-import type { Directory } from '../users.ts';
-import type { ExchangeVersion } from '../versions.ts';
-import { BodyTooLarge, readBody } from './body.ts';
-import { sendInjected } from './injected.ts';
-import { autodiscoverPox, autodiscoverSoap } from '../autodiscover/handlers.ts';
-import { handleIdentity, IDENTITY_PATH, type IdentityState } from '../identity/handlers.ts';
-import type { GraphState } from '../graph/context.ts';
-import { handleGraph } from '../graph/route.ts';
+import { sendAuthResult, type Authenticator } from './auth/authenticate.ts';
+import { handleEws, internalErrorAnswer } from './ews/dispatch.ts';
+import type { MailboxLimits } from './limits/limiter.ts';
+import { faultXml } from './soap/faults.ts';
+import { limitsControl } from './http/limits-control.ts';
+import { checkFaultRule, type FaultInjector, type FaultKind } from './faults.ts';
+import type { MailboxStore } from './mailbox/store.ts';
+import type { Directory } from './users.ts';
+import type { ExchangeVersion } from './versions.ts';
+import { BodyTooLarge, readBody } from './http/body.ts';
+import { sendInjected } from './http/injected.ts';
+import { isLoopback } from './http/loopback.ts';
+import { autodiscoverPox, autodiscoverSoap } from './autodiscover/handlers.ts';
+import { handleIdentity, IDENTITY_PATH, type IdentityState } from './identity/handlers.ts';
+import type { GraphState } from './graph/context.ts';
+import { handleGraph } from './graph/route.ts';
 
 export interface RouterState {
   auth: Authenticator;
@@ -42,15 +43,6 @@ const XML = 'text/xml; charset=utf-8';
 
 function send(res: ServerResponse, status: number, body: string, type = XML, headers: Record<string, string | string[]> = {}): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
-}
-
-/** Negotiate's final token goes out with the answer it authenticated (RFC 4559 §5). */
-export function sendAuthResult(res: ServerResponse, outcome: AuthOutcome): void {
-  if (outcome.kind === 'ok' && outcome.wwwAuthenticate) res.setHeader('www-authenticate', outcome.wwwAuthenticate);
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
 /** A JSON body, declared as such: a browser page can send a cross-origin text/plain POST without asking
