@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AgentError, ErrorCodes } from '../../agent/errors.ts';
-import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import type { OutgoingMessage, SendResult } from '../../agent/transports/transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLogNewestFirst } from '../../agent/notifications-log/log-reader.ts';
 import { statePaths } from '../../agent/state/layout.ts';
-import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { Transport } from '../../agent/transports/transport.ts';

@@ -1,6 +1,6 @@
 // Scripted failures for the dry-run transport: "fail the next N sends transiently/permanently", so the
 // worker's retry and failure paths run against a real transport.
-import { AgentError, ErrorCodes, type ErrorCode } from '../../errors.ts';
+import { AgentError, ErrorCodes, type ErrorCode } from '../../../agent/errors.ts';
 
 export interface PlannedFailure {
   kind: 'transient' | 'permanent';

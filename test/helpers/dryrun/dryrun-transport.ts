@@ -1,11 +1,12 @@
 // The no-network transport (nodemailer's stream/json transport idea): each message's MIME is written to a
 // directory as <message-id>.eml (atomically, so a crash never leaves half a message "sent"), or kept in
 // memory. A second send of the same Message-ID is kept as <id>.2.eml, … so tests can see duplicates.
-// Used by the worker's tests and by `--dry-run`.
+// A test double: the tests of the worker and the reconciler, and bench/queue.ts (the queue's own cost).
+// The agent has no --dry-run; nothing under agent/ reaches this.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite } from '../../state/atomic-write.ts';
-import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
+import { atomicWrite } from '../../../agent/state/atomic-write.ts';
+import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../../../agent/transports/transport.ts';
 import { FailurePlan, plannedError, type PlannedFailure } from './failure-plan.ts';
 
 export interface DryRunOptions {
