@@ -5,7 +5,7 @@
 // shows once nothing valid is left. Nothing here is written to disk or logged.
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
-import { deadline } from '../http/deadline.ts';
+import { deadline } from '../deadline.ts';
 import type { ClientCredentials, Secrets } from '../config/settings.ts';
 import { assertionSigner, type AssertionSigner } from './assertion.ts';
 import { cacheKey, remember, sharedTokenCache, type TokenCache } from './cache.ts';

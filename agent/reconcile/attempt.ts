@@ -46,10 +46,10 @@ export interface AttemptOutput {
 export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutput> {
   const { snapshot } = input;
   const startedAt = deps.clock.now();
-  const iso = () => deps.clock.now().toISOString();
-  const elapsed = () => deps.clock.now().getTime() - startedAt.getTime();
+  const iso = () => new Date(deps.clock.now()).toISOString();
+  const elapsed = () => deps.clock.now() - startedAt;
   const step = (name: string, revision: string, since: number, extra: Record<string, unknown> = {}) =>
-    deps.log.info('reconcile step', { revision: short(revision), step: name, durationMs: deps.clock.now().getTime() - since, ...extra });
+    deps.log.info('reconcile step', { revision: short(revision), step: name, durationMs: deps.clock.now() - since, ...extra });
 
   if (snapshot.kind !== 'present') {
     const reason = snapshot.kind === 'missing' ? 'ConfigMissing' : 'ConfigUnreadable';
@@ -61,7 +61,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }
 
   const revision = snapshot.revision;
-  const loadStart = deps.clock.now().getTime();
+  const loadStart = deps.clock.now();
   const loaded = await deps.loadConfig(deps.configPath, { bytes: snapshot.bytes, ...(deps.env ? { env: deps.env } : {}) });
   if (!loaded.ok) {
     step('load', revision, loadStart, { outcome: 'Rejected', reason: loaded.reason });
@@ -98,7 +98,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }));
   if (input.abandoned()) return { result: 'abandoned' };
 
-  const verifyStart = deps.clock.now().getTime();
+  const verifyStart = deps.clock.now();
   let candidate: Transport | undefined;
   let info: TransportInfo;
   try {
@@ -114,10 +114,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   progress(deps.status.update((d) => t.stepPassed(d, 'TransportReady', 'Verified', `${info.service} ${info.endpoint} verified`, revision, iso())));
   if (input.abandoned()) return closeAndAbandon(candidate);
 
-  const testStart = deps.clock.now().getTime();
+  const testStart = deps.clock.now();
   let tested;
   try {
-    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: deps.clock.now() }, input.signal);
+    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: new Date(deps.clock.now()) }, input.signal);
   } catch (err) {
     await candidate.close().catch(() => undefined);
     // An aborted test message has an unknown outcome; the registry holds its Message-ID, so the next
@@ -128,7 +128,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }
   step('test-message', revision, testStart, { outcome: tested.reason });
 
-  const applyStart = deps.clock.now().getTime();
+  const applyStart = deps.clock.now();
   const at = iso();
   const next: LiveSettings = { config, transport: candidate, info, since: at };
   // applied.json first: once the status says Ready, `mail-agent send` (another process) must find these settings.

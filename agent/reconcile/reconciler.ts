@@ -144,7 +144,7 @@ export class Reconciler {
     const failure = out.failure!;
     const revision = out.revision!;
     const now = this.deps.clock.now();
-    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: now.toISOString(), durationMs: out.durationMs ?? 0 };
+    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: new Date(now).toISOString(), durationMs: out.durationMs ?? 0 };
     if (!failure.transient) {
       this.lastFinal = out.final;
       this.retryAttempt = 0;
@@ -154,7 +154,7 @@ export class Reconciler {
     }
     this.retryAttempt += 1;
     const delay = retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultBackoff, this.options.random ?? Math.random, failure.error.backoffMs);
-    const nextRetryAt = new Date(now.getTime() + delay).toISOString();
+    const nextRetryAt = new Date(now + delay).toISOString();
     await this.deps.status.update((d) => t.failed(d, { ...base, nextRetryAt }));
     this.deps.log.warn('transient failure; retrying', { revision: short(revision), reason: failure.error.code, retryInMs: delay });
     this.scheduleRetry(delay);

@@ -19,7 +19,7 @@ const agentDir = fileURLToPath(new URL('../../agent/', import.meta.url));
  *  reconciler and knows no transport, the reconciler and the delivery queue share only what lies below. */
 export const layers: readonly (readonly string[])[] = [
   ['errors', 'version', 'clock', 'types', 'der', 'same-secret', 'vendor'],
-  ['text'],
+  ['text', 'deadline'],
   ['log', 'config'],
   ['state', 'watch', 'message', 'ntlm', 'throttle', 'smtp'],
   ['http', 'notifications-log'],

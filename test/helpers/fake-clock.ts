@@ -1,9 +1,9 @@
 // A manual clock for the worker: timers fire only when the test advances time.
-import type { Clock } from '../../agent/queue/clock.ts';
+import type { SchedulingClock } from '../../agent/clock.ts';
 
 interface Timer { at: number; fn: () => void; id: number }
 
-export class FakeClock implements Clock {
+export class FakeClock implements SchedulingClock {
   private t: number;
   private timers: Timer[] = [];
   private nextId = 1;

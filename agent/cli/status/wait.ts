@@ -41,7 +41,7 @@ export async function waitForRevision(options: WaitOptions): Promise<WaitResult>
   const clock = options.clock ?? systemClock;
   const pause = options.sleep ?? sleep;
   const pollMs = options.pollMs ?? 200;
-  const deadline = clock.now().getTime() + options.timeoutMs;
+  const deadline = clock.now() + options.timeoutMs;
   const memory: WaitMemory = { seen: false };
   for (;;) {
     const read = await readStatus(options.statusPath);
@@ -51,14 +51,14 @@ export async function waitForRevision(options: WaitOptions): Promise<WaitResult>
     else if (read.kind === 'unreadable') unavailable = `status file ${options.statusPath} is unreadable (${read.why})`;
     else {
       doc = read.doc;
-      const age = staleness(doc, clock.now());
+      const age = staleness(doc, new Date(clock.now()));
       if (age !== undefined) unavailable = `status file ${options.statusPath} is stale: last written ${Math.round(age / 1000)} s ago (agent pid ${doc.agent.pid} not running?)`;
       else {
         const verdict = judge(doc, options.target, memory);
         if (verdict.kind !== 'pending') return { outcome: verdict, doc };
       }
     }
-    const left = deadline - clock.now().getTime();
+    const left = deadline - clock.now();
     if (left <= 0) {
       const outcome: WaitOutcome = unavailable !== undefined
         ? { kind: 'unavailable', why: unavailable }

@@ -5,7 +5,7 @@
 // unhandled rejection.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AgentError } from '../../errors.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { abortError } from '../../http/errors.ts';
 import { normalizeLibraryError } from './library-errors.ts';
 

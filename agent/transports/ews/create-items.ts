@@ -4,7 +4,7 @@
 // refused item.
 import type { ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { version as agentVersion } from '../../version.ts';
 import type { OutgoingMessage } from '../transport.ts';
 import { createItemsXml } from './create-items-request.ts';

@@ -2,7 +2,7 @@
 // HTTP client adds it and renews it on a 401 invalid_token); non-2xx answers become AgentErrors. Upload URLs
 // are pre-authenticated: they go without a token.
 import { AgentError, ErrorCodes } from '../../errors.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { abortError } from '../../http/errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { HttpMethod, HttpResponse } from '../../http/exchange.ts';
