@@ -16,7 +16,7 @@ import { vendorFiles } from '../../scripts/vendor-bundles.ts';
 import { vendored } from '../../scripts/vendor-packages.ts';
 import type { LoadedBundle } from '../../agent/vendor/script-bundle.ts';
 import { repoRoot } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const dist = path.join(repoRoot, 'dist');

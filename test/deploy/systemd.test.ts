@@ -14,7 +14,7 @@ import { runFlags } from '../../agent/cli/commands/run-options.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { needTools } from '../helpers/tools.ts';
 
 const unitPath = join(repoRoot, 'deploy/systemd/mail-agent.service');

@@ -13,7 +13,7 @@ import { revisionOf } from '../../agent/config/revision.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { tempSandbox, type TestSandbox } from '../sandbox/helpers.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { captureIo } from '../helpers/io.ts';
 import { repoRoot, spawnTs } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
 test('the Graph example goes Ready against the demo sandbox; the test message lands; mail-agent test sends one more', async () => {

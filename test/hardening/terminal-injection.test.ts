@@ -14,7 +14,7 @@ import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer
 import { statePaths } from '../../agent/state/layout.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
 // eslint-disable-next-line no-control-regex

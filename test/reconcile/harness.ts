@@ -13,7 +13,7 @@ import { DryRunTransport, type DryRunOptions } from '../helpers/dryrun/dryrun-tr
 import type { PlannedFailure } from '../helpers/dryrun/failure-plan.ts';
 import type { TransportInfo } from '../../agent/transports/transport.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 export const settingsYaml = (extra = '', charset = 'utf-8') => `apiVersion: mail-agent/v1
 kind: MailSettings

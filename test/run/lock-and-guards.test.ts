@@ -11,7 +11,7 @@ import { isAgentError } from '../../agent/errors.ts';
 import { acquireStateLock } from '../../agent/run/lock.ts';
 import { installProcessGuards } from '../../agent/run/process-guards.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 async function holdingChild(dir: string): Promise<Child> {
   const child = spawnTs('test/run/fixtures/hold-lock.ts', [dir]);

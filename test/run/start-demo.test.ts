@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot, spawnTs } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
 test('the example settings go Ready against the demo sandbox and the test message lands', async () => {

@@ -12,7 +12,7 @@ import { initialStatus } from '../../agent/status/initial.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
 import * as t from '../../agent/status/transitions.ts';
 import { StatusWriter } from '../../agent/status/writer.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const rev = (c: string) => 'sha256:' + c.repeat(64);
 const ajv = new Ajv2020({ allErrors: true, strict: true });

@@ -7,7 +7,7 @@ import { main } from '../../agent/cli/main.ts';
 import { revisionOf } from '../../agent/config/revision.ts';
 import { captureIo } from '../helpers/io.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const A = revisionOf('apiVersion: mail-agent/v1 # A\n');
 const B = revisionOf('apiVersion: mail-agent/v1 # B\n');

@@ -10,7 +10,7 @@ import { Spool } from '../../agent/queue/spool.ts';
 import { SubmissionPort } from '../../agent/submission/port.ts';
 import type { SubmissionStatus } from '../../agent/types/submission-status.ts';
 import { smtplib } from '../helpers/smtp-clients.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { needTools } from '../helpers/tools.ts';
 
 const message: MessageSettings = { charset: 'utf-8', plainText: false, fromDelegation: false };

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { contentOf, hasContent, record, type Recorded } from './harness.ts';
 import { needTools } from '../helpers/tools.ts';
 

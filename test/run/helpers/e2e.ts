@@ -6,7 +6,7 @@ import { main } from '../../../agent/cli/main.ts';
 import type { StatusDocument } from '../../../agent/status/model.ts';
 import { captureIo } from '../../helpers/io.ts';
 import { spawnTs, type Child } from '../../helpers/child.ts';
-import { tempDir } from '../../helpers/tmp.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 import { account, startTestSandbox, type TestSandbox } from '../../transports/helpers/sandbox.ts';
 
 export { account };
