@@ -3,7 +3,7 @@
 // or an Error.
 import { escapeXml } from '../../../text/xml-escape.ts';
 import type { Answer } from './answer.ts';
-import { childOf, childrenOf, readXml, textOf } from './xml.ts';
+import { childOf, childrenOf, readXml, textOf } from '../xml.ts';
 
 const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';

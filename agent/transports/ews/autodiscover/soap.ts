@@ -3,7 +3,7 @@
 // ErrorCode RedirectAddress / RedirectUrl with RedirectTarget.
 import { escapeXml } from '../../../text/xml-escape.ts';
 import type { Answer } from './answer.ts';
-import { childOf, childrenOf, readXml, textOf } from './xml.ts';
+import { childOf, childrenOf, readXml, textOf } from '../xml.ts';
 
 const AD_NS = 'http://schemas.microsoft.com/exchange/2010/Autodiscover';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
