@@ -32,16 +32,14 @@ export interface FinalMark {
   digest: string;
 }
 
-export interface AttemptOutput {
-  /** 'failed': a step failed; the reconciler decides between retrying and stalled. */
-  result: AttemptResult | 'failed';
-  live?: LiveSettings;
-  failure?: StepFailure;
-  /** Set on final outcomes (rejected, stalled): the same state is not attempted again without force. */
-  final?: FinalMark;
-  revision?: string;
-  durationMs?: number;
-}
+/** How an attempt ended. `final` marks an outcome that is not attempted again without force (rejected, and
+ *  failed when the reconciler finds it permanent). */
+export type AttemptOutput =
+  | { result: 'ready' | 'unchanged'; live: LiveSettings }
+  | { result: 'rejected'; final: FinalMark; revision: string }
+  /** A step failed; the reconciler decides between retrying and stalled. */
+  | { result: 'failed'; failure: StepFailure; final: FinalMark; revision: string; durationMs: number }
+  | { result: Exclude<AttemptResult, 'ready' | 'unchanged' | 'rejected' | 'stalled' | 'retrying'> };
 
 export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutput> {
   const { snapshot } = input;

@@ -133,18 +133,28 @@ export class Reconciler {
   }
 
   private async handle(out: AttemptOutput): Promise<AttemptResult> {
-    if (out.live) this.goLive(out.live);
-    if (out.result === 'ready' || out.result === 'unchanged') {
-      this.lastFinal = undefined;
-      this.retryAttempt = 0;
-      return out.result;
+    switch (out.result) {
+      case 'ready':
+      case 'unchanged':
+        this.goLive(out.live);
+        this.lastFinal = undefined;
+        this.retryAttempt = 0;
+        return out.result;
+      case 'rejected':
+        this.lastFinal = out.final;
+        return out.result;
+      case 'failed':
+        return this.failed(out);
+      default:
+        return out.result;
     }
-    if (out.result === 'rejected') this.lastFinal = out.final;
-    if (out.result !== 'failed') return out.result;
-    const failure = out.failure!;
-    const revision = out.revision!;
+  }
+
+  /** A failed step: stalled when no retry can help, else retried after the backoff. */
+  private async failed(out: Extract<AttemptOutput, { result: 'failed' }>): Promise<AttemptResult> {
+    const { failure, revision } = out;
     const now = this.deps.clock.now();
-    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: new Date(now).toISOString(), durationMs: out.durationMs ?? 0 };
+    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: new Date(now).toISOString(), durationMs: out.durationMs };
     if (!failure.transient) {
       this.lastFinal = out.final;
       this.retryAttempt = 0;
