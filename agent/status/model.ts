@@ -1,4 +1,5 @@
-// The status document (design §2), as TypeScript; schemas/status.schema.json is its published form.
+// The status document (docs/agent.md "The status file"), as TypeScript; schemas/status.schema.json is its
+// published form, and test/architecture/schema-types.test.ts fails when the two drift apart.
 import type { SubmissionStatus } from '../types/submission-status.ts';
 import type { TransportInfo } from '../types/transport-info.ts';
 
