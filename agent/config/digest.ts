@@ -25,7 +25,7 @@ export const processDigestKey: Uint8Array = randomBytes(32);
 
 const hashOf = (value: string | Buffer | undefined): string | undefined => (value === undefined ? undefined : sha256Hex(value));
 
-/** `sha256:` and the hex HMAC-SHA256 (the format of design §2 kept) of the settings and secret hashes. */
+/** `sha256:` and the hex HMAC-SHA256 (the format the status file publishes, docs/agent.md "The settings digest") of the settings and secret hashes. */
 export function settingsDigestOf(withSubmission: Settings, secrets: Secrets, caFile: Buffer | undefined, key: Uint8Array): string {
   const { submission: _listener, ...settings } = withSubmission;
   const hashes = {

@@ -1,5 +1,5 @@
 // Check → compose once → enqueue durably. The one path every sender (CLI `send`, the SMTP submission port)
-// takes, so nothing reaches the spool without passing the checks of design §4.
+// takes, so nothing reaches the spool without passing the checks docs/notifications.md lists.
 import type { MessageSettings } from '../config/settings.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { checkNotification } from '../message/checks.ts';

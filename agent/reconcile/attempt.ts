@@ -89,7 +89,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   if (!input.force && input.lastFinal?.revision === mark.revision && input.lastFinal.digest === mark.digest) return { result: 'current' };
 
   // Progress writes go out while the next step runs (the writer keeps them in order; a failure reaches its
-  // onError); only the final write is awaited. Each is a fsync'd atomic write, ~4 ms off the critical path.
+  // onError); only the final write is awaited. Each is a fsync'd atomic write, kept off the critical path.
   progress(deps.status.update((d) => {
     t.observed(d, revision, iso());
     t.stepPassed(d, 'ConfigValid', 'Valid', 'the settings file is valid', revision, iso());

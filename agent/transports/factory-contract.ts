@@ -1,6 +1,6 @@
 // How the reconciler obtains a transport for loaded settings. Implementation: agent/transports/index.ts
 // exports `createTransport` with this signature and imports each transport's module lazily (loading
-// ews-javascript-api costs ~335 ms and ~50 MB: only when the settings use EWS).
+// ews-javascript-api costs time and memory, docs/performance.md: only when the settings use EWS).
 import type { LoadedConfig } from '../config/settings.ts';
 import type { NameResolver } from '../http/resolver.ts';
 import type { Transport } from './transport.ts';

@@ -1,7 +1,7 @@
 // TLS trust for a transport's connections (EWS, Graph, SMTP): `caFile` adds a trust anchor to Node's
 // defaults (it does not replace them).
 // One SecureContext per transport, shared by its sockets: passing `ca: [...rootCertificates, pem]` made
-// every new socket parse ~140 PEM roots again (30–90 ms of CPU per TLS connection in the profile).
+// every new socket parse Node's ~140 PEM roots again (docs/performance.md, "TLS trust").
 // Node's default context shares its already-parsed root store; addCACert copies that store and adds the
 // extra anchor — what the `ca` option itself does per certificate, minus re-parsing the roots.
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// `mail-agent run`: the agent (design §3). Runs until SIGTERM/SIGINT (exit 0); `--once` reconciles once
+// `mail-agent run`: the agent (docs/agent.md). Runs until SIGTERM/SIGINT (exit 0); `--once` reconciles once
 // and exits 0 when Ready, else 1.
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';

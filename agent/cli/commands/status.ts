@@ -1,4 +1,5 @@
-// `mail-agent status`: print the agent's status, or wait until a revision converges (design §3).
+// `mail-agent status`: print the agent's status, or wait until a revision converges (docs/agent.md
+// "Waiting for a rollout").
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';

@@ -1,5 +1,5 @@
-// What a status document says about an awaited revision (design §3 `status --wait`). Pure: the waiter
-// polls, this decides. `seen` carries what earlier polls of the same wait observed.
+// What a status document says about an awaited revision (`status --wait`, docs/agent.md "Waiting for a
+// rollout"). Pure: the waiter polls, this decides. `seen` carries what earlier polls of the same wait observed.
 import { findCondition, type StatusDocument } from '../../status/model.ts';
 
 export type Verdict =
