@@ -80,6 +80,7 @@ function normalizeSmtp(smtp: NonNullable<RawSettings['smtp']>, baseDir: string):
     rejectInvalidCertificates: smtp.rejectInvalidCertificates,
     ...(smtp.caFile !== undefined && { caFile: resolve(baseDir, smtp.caFile) }),
     ...(smtp.password !== undefined && { passwordRef: secretRef(smtp.password, baseDir) }),
+    ...(smtp.auth === 'xoauth2' && { credentials: normalizeCredentials(smtp, baseDir) }),
   };
 }
 

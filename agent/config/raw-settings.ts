@@ -5,7 +5,8 @@ import type { Cloud, EwsAuth, ExchangeVersion, Service } from './settings.ts';
 
 export type RawSecret = string | { file: string } | { env: string };
 
-/** `$defs/clientCredentials`: complete where the schema requires it (graph; ews with oauth and no token). */
+/** `$defs/clientCredentials`: complete where the schema requires it (graph; ews with oauth and no token; smtp
+ *  with xoauth2). */
 export interface RawClientCredentials {
   tenant?: string;
   clientId?: string;
@@ -26,8 +27,8 @@ export interface RawSettings {
     rejectInvalidCertificates: boolean; caFile?: string; allowInsecureHttp: boolean; saveCopy: boolean;
   };
   mapi?: { profile: string };
-  smtp?: {
-    host: string; port?: number; security: 'starttls' | 'tls' | 'none'; auth: 'login' | 'none';
+  smtp?: RawClientCredentials & {
+    host: string; port?: number; security: 'starttls' | 'tls' | 'none'; auth: 'login' | 'xoauth2' | 'none';
     username?: string; password?: RawSecret; rejectInvalidCertificates: boolean; caFile?: string;
   };
   graph?: RawClientCredentials & {

@@ -75,7 +75,7 @@ async function resolveCertificate(path: string, credential: Extract<ClientCreden
   return loaded.certificate;
 }
 
-/** The client secret or certificate of a credential block at `section` (/graph, /ews). */
+/** The client secret or certificate of a credential block at `section` (/graph, /ews, /smtp). */
 async function resolveCredentials(section: string, credentials: ClientCredentials, raw: RawClientCredentials | undefined,
   env: NodeJS.ProcessEnv): Promise<Pick<Secrets, 'clientSecret' | 'certificate'> | IssueDraft> {
   const credential = credentials.credential;
@@ -93,7 +93,7 @@ function serviceRefs(settings: Settings, raw: RawSettings | undefined) {
   const { ews, graph, smtp } = settings;
   if (ews) return { at: '/ews', passwordRef: ews.passwordRef, tokenRef: ews.tokenRef, credentials: ews.oauth, caFile: ews.caFile, raw: raw?.ews };
   if (graph) return { at: '/graph', passwordRef: undefined, tokenRef: undefined, credentials: graph.credentials, caFile: graph.caFile, raw: raw?.graph };
-  if (smtp) return { at: '/smtp', passwordRef: smtp.passwordRef, tokenRef: undefined, credentials: undefined, caFile: smtp.caFile, raw: raw?.smtp };
+  if (smtp) return { at: '/smtp', passwordRef: smtp.passwordRef, tokenRef: undefined, credentials: smtp.credentials, caFile: smtp.caFile, raw: raw?.smtp };
   return undefined;
 }
 
@@ -147,7 +147,7 @@ async function resolveSubmission(sub: SubmissionSettings, raw: RawSettings['subm
 export function referencedFiles(settings: Settings): string[] {
   const fileOf = (r: SecretRef | undefined) => (r && 'file' in r ? [r.file] : []);
   const { ews, graph, smtp, submission: sub } = settings;
-  const credential = (ews?.oauth ?? graph?.credentials)?.credential;
+  const credential = (ews?.oauth ?? graph?.credentials ?? smtp?.credentials)?.credential;
   const caFile = ews?.caFile ?? graph?.caFile ?? smtp?.caFile;
   return [
     ...fileOf(ews?.passwordRef), ...fileOf(ews?.tokenRef), ...fileOf(smtp?.passwordRef),

@@ -1,8 +1,8 @@
 // Checks the schema cannot express: the charset must be one we can encode, the EWS URL must be
 // https (http only with `allowInsecureHttp: true`) without credentials in it, the autodiscover address must
-// be at a DNS domain, with app-only OAuth the EWS username must be the mailbox's address, SMTP without
-// encryption only towards loopback, and the submission port off loopback only with TLS and AUTH. Each check
-// looks only at values of the right type, and skips a path the schema already reported.
+// be at a DNS domain, with app-only OAuth the username (EWS's, SMTP's with xoauth2) must be the mailbox's
+// address, SMTP without encryption only towards loopback, and the submission port off loopback only with TLS
+// and AUTH. Each check looks only at values of the right type, and skips a path the schema already reported.
 import iconv from 'iconv-lite';
 import { isAddrSpec } from './addr-spec.ts';
 import type { IssueDraft } from './issue.ts';
@@ -77,11 +77,19 @@ function submissionIssues(data: unknown): IssueDraft[] {
   return issues;
 }
 
-/** EWS with app-only OAuth acts as a mailbox: `username` names it by its address. */
+/** App-only OAuth acts as a mailbox, which `username` names by its address: EWS's ExchangeImpersonation, SMTP's
+ *  XOAUTH2 user= (Exchange Online's SMTP.SendAsApp). */
 function appOnlyMailboxIssues(data: unknown): IssueDraft[] {
   const ews = section(data, 'ews');
-  if (ews.auth !== 'oauth' || ews.token !== undefined || typeof ews.username !== 'string' || isAddrSpec(ews.username)) return [];
-  return [semantic('/ews/username', 'mailbox', 'must be the address of the mailbox the app acts as (e.g. notify@contoso.com) with app-only OAuth')];
+  const smtp = section(data, 'smtp');
+  const issues: IssueDraft[] = [];
+  if (ews.auth === 'oauth' && ews.token === undefined && typeof ews.username === 'string' && !isAddrSpec(ews.username)) {
+    issues.push(semantic('/ews/username', 'mailbox', 'must be the address of the mailbox the app acts as (e.g. notify@contoso.com) with app-only OAuth'));
+  }
+  if (smtp.auth === 'xoauth2' && typeof smtp.username === 'string' && !isAddrSpec(smtp.username)) {
+    issues.push(semantic('/smtp/username', 'mailbox', 'must be the address of the mailbox the app sends as (e.g. notify@contoso.com) with auth: xoauth2'));
+  }
+  return issues;
 }
 
 export function semanticIssues(data: unknown, reported: readonly IssueDraft[]): IssueDraft[] {

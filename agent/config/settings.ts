@@ -23,8 +23,8 @@ export type ClientCredential =
 
 /**
  * App-only OAuth (client credentials): the one credential block of the settings file
- * (`$defs/clientCredentials` in the schema), used by `graph`, by `ews` with auth oauth, and by any other
- * service that signs in to Microsoft Entra ID as an application.
+ * (`$defs/clientCredentials` in the schema), used by `graph`, by `ews` with auth oauth, by `smtp` with auth
+ * xoauth2, and by any other service that signs in to Microsoft Entra ID as an application.
  */
 export interface ClientCredentials {
   /** A tenant id (GUID) or domain. */
@@ -85,11 +85,14 @@ export interface SmtpSettings {
   /** Resolved: the file's port, else 587 (starttls), 465 (tls) or 25 (none). */
   port: number;
   security: 'starttls' | 'tls' | 'none';
-  auth: 'login' | 'none';
+  auth: 'login' | 'xoauth2' | 'none';
+  /** With login, the account; with xoauth2, the mailbox the app sends as (XOAUTH2's user=). */
   username?: string;
   rejectInvalidCertificates: boolean;
   caFile?: string;
   passwordRef?: SecretRef;
+  /** auth xoauth2: the app registration that obtains Exchange Online tokens (SMTP.SendAsApp). */
+  credentials?: ClientCredentials;
 }
 
 /** The local SMTP submission port (agent/submission). Not part of the transport's settings digest. */
@@ -126,7 +129,8 @@ export interface Secrets {
   /** The chosen service's password (ews or smtp). */
   password?: string;
   token?: string;
-  /** Client credentials (graph, or ews with auth oauth): the secret's value, or the certificate and its key. */
+  /** Client credentials (graph, ews with auth oauth, smtp with auth xoauth2): the secret's value, or the
+   *  certificate and its key. */
   clientSecret?: string;
   certificate?: CertificateSecret;
   /** The submission port's user passwords (by user name) and its TLS files' contents. */

@@ -19,8 +19,8 @@ async function readableByOthers(file: string): Promise<boolean> {
 /** The secrets of the settings, by path and by the word a message uses for them. */
 function secretRefs(settings: Settings): { path: string; name: string; ref: SecretRef | undefined }[] {
   const { ews, graph, smtp, submission } = settings;
-  const section = ews ? '/ews' : '/graph';
-  const credential = (ews?.oauth ?? graph?.credentials)?.credential;
+  const section = ews ? '/ews' : smtp ? '/smtp' : '/graph';
+  const credential = (ews?.oauth ?? graph?.credentials ?? smtp?.credentials)?.credential;
   return [
     { path: '/ews/password', name: 'password', ref: ews?.passwordRef },
     { path: '/ews/token', name: 'token', ref: ews?.tokenRef },

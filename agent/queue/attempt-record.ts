@@ -89,7 +89,9 @@ async function recordFailure(c: AttemptContext, job: Job, thrown: unknown, now: 
       ? Math.max(now + (error.backoffMs ?? 0), c.throttle?.(transport).pause.until ?? 0)
       : now + retryDelayMs(Math.max(attempts, 1), c.backoff, c.random, error.backoffMs);
     const unknown = maybeSent || job.stillUnknown;
-    const lastAttemptAt = job.sent && maybeSent ? job.started : tracked.lastAttemptAt;
+    // wasSent's window counts from when this attempt ended, not began: a send may go out late in it (a
+    // paced slot, a large upload before Graph's send), and the server may still be on its way then.
+    const lastAttemptAt = job.sent && maybeSent ? now : tracked.lastAttemptAt;
     const record: AttemptRecord = {
       attempts, firstAttemptAt: tracked.firstAttemptAt ?? new Date(job.started).toISOString(),
       nextAttemptAt: notBefore, lastError, ...(unknown ? { outcomeUnknown: true } : {}),

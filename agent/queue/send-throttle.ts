@@ -1,11 +1,13 @@
 // Throttling is the transport's business, not a message's: a busy answer (AgentError ServerBusy, from any
 // transport: EWS's ErrorServerBusy and its kin, HTTP 503/429 with Retry-After, …) pauses every send through
 // that transport until the advised time, and halves how many notifications the worker has in flight and
-// claims together; both come back one step per delivered notification (AIMD). Kept per transport object,
-// so new settings (a new transport) start afresh.
+// claims together; both come back one step per delivered notification (AIMD). Kept per budget (the account
+// at the endpoint the transport reports: Exchange throttles per account), so new settings that talk to the
+// same server as the same account find the pause and the lowered limits; per transport object otherwise.
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { AimdLimit } from '../throttle/aimd.ts';
 import { SendPause } from '../throttle/pause.ts';
+import { budgetKey } from '../throttle/shared-pauses.ts';
 import type { Transport } from '../transports/transport.ts';
 
 export function isThrottling(error: unknown): boolean {
@@ -47,6 +49,7 @@ export class SendThrottle {
 
 export class Throttles {
   readonly #byTransport = new WeakMap<Transport, SendThrottle>();
+  readonly #byBudget = new Map<string, SendThrottle>();
   readonly #maxConcurrency: number;
   readonly #maxBatch: number;
 
@@ -56,10 +59,13 @@ export class Throttles {
   }
 
   for(transport: Transport): SendThrottle {
-    let throttle = this.#byTransport.get(transport);
+    const info = transport.currentInfo?.();
+    const key = info && budgetKey(info);
+    let throttle = key === undefined ? this.#byTransport.get(transport) : this.#byBudget.get(key);
     if (!throttle) {
       throttle = new SendThrottle(this.#maxConcurrency, this.#maxBatch);
-      this.#byTransport.set(transport, throttle);
+      if (key === undefined) this.#byTransport.set(transport, throttle);
+      else this.#byBudget.set(key, throttle);
     }
     return throttle;
   }

@@ -16,7 +16,12 @@ export interface RecoveryReport {
   unknownOutcome: string[];
 }
 
-export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boolean = processAlive): Promise<RecoveryReport> {
+/**
+ * `now`: when recovery runs. A batch in flight at the crash counts wasSent's window from then: its sends
+ * went out at some moment before the agent died, which is before now (and maybe long after the batch began).
+ */
+export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boolean = processAlive, now = Date.now()): Promise<RecoveryReport> {
+  const recoveredAt = new Date(now).toISOString();
   const p = spool.paths;
   const report: RecoveryReport = { removedPartial: 0, finishedDelivered: 0, finishedFailed: 0, unknownOutcome: [] };
 
@@ -43,8 +48,7 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
       const prior = await spool.readAttempt(entry.id);
       const { inProgressSince: _since, ...rest } = prior ?? { attempts: 0, firstAttemptAt: entry.firstAttemptAt };
       await spool.writeAttempt(entry.id, {
-        ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true,
-        lastAttemptAt: journal?.inProgressSince ?? rest.lastAttemptAt,
+        ...rest, attempts: Math.max(rest.attempts, entry.attempts), firstAttemptAt: rest.firstAttemptAt, outcomeUnknown: true, lastAttemptAt: recoveredAt,
       }, true);
       unknown.add(entry.id);
     }
@@ -60,8 +64,8 @@ export async function recoverSpool(spool: Spool, isAlive: (pid: number) => boole
     // leaves the marker, which says the same.
     if (attempt?.inProgressSince !== undefined) {
       unknown.add(id);
-      const { inProgressSince: since, ...rest } = attempt;
-      await spool.writeAttempt(id, { ...rest, outcomeUnknown: true, lastAttemptAt: since });
+      const { inProgressSince: _since, ...rest } = attempt;
+      await spool.writeAttempt(id, { ...rest, outcomeUnknown: true, lastAttemptAt: recoveredAt });
     }
   }
   // Temp files of interrupted atomic writes (<file>.<pid>.<random>.tmp).

@@ -22,7 +22,8 @@ export interface AttemptRecord {
   /** The last attempt's outcome is unknown (crash or timeout mid-send): ask wasSent before re-sending. */
   outcomeUnknown?: boolean;
   nextAttemptAt?: number;
-  /** When the last attempt that may have sent it began (for wasSent's window). */
+  /** When the last attempt that may have sent it ended (its outcome recorded; after a crash, when the agent
+   *  recovered): wasSent's window counts from it. */
   lastAttemptAt?: string;
   lastError?: AttemptError;
 }

@@ -8,7 +8,7 @@ export interface Tracked {
   notBefore: number;
   /** The last attempt's outcome is unknown: ask wasSent before sending again. */
   unknown: boolean;
-  /** When that attempt began (ms), if known. */
+  /** When that attempt ended (ms; after a crash, when the agent recovered), if known: wasSent's window counts from it. */
   lastAttemptAt?: number;
 }
 

@@ -84,7 +84,7 @@ export class DeliveryWorker {
 
   /** Recovers the spool after a crash, loads what is pending and starts delivering. */
   async start(): Promise<RecoveryReport> {
-    const report = await recoverSpool(this.o.spool);
+    const report = await recoverSpool(this.o.spool, undefined, this.o.clock.now());
     await this.scan();
     if (this.o.watch !== false) this.watcher = watchPending(this.o.spool.paths.pending, (name) => this.onPendingChange(name));
     this.scheduleScan();

@@ -74,6 +74,20 @@ export class Reconciler {
     return this.live;
   }
 
+  /**
+   * The live settings with what their transport learned since it was verified (endpoint, server version and
+   * build: EWS finds them again after the mailbox moved to an older server); undefined when nothing changed.
+   */
+  followLiveInfo(): LiveSettings | undefined {
+    const live = this.live;
+    const now = live?.transport.currentInfo?.();
+    if (!live || !now) return undefined;
+    const { endpoint, serverVersion, serverBuild } = now;
+    if (endpoint === live.info.endpoint && serverVersion === live.info.serverVersion && serverBuild === live.info.serverBuild) return undefined;
+    this.live = { ...live, info: { ...live.info, endpoint, ...(serverVersion !== undefined ? { serverVersion } : {}), ...(serverBuild !== undefined ? { serverBuild } : {}) } };
+    return this.live;
+  }
+
   /** Resolves when no attempt is running or due now; gives the last attempt's result. */
   async settled(): Promise<AttemptResult | undefined> {
     if (this.running || this.dirty) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

@@ -24,6 +24,7 @@ import type { StatusDocument } from '../status/model.ts';
 import { assertOutsideWatched } from '../status/placement.ts';
 import { StatusWriter } from '../status/writer.ts';
 import { SubmissionPort } from '../submission/port.ts';
+import { SharedPauses } from '../throttle/shared-pauses.ts';
 import type { CreateTransport, TransportDeps } from '../transports/factory-contract.ts';
 import { SettingsWatcher } from '../watch/settings-watcher.ts';
 import { takeSnapshot } from '../watch/snapshot.ts';
@@ -101,7 +102,9 @@ export class Agent {
         loadConfig: (path, loadOptions) => loadConfig(path, { ...loadOptions, digestKey: key }),
         createTransport: options.createTransport, log: options.log, clock,
         // The transport sees the agent's environment (MAPI finds its helper there), like the loader does.
-        transportDeps: { ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
+        // One book of server pauses for every transport: new settings for the same account and server
+        // start paused (Exchange throttles per account).
+        transportDeps: { pauses: new SharedPauses(), ...(options.env ? { env: options.env } : {}), ...options.transportDeps },
         ...(options.timers ? { timers: options.timers } : {}),
         ...(options.env ? { env: options.env } : {}),
         onLoaded: (config) => { ref.agent?.loaded(config); },
@@ -145,6 +148,7 @@ export class Agent {
         this.options.observer?.delivery(entry);
         this.queueChanged();
         this.deliveryHealth(entry);
+        this.followTransport();
       },
     });
     await this.parts.worker.start();
@@ -168,6 +172,21 @@ export class Agent {
       const expires = this.parts.reconciler.liveTransport()?.tokenExpiresAt?.();
       if (expires && doc.lastApplied) doc.lastApplied.transport = { ...doc.lastApplied.transport, tokenExpiresAt: expires.toISOString() };
     });
+  }
+
+  /**
+   * After a delivery: what the live transport learned since it was verified (the version it stepped down
+   * to) goes to the status file's lastApplied.transport, the metrics and the journal.
+   */
+  private followTransport(): void {
+    const live = this.parts.reconciler.followLiveInfo();
+    if (!live) return;
+    const { endpoint, serverVersion, serverBuild } = live.info;
+    this.options.log.info('transport changed', { revision: live.config.revision, endpoint, serverVersion, serverBuild });
+    this.options.observer?.live(live.info);
+    this.parts.status.update((d) => {
+      if (d.lastApplied?.revision === live.config.revision) d.lastApplied.transport = { ...d.lastApplied.transport, ...live.info, ...(d.lastApplied.transport.tokenExpiresAt ? { tokenExpiresAt: d.lastApplied.transport.tokenExpiresAt } : {}) };
+    }).catch((err: unknown) => { this.options.log.error('status write failed', { error: messageOf(err) }); });
   }
 
   /** SIGHUP: read the file again and re-attempt it even if it failed for good before. */

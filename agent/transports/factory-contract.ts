@@ -3,6 +3,7 @@
 // ews-javascript-api costs time and memory, docs/performance.md: only when the settings use EWS).
 import type { LoadedConfig } from '../config/settings.ts';
 import type { NameResolver } from '../http/resolver.ts';
+import type { SharedPauses } from '../throttle/shared-pauses.ts';
 import type { Transport } from './transport.ts';
 
 export interface TransportDeps {
@@ -20,6 +21,9 @@ export interface TransportDeps {
   onRequest?: (body: string) => void;
   /** Observer of Graph requests (tests check their bodies against Graph's metadata). */
   onGraphRequest?: (request: GraphRequestSeen) => void;
+  /** The pauses servers asked for, per account and endpoint, shared by every transport the agent creates
+   *  (EWS: new settings for the same account and server start paused); none: each transport its own. */
+  pauses?: SharedPauses;
 }
 
 /** A request the Graph transport made, as its observer sees it. */

@@ -47,6 +47,11 @@ export interface Transport {
   readonly sendConcurrency?: number;
   /** App-only OAuth: when the access token held now expires (the status file shows it; never the token). */
   tokenExpiresAt?(): Date | undefined;
+  /**
+   * What the transport knows of the server now, when that can change after verify (EWS: the version found
+   * again after the mailbox moved to an older server); undefined before it has connected.
+   */
+  currentInfo?(): TransportInfo | undefined;
   /** True when the server holds a copy with this Message-ID (Sent Items); undefined when it cannot tell. */
   wasSent?(messageId: string, signal?: AbortSignal): Promise<boolean | undefined>;
   /**

@@ -18,6 +18,6 @@ export interface TransportInfo {
   /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
    *  Outbox Outlook's synchronization empties later). */
   store?: 'online' | 'cached';
-  /** App-only OAuth (Graph, EWS): when the access token held at verify expires (never the token itself). */
+  /** App-only OAuth (Graph, EWS, SMTP XOAUTH2): when the access token held at verify expires (never the token itself). */
   tokenExpiresAt?: string;
 }

@@ -1,6 +1,9 @@
 // The `smtp` service section and the `submission` port: defaults, normalization, the rules beyond the
-// schema (no encryption only towards loopback; the port off loopback only with TLS and AUTH), secrets
-// and the port's own digest.
+// schema (no encryption only towards loopback; with xoauth2 the username is the mailbox's address; the port
+// off loopback only with TLS and AUTH), the client-credentials block under auth xoauth2, secrets, and the
+// digests (a rotated app secret is no new test; the port's own digest).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateTestTls } from '../helpers/tls.ts';
@@ -11,14 +14,14 @@ const smtp = (lines: string) => `${header}service: smtp\nsmtp:\n${lines}`;
 const login = '  username: svc-notify@contoso.com\n  password: { env: EWS_PASSWORD }\n';
 
 async function valid(text: string) {
-  const result = await loadText(text);
+  const result = await loadText(text, { env: { EWS_PASSWORD: 'pw', APP_SECRET: oauthSecret } });
   if (!result.ok) throw new Error(`expected a valid file: ${JSON.stringify(result.issues)}`);
   return result.config;
 }
 
 async function issueAt(text: string) {
   const { text: plain, line, column } = marked(text);
-  const result = await loadText(plain);
+  const result = await loadText(plain, { env: { EWS_PASSWORD: 'pw', APP_SECRET: oauthSecret } });
   assert.not.ok(result.ok, 'expected the file to be refused');
   if (result.ok) throw new Error('unreachable');
   const issue = result.issues[0]!;
@@ -81,6 +84,82 @@ test('smtp: a literal password is warned about; the caFile is read and checked',
   } finally {
     await tmp.remove();
   }
+});
+
+const app = '  tenant: contoso.onmicrosoft.com\n  clientId: 11111111-2222-3333-4444-555555555555\n';
+const xoauth2 = (lines: string) => smtp(`  host: smtp.office365.com\n  auth: xoauth2\n${lines}`);
+const oauthSecret = 'Q~smtp.app-secret-value';
+
+test('smtp with auth xoauth2: the Graph credential block (secret), the mailbox as username, Exchange Online\'s login host', async () => {
+  const { settings, secrets, referencedFiles } = await valid(xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: { env: APP_SECRET }\n`));
+  assert.equal(settings.smtp, {
+    host: 'smtp.office365.com', port: 587, security: 'starttls', auth: 'xoauth2', username: 'notify@contoso.com', rejectInvalidCertificates: true,
+    credentials: {
+      tenant: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555',
+      credential: { kind: 'secret', secretRef: { env: 'APP_SECRET' } }, cloud: 'global', authorityHost: 'login.microsoftonline.com',
+    },
+  });
+  assert.is(secrets.clientSecret, oauthSecret);
+  assert.is(secrets.password, undefined);
+  assert.equal(referencedFiles, []);
+  assert.not.ok(JSON.stringify(settings).includes(oauthSecret));
+});
+
+test('smtp with auth xoauth2: a certificate, a sovereign cloud and an authorityHost; the files are watched', async () => {
+  const tmp = await tempDir();
+  try {
+    const fixtures = path.resolve(import.meta.dirname, '../fixtures/oauth');
+    await Promise.all(['app.pem', 'app-key.pem'].map(async (name) => tmp.write(name, await readFile(path.join(fixtures, name)))));
+    const text = xoauth2(`  username: notify@contoso.us\n${app}  certificate: { file: app.pem, keyFile: app-key.pem }\n  cloud: usgov\n`);
+    const config = await loadConfig(await tmp.write('mail-settings.yaml', text), { env: {} });
+    if (!config.ok) throw new Error(JSON.stringify(config.issues));
+    assert.equal([config.config.settings.smtp?.credentials?.cloud, config.config.settings.smtp?.credentials?.authorityHost], ['usgov', 'login.microsoftonline.us']);
+    assert.match(config.config.secrets.certificate?.keyPem ?? '', /^-----BEGIN PRIVATE KEY-----/);
+    assert.equal(config.config.referencedFiles, [path.join(tmp.dir, 'app.pem'), path.join(tmp.dir, 'app-key.pem')]);
+    const moved = await loadConfig(await tmp.write('mail-settings.yaml', `${text}  authorityHost: 127.0.0.1:8443\n`), { env: {}, resolveSecrets: false });
+    assert.is(moved.ok && moved.config.settings.smtp?.credentials?.authorityHost, '127.0.0.1:8443');
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test('smtp with auth xoauth2: each mistake refused at its place, with line and column', async () => {
+  const cases: [string, string, RegExp][] = [
+    [xoauth2(`  username: §CONTOSO\\\\notify\n${app}  clientSecret: { env: APP_SECRET }\n`), '/smtp/username', /must be the address of the mailbox the app sends as \(e\.g\. notify@contoso\.com\) with auth: xoauth2/],
+    [smtp(`  §host: smtp.office365.com\n  auth: xoauth2\n${app}  clientSecret: { env: APP_SECRET }\n`), '/smtp/username', /missing required key "username" \(needed with auth: xoauth2: the address of the mailbox the app sends as/],
+    [smtp(`  §host: smtp.office365.com\n  auth: xoauth2\n  username: notify@contoso.com\n${app}`), '/smtp', /give exactly one of clientSecret or certificate/],
+    [xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: { env: APP_SECRET }\n  password: §x\n`), '/smtp/password', /is not used with auth: xoauth2 \(the app signs in with clientSecret or certificate\)/],
+    [smtp(`  host: smtp.contoso.com\n${login}  tenant: §contoso.onmicrosoft.com\n`), '/smtp/tenant', /is only used with auth: xoauth2/],
+    [smtp(`  host: relay.contoso.com\n  auth: none\n  clientSecret: §{ env: APP_SECRET }\n`), '/smtp/clientSecret', /is only used with auth: xoauth2/],
+    [xoauth2(`  username: notify@contoso.com\n  tenant: contoso.onmicrosoft.com\n  clientId: §not-a-guid\n  clientSecret: { env: APP_SECRET }\n`), '/smtp/clientId', /must be the application \(client\) id, a GUID/],
+    [xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: { env: APP_SECRET }\n  §clientSecert: x\n`), '/smtp/clientSecert', /did you mean "clientSecret"\?/],
+    [xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: { env: APP_SECRET }\n  cloud: §azure\n`), '/smtp/cloud', /must be one of: global, usgov, usgovdod, china/],
+  ];
+  for (const [text, at, message] of cases) {
+    const { issue } = await issueAt(text);
+    assert.is(issue.path, at, text);
+    assert.match(issue.message, message, issue.message);
+  }
+});
+
+test('smtp with auth xoauth2: secrets as everywhere — a missing variable named at clientSecret, a literal warned about, never echoed', async () => {
+  const text = xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: §{ env: NOT_SET }\n`);
+  const { reason, issue } = await issueAt(text);
+  assert.equal([reason, issue.path, issue.message], ['SecretUnreadable', '/smtp/clientSecret', 'environment variable NOT_SET is not set']);
+  const literal = await valid(xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: ${oauthSecret}\n`));
+  assert.equal(literal.warnings.map((w) => [w.code, w.path]), [['LiteralSecret', '/smtp/clientSecret']]);
+  assert.not.ok(JSON.stringify(literal.warnings).includes(oauthSecret));
+});
+
+test('smtp with auth xoauth2: a rotated client secret changes the settings digest (verify again), not the test digest (no test message)', async () => {
+  const text = xoauth2(`  username: notify@contoso.com\n${app}  clientSecret: { env: APP_SECRET }\n`);
+  const before = await valid(text);
+  const rotated = await loadText(text, { env: { APP_SECRET: 'the-rotated-value' } });
+  if (!rotated.ok) throw new Error(JSON.stringify(rotated.issues));
+  assert.is.not(rotated.config.settingsDigest, before.settingsDigest);
+  assert.is(rotated.config.testDigest, before.testDigest);
+  const moved = await valid(text.replace('notify@contoso.com', 'alerts@contoso.com'));
+  assert.is.not(moved.testDigest, before.testDigest, 'another mailbox is another test');
 });
 
 test('submission: listen is split; port 0 is allowed; defaults; users and passwords resolved', async () => {

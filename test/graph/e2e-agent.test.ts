@@ -2,7 +2,8 @@
 // Graph), a settings file with service: graph. Ready with a test message sent through Graph; the status shows
 // the transport and the token's expiry, never the token or the secret; a rotated secret is verified again
 // and sends no test message; a wrong one is refused with its AADSTS code while the last good settings stay
-// live; notifications go through Graph once — also when an answer is lost or the server throttles.
+// live; notifications go through Graph once — also when an answer is lost or the server throttles, and when
+// the agent is killed and restarted inside the Sent Items lag window (the window the delivery worker keeps).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -23,10 +24,13 @@ let root: { path: string; cleanup(): Promise<void> };
 let agent: Child;
 let settings: string;
 let stateDir: string;
+/** How far the sandbox's clock is ahead of the real one: moving it on makes a lagging Sent Items copy show. */
+let sandboxAhead = 0;
 
 test.before(async () => {
   root = await tempDir('graph-e2e');
   sandbox = await tempSandbox({
+    now: () => new Date(Date.now() + sandboxAhead),
     directory: buildDirectory({ users: [{ username: 'SANDBOX\\notify', password: 'sandbox', email: 'notify@sandbox.test' }, { username: 'SANDBOX\\ops', password: 'sandbox', email: 'ops@sandbox.test' }] }),
     apps: await apps({ clientId: 'ffffffff-0000-0000-0000-000000000001', secrets: [SECRET, ROTATED], permissions: ['Mail.Send', 'Mail.ReadBasic'], mailboxes: ['notify@sandbox.test'] }),
   });
@@ -85,6 +89,11 @@ async function until(pred: () => Promise<boolean>, what: string, timeoutMs = 30_
   }
 }
 
+function runAgent(sentItemsLagMs: string): Child {
+  return spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
+    { MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: sentItemsLagMs });
+}
+
 async function notify(subject: string): Promise<void> {
   const sent = await cli(['send', '--state-dir', stateDir, '--to', 'ops@sandbox.test', '--subject', subject, '--body', join(root.path, 'conf', 'client-secret').replace(/client-secret$/, 'body.txt')]);
   assert.is(sent.code, 0, sent.out);
@@ -93,8 +102,7 @@ async function notify(subject: string): Promise<void> {
 test('Ready through Graph with one test message; the status shows the transport and the token\'s expiry', async () => {
   await writeFile(join(root.path, 'conf', 'body.txt'), 'Disk almost full\n');
   const text = await write(SECRET);
-  agent = spawnTs('agent/cli/bin.ts', ['run', '--config', settings, '--state-dir', stateDir, '--log-format', 'json', '--heartbeat', '500ms', '--metrics-addr', '127.0.0.1:0'],
-    { MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '0' });
+  agent = runAgent('0');
   const res = await waitFor(text);
   assert.is(res.code, 0, res.out + agent.output());
   assert.is(await testMessages(), 1);
@@ -159,6 +167,29 @@ test('throttled (429 with Retry-After): retried after it, delivered once', async
   assert.match(log, /"result":"retry".*"code":"ServerBusy".*"serverCode":"ApplicationThrottled"/);
   assert.match(log, /"transport":"graph https:\/\/127\.0\.0\.1:\d+\/v1\.0\/users\/notify@sandbox\.test"/);
   assert.is((await deliveries()).filter((d) => d.subject === 'after a 429').length, 1);
+});
+
+test('Sent Items lags: a lost answer is "not sent yet" (OutcomeUnknown) inside the window; the agent killed and restarted there does not send it again; found once the copy shows', async () => {
+  const lines = async (subject: string): Promise<Record<string, unknown>[]> => (await readFile(join(stateDir, 'notifications.log'), 'utf8').catch(() => ''))
+    .split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.subject === subject);
+  const WINDOW = '15000';
+  await agent.kill('SIGTERM');
+  agent = runAgent(WINDOW);
+  await agent.waitFor(/"message":"metrics listening"/, 20_000);
+  sandbox.setLimits({ sentItemsLagMs: 600_000 }); // the copy shows only when the test moves the sandbox's clock on
+  sandbox.setFaults([{ kind: 'reset', count: 1, match: '/sendMail' }]);
+  await notify('lag window');
+  await until(async () => (await lines('lag window')).some((e) => e.code === 'OutcomeUnknown'), 'the look inside the window');
+  assert.equal((await lines('lag window')).map((e) => e.code), ['ConnectionFailed', 'OutcomeUnknown']);
+  await agent.kill('SIGKILL');
+  agent = runAgent(WINDOW);
+  await agent.waitFor(/"message":"metrics listening"/, 20_000);
+  sandboxAhead += 600_000;
+  await until(async () => (await lines('lag window')).some((e) => e.result === 'delivered'), 'confirmed after the window', 60_000);
+  const after = (await lines('lag window')).slice(2);
+  assert.equal(after.map((e) => [e.result, e.confirmedBy]), [['delivered', 'wasSent']], 'no second look and no send after the restart: the window kept');
+  assert.is((await deliveries()).filter((d) => d.subject === 'lag window').length, 1);
+  sandbox.setLimits({ sentItemsLagMs: null });
 });
 
 test('an unknown tenant: TenantNotFound (AADSTS90002)', async () => {

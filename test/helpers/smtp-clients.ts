@@ -14,7 +14,8 @@ export interface SmtplibRequest {
   ca?: string;
   user?: string;
   password?: string;
-  mechanism?: 'LOGIN' | 'PLAIN';
+  /** XOAUTH2: `password` is the access token. */
+  mechanism?: 'LOGIN' | 'PLAIN' | 'XOAUTH2';
   from?: string;
   to?: string[];
   message?: string;

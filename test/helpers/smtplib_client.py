@@ -1,9 +1,10 @@
 # Python's smtplib as an independent SMTP client for the tests (run with Debian's /usr/bin/python3).
 # Reads one JSON request on stdin, runs it, prints one JSON result: what the server advertised and how it
 # answered. Request keys: host, port, starttls (bool), ca (PEM file), user, password, mechanism (LOGIN,
-# PLAIN: sent even when not advertised), from, to (list), message (text) or messageBase64, mailOptions
-# (e.g. ["SIZE=999999", "BODY=8BITMIME"]), commands (raw lines, answered before MAIL), messages (count, to
-# send it several times on one connection, "{n}" in it becoming 0, 1, ...), noSize (do not announce SIZE).
+# PLAIN: sent even when not advertised; XOAUTH2: the password is the access token), from, to (list), message
+# (text) or messageBase64, mailOptions (e.g. ["SIZE=999999", "BODY=8BITMIME"]), commands (raw lines, answered
+# before MAIL), messages (count, to send it several times on one connection, "{n}" in it becoming 0, 1, ...),
+# noSize (do not announce SIZE).
 import base64
 import json
 import smtplib
@@ -43,6 +44,12 @@ try:
             out["replies"].append(reply(code, text))
             if code != 235:
                 raise smtplib.SMTPAuthenticationError(code, text)
+        elif mechanism == "XOAUTH2":
+            # password is the bearer token; smtplib base64-encodes the initial response, and answers a 334
+            # challenge (a refusal's JSON, Google's style) with an empty line.
+            initial = "user=%s\x01auth=Bearer %s\x01\x01" % (req["user"], req["password"])
+            code, text = client.auth("XOAUTH2", lambda challenge=None: initial if challenge is None else "")
+            out["replies"].append(reply(code, text))
         elif mechanism == "LOGIN":
             client.user, client.password = req["user"], req["password"]
             code, text = client.auth("LOGIN", client.auth_login, initial_response_ok=False)

@@ -2,7 +2,8 @@
 // subject of issue 13, where exchangelib-limits.test.ts has an independent client as the positive control:
 // throttled to a message rate with a Sent Items lag, resets and a connection limit (all delivered once, no
 // request inside an advised back-off), batches stopped at their (shortened) minute, busy answers of every
-// shape, the mailbox moved to an older server while running, a message over the server's size limit (fails
+// shape, the mailbox moved to an older server while running (the status follows the version), new settings
+// during a pause (the new transport finds the account's pause), a message over the server's size limit (fails
 // alone, naming its size), and a request refused as a whole (issue 12 item 1: split, each its own outcome).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -21,6 +22,8 @@ let r: Rig;
 let agent: Child;
 /** CreateItem requests the sandbox answered: how many messages each carried, and its HTTP status. */
 const creates: { items: number; status: number; response: string }[] = [];
+/** Every request the sandbox answered, with when. */
+const answered: { at: number; operation: string | undefined; status: number; response: string; injected?: string }[] = [];
 
 async function ready(): Promise<void> {
   agent = r.startAgent();
@@ -44,7 +47,12 @@ async function settled(): Promise<void> {
 }
 
 test.before(async () => {
-  r = await rig({ tap: (x) => { if (x.operation === 'CreateItem' || /<m:CreateItem /.test(x.request)) creates.push({ items: (x.request.match(/<t:MimeContent/g) ?? []).length, status: x.status, response: x.response }); } });
+  r = await rig({
+    tap: (x) => {
+      answered.push({ at: Date.now(), operation: x.operation, status: x.status, response: x.response, ...(x.injected ? { injected: x.injected } : {}) });
+      if (x.operation === 'CreateItem' || /<m:CreateItem /.test(x.request)) creates.push({ items: (x.request.match(/<t:MimeContent/g) ?? []).length, status: x.status, response: x.response });
+    },
+  });
   const text = await r.write({ ews: '  saveCopy: true\n' });
   agent = r.startAgent();
   const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
@@ -101,15 +109,44 @@ test('busy answers of every shape (internal200, connlimit, 503): paused and retr
   assert.is(log.filter((e) => e.result === 'failed').length, 0);
 });
 
-test('the mailbox moves to an older server while the agent runs: ErrorInvalidSchemaVersionForMailboxVersion, the version steps down, delivered', async () => {
+test('the mailbox moves to an older server while the agent runs: ErrorInvalidSchemaVersionForMailboxVersion, the version steps down, delivered; the status file shows the version now used', async () => {
   r.sandbox.setFaults([]);
+  const before = (await r.untilStatus((d) => d.lastApplied !== undefined, 'applied')).lastApplied;
+  assert.is(before?.transport.serverVersion, 'Exchange2016');
   r.sandbox.setLimits({ mailboxVersion: 'Exchange2010_SP2' });
   const { messageId } = await sendOne(r, ['--to', 'ops@contoso.test', '--subject', 'moved mailbox']);
   const [d] = await untilDelivered(r, 'moved mailbox', 1, 60_000);
   assert.is(d?.messageId, messageId);
   const log = (await notificationsLog(r)).filter((e) => e.subject === 'moved mailbox');
   assert.ok(log.some((e) => e.serverCode === 'ErrorInvalidSchemaVersionForMailboxVersion'), JSON.stringify(log));
+  const after = (await r.untilStatus((s) => s.lastApplied?.transport.serverVersion !== 'Exchange2016', 'the status follows the step-down')).lastApplied;
+  // The version is the mailbox's (the schema now asked for); the build, the server answering (the same one).
+  assert.equal([after?.transport.serverVersion, after?.transport.serverBuild], ['Exchange2010_SP2', before?.transport.serverBuild]);
+  assert.equal([after?.revision, after?.transport.endpoint], [before?.revision, before?.transport.endpoint], 'the same settings, the same endpoint');
+  await agent.waitFor(/"message":"transport changed".*"serverVersion":"Exchange2010_SP2"/);
   r.sandbox.setLimits({ mailboxVersion: null });
+});
+
+test('new settings during a pause, for the same server and account: the new transport asks nothing before the pause ends (its verify is retried after it), then goes live; delivered once', async () => {
+  const PAUSE_MS = 4000;
+  const from = answered.length;
+  const busy = () => answered.slice(from).find((a) => a.injected === 'busy');
+  r.sandbox.setFaults([{ kind: 'busy', count: 1, backoffMs: PAUSE_MS }]);
+  await sendOne(r, ['--to', 'ops@contoso.test', '--subject', 'during a pause']);
+  await r.untilStatus(() => busy() !== undefined, 'the busy answer');
+  const busyAt = busy()!.at;
+  const text = await r.write({ ews: '  saveCopy: false\n' });
+  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+  assert.is(res.code, 0, res.out + res.err);
+  const inside = answered.filter((a) => a.at > busyAt && a.at < busyAt + PAUSE_MS - 100);
+  assert.equal(inside.map((a) => `+${a.at - busyAt} ms ${a.operation ?? '?'} ${a.status}`), [], 'no request inside the pause, from the old transport or the new');
+  const doc = await r.untilStatus((d) => d.history.some((h) => h.revision === revisionOf(text) && h.reason === 'ServerBusy'), 'the verify held by the pause');
+  assert.ok(doc.history.some((h) => h.revision === revisionOf(text) && h.outcome === 'Applied'));
+  await untilDelivered(r, 'during a pause', 1, 30_000);
+  await settled();
+  assert.is((await deliveries(r, 'during a pause')).length, 1);
+  const back = await r.write({ ews: '  saveCopy: true\n' });
+  assert.is((await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(back), '--timeout', '30s'])).code, 0);
 });
 
 test('over the server\'s size limit: that notification fails alone, for good, its reason naming the size (log and `mail-agent log`)', async () => {

@@ -67,12 +67,15 @@ test('recovery of batches: a batch record commits its ids; a journal makes its s
     await writeFile(spool.paths.deliveredNamed(`${a}.batch`), JSON.stringify([a, b].map((id) => ({ id, messageId: 'm', deliveredAt: 'x', attempts: 2 }))));
     await spool.writeAttempt(c, { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7 });
 
-    const report = await recoverSpool(spool, () => false);
+    const recoveredAt = Date.UTC(2026, 0, 1, 12);
+    const report = await recoverSpool(spool, () => false, recoveredAt);
     assert.equal(report, { removedPartial: 0, finishedDelivered: 2, finishedFailed: 0, unknownOutcome: [c, d] });
     assert.equal(await spool.pendingIds(), [c, d, e]);
     assert.equal(await readdir(spool.paths.inflight), [], 'journals (whole and torn) removed');
-    assert.equal(await spool.readAttempt(c), { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7, outcomeUnknown: true, lastAttemptAt: 'x' });
-    assert.equal(await spool.readAttempt(d), { attempts: 1, firstAttemptAt: 'g', outcomeUnknown: true, lastAttemptAt: 'x' });
+    // wasSent's window counts from the recovery: the crashed batch's sends went out at some moment before it.
+    const at = new Date(recoveredAt).toISOString();
+    assert.equal(await spool.readAttempt(c), { attempts: 2, firstAttemptAt: 'f', nextAttemptAt: 7, outcomeUnknown: true, lastAttemptAt: at });
+    assert.equal(await spool.readAttempt(d), { attempts: 1, firstAttemptAt: 'g', outcomeUnknown: true, lastAttemptAt: at });
     assert.is(await spool.readAttempt(e), undefined);
     assert.is((await spool.readDelivered(b))?.attempts, 2);
     assert.is((await spoolCounts(spool, Date.now())).delivered, 2);

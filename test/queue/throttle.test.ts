@@ -1,13 +1,14 @@
 // Throttling in the delivery worker, where every transport gets it: a busy answer (AgentError ServerBusy, as
 // the EWS transport gives for ErrorServerBusy and its kin and any HTTP transport for 429/503 with
 // Retry-After) pauses ALL sends through that transport until the advised time, halves what goes at once,
-// which then recovers; no busy answer fails a notification. And wasSent's window: "not there" soon after an
+// which then recovers; no busy answer fails a notification. The pause is the account's: a new transport for
+// the same endpoint and account (new settings) finds it. And wasSent's window: "not there" soon after an
 // attempt of unknown outcome is not final.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AgentError, ErrorCodes } from '../../agent/errors.ts';
 import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
-import type { OutgoingMessage, SendResult } from '../../agent/transports/transport.ts';
+import type { OutgoingMessage, SendResult, TransportInfo } from '../../agent/transports/transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { harness, submitMany } from './helpers.ts';
@@ -92,6 +93,49 @@ test('busy answers without advice: the pause doubles from 1 s; each retry goes w
     await h.worker.stop();
     assert.equal(waits, [1000, 2000, 4000]);
     assert.is(h.outcomes[3]?.result, 'delivered');
+  });
+});
+
+/** A transport that says whose budget it spends (as EWS does through currentInfo): an account at an endpoint. */
+class ForAccount extends DryRunTransport {
+  private readonly account: string;
+
+  constructor(account: string) {
+    super();
+    this.account = account;
+  }
+
+  currentInfo(): TransportInfo {
+    return { service: 'ews', endpoint: 'https://mail.contoso.test/EWS/Exchange.asmx', account: this.account };
+  }
+}
+
+test('the pause is the account\'s: new settings (a new transport) for the same endpoint and account start paused, with the lowered limits; another account does not', async () => {
+  await withTempDir(async (state) => {
+    const before = new ForAccount('CONTOSO\\svc-notify').failNext({ kind: 'transient', backoffMs: 30_000 });
+    let live: DryRunTransport = before;
+    const h = await harness(state, () => live, { concurrency: 8, batchSize: 4 });
+    await submitMany(h.spool, 3);
+    const t0 = h.clock.now();
+    await h.worker.start();
+    await waitFor(() => h.outcomes.some((o) => o.result === 'retry' && o.serverCode === 'ErrorServerBusy'), 'the busy answer');
+    // New settings arrive during the pause: a new transport object, the same server and account (case aside).
+    const after = new ForAccount('contoso\\SVC-NOTIFY');
+    live = after;
+    assert.equal(h.worker.throttleOf(after), { pausedUntil: t0 + 30_000, concurrency: 4, batchSize: 2 });
+    assert.equal(h.worker.throttleOf(new ForAccount('CONTOSO\\other')), { pausedUntil: 0, concurrency: 8, batchSize: 4 }, 'another account: its own budget');
+    h.worker.wake();
+    h.clock.advance(29_999);
+    // A notification queued now is held too: it goes when the pause ends (the worker wakes then).
+    await submitMany(h.spool, 1, 'later');
+    h.worker.wake();
+    await waitFor(() => h.clock.nextDue() === t0 + 30_000, 'the wake-up at the pause\'s end');
+    assert.is(after.sent.length, 0, 'nothing through the new transport inside the pause');
+    h.clock.advance(1);
+    await waitFor(() => h.outcomes.filter((o) => o.result === 'delivered').length === 4, 'all delivered after the pause');
+    await h.worker.stop();
+    // The other two of the first batch went with the busy one (before its answer): the rest after the pause.
+    assert.equal([before.sent.length, after.sent.length], [2, 2]);
   });
 });
 

@@ -116,6 +116,28 @@ test('attachments: CreateItem SaveOnly then SendItem delivers them', async () =>
   assert.is(mail.attachments[0]?.content.toString('utf8'), 'hello report');
 });
 
+test('SendAndSaveCopy into a folder it names (CreateItem, and SendItem after attachments) and Save into another: the items are where it said', async () => {
+  const svc = service(sb.url, trusted());
+  const find = async (folder: WellKnownFolderName, subject: string): Promise<number> =>
+    (await svc.FindItems(new FolderId(folder), new SearchFilter.IsEqualTo(EmailMessageSchema.Subject, subject), new ItemView(10))).Items.length;
+  await message(svc, 'copy in deleted items').SendAndSaveCopy(new FolderId(WellKnownFolderName.DeletedItems));
+  assert.is((await lastDelivery(sb)).record.operation, 'CreateItem');
+  const attached = message(svc, 'attached, copy in junk');
+  attached.Attachments.AddFileAttachment('a.txt', Buffer.from('a').toString('base64'));
+  await attached.SendAndSaveCopy(new FolderId(WellKnownFolderName.JunkEmail));
+  assert.is((await lastDelivery(sb)).record.operation, 'SendItem');
+  const saved = message(svc, 'saved in inbox');
+  await saved.Save(new FolderId(WellKnownFolderName.Inbox));
+  assert.is(await find(WellKnownFolderName.Inbox, 'saved in inbox'), 1);
+  assert.is(await find(WellKnownFolderName.Drafts, 'saved in inbox'), 0);
+  await saved.Send();
+  assert.is((await lastDelivery(sb)).mail.subject, 'saved in inbox');
+  assert.is(await find(WellKnownFolderName.Inbox, 'saved in inbox'), 0);
+  assert.is(await find(WellKnownFolderName.DeletedItems, 'copy in deleted items'), 1);
+  assert.is(await find(WellKnownFolderName.JunkEmail, 'attached, copy in junk'), 1);
+  assert.is(await find(WellKnownFolderName.SentItems, 'copy in deleted items') + await find(WellKnownFolderName.SentItems, 'attached, copy in junk'), 0);
+});
+
 test('MimeContent in ISO-8859-1: delivered with its charset, From stamped by the server', async () => {
   const svc = service(sb.url, trusted());
   const mime = Buffer.concat([

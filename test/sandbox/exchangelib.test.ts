@@ -22,7 +22,7 @@ const SCRIPT = path.join(repoRoot, 'test/sandbox/exchangelib_client.py');
 const ACCOUNT = { username: 'CORP\\agent', password: 'S3cret!', email: 'agent@corp.test' };
 const directory = buildDirectory({ users: [ACCOUNT] });
 
-interface Result { ok: boolean; version?: string; build?: string; error?: string; message?: string }
+interface Result { ok: boolean; version?: string; build?: string; error?: string; message?: string; copies?: Record<string, number> }
 interface Seen { operation?: string; status: number; response: string; injected?: FaultKind }
 interface Box { sb: TestSandbox; seen: Seen[] }
 type Job = Record<string, string | boolean>;
@@ -34,6 +34,7 @@ const scenarios: Record<string, { options: Partial<SandboxOptions>; jobs: Job[] 
   denied: { options: {}, jobs: [{ auth: 'basic', author: 'ceo@corp.test' }] },
   busy: { options: { faults: [{ kind: 'busy', count: 2, backoffMs: 50 }] }, jobs: [{ auth: 'basic', faultTolerance: true }] },
   wrong: { options: {}, jobs: [{ auth: 'basic', password: 'wrong' }, { auth: 'ntlm', password: 'wrong' }] },
+  folders: { options: {}, jobs: [{ auth: 'basic', subject: 'copy kept in junk', copyTo: 'junk' }, { auth: 'ntlm', subject: 'saved in inbox, copy in trash', saveIn: 'inbox', copyTo: 'trash' }] },
 };
 const boxes = new Map<string, Box>();
 const results = new Map<string, Result[]>();
@@ -98,6 +99,17 @@ if (needTools(import.meta.url, test, ['exchangelib', 'xmllint'])) {
     assert.is(results.get('busy')?.[0]?.ok, true, JSON.stringify(results.get('busy')));
     assert.is(seen.filter((s) => s.injected === 'busy').length, 2);
     assert.is((await deliveries(sb)).length, 1);
+  });
+
+  test('exchangelib keeps the sent copy in a folder of its choosing (SavedItemFolderId), and sends a draft it saved in another', async () => {
+    const { sb, seen } = box('folders');
+    const [copy, draft] = results.get('folders') ?? [];
+    assert.equal(copy?.copies, { junk: 1, sent: 0 }, JSON.stringify(copy));
+    assert.equal(draft?.copies, { inbox: 0, sent: 0, trash: 1 }, JSON.stringify(draft));
+    const requests = seen.map((s) => s.operation);
+    assert.ok(requests.includes('SendItem'), requests.join());
+    assert.equal((await deliveries(sb)).map((d) => d.to), [['ops@example.test'], ['ops@example.test']]);
+    await validateEnvelopes(seen.filter((s) => s.status === 200).map((s) => s.response));
   });
 
   test('a wrong password is refused (Basic and NTLM)', async () => {

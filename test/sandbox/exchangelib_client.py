@@ -2,8 +2,12 @@
 
 Usage: /usr/bin/python3 exchangelib_client.py '[JOB, ...]' where JOB is
 {"url", "ca", "username", "password", "email", "to", "auth": "basic|ntlm", "subject"?, "author"?,
- "faultTolerance"?: true, "noChannelBinding"?: true (requests_ntlm with send_cbt=False)}. Runs the jobs in order (one interpreter start for all: importing exchangelib
-is slow) and prints a JSON list of results, each {"ok": true, "version", "build"} or
+ "faultTolerance"?: true, "noChannelBinding"?: true (requests_ntlm with send_cbt=False),
+ "saveIn"?: ACCOUNT FOLDER (save the message there first, then send it: SendItem),
+ "copyTo"?: ACCOUNT FOLDER (the sent copy goes there, not to Sent Items)}, an ACCOUNT FOLDER being an
+attribute of exchangelib's Account (inbox, junk, trash, ...). Runs the jobs in order (one interpreter start
+for all: importing exchangelib is slow) and prints a JSON list of results, each {"ok": true, "version",
+"build", "copies"?: {FOLDER: how many messages with the job's subject exchangelib finds there}} or
 {"ok": false, "error": EXCEPTION CLASS, "message"}.
 """
 import functools
@@ -30,8 +34,18 @@ def send(job):
                       body="Grüße & <hello>", to_recipients=[Mailbox(email_address=job["to"])])
     if job.get("author"):
         message.author = Mailbox(email_address=job["author"])
-    message.send()
-    return {"ok": True, "version": account.version.api_version, "build": str(account.version.build)}
+    if job.get("saveIn"):
+        message.folder = getattr(account, job["saveIn"])
+        message.save()  # CreateItem SaveOnly with SavedItemFolderId
+    if job.get("copyTo"):
+        message.send(copy_to_folder=getattr(account, job["copyTo"]))
+    else:
+        message.send()
+    result = {"ok": True, "version": account.version.api_version, "build": str(account.version.build)}
+    if job.get("copyTo") or job.get("saveIn"):
+        names = {"sent", job.get("copyTo") or "sent", job.get("saveIn") or "sent"}
+        result["copies"] = {name: getattr(account, name).filter(subject=message.subject).count() for name in sorted(names)}
+    return result
 
 
 def run(job):

@@ -2,7 +2,7 @@
 // reference page in Microsoft's EWS documentation, for every kind of id the sandbox hands out (folder ids
 // and item ids), the optional elements and attributes a real client may send, with Basic and NTLM alike.
 // Each test is one difference the audit found, now answered as Microsoft documents it.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -63,6 +63,17 @@ const rootId = async (who: string): Promise<string> => /<t:FolderId Id="([^"]+)"
 const convert = (id: string, from: string, to: string, mailbox = 'someone.else@elsewhere.test'): string =>
   `<m:ConvertId DestinationFormat="${to}"><m:SourceIds><t:AlternateId Format="${from}" Id="${id}" Mailbox="${mailbox}"/></m:SourceIds></m:ConvertId>`;
 const to = (addr: string): string => `<t:ToRecipients><t:Mailbox><t:EmailAddress>${addr}</t:EmailAddress></t:Mailbox></t:ToRecipients>`;
+const savedIn = (folder: string): string => `<m:SavedItemFolderId>${folder}</m:SavedItemFolderId>`;
+const folderIdOf = async (who: string, name: string): Promise<string> =>
+  /<t:FolderId Id="([^"]+)"/.exec((await call(who, getFolder('IdOnly', `<t:DistinguishedFolderId Id="${name}"/>`))).body)?.[1] ?? '';
+const countIn = async (who: string, name: string): Promise<number> =>
+  Number(/<t:TotalCount>(\d+)<\/t:TotalCount>/.exec((await call(who, getFolder('Default', `<t:DistinguishedFolderId Id="${name}"/>`))).body)?.[1]);
+/** The ids of the items with this subject in the caller's folder. */
+async function subjectsIn(who: string, name: string, subject: string): Promise<string[]> {
+  const r = await call(who, `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="item:Subject"/>` +
+    `<t:FieldURIOrConstant><t:Constant Value="${subject}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction><m:ParentFolderIds><t:DistinguishedFolderId Id="${name}"/></m:ParentFolderIds></m:FindItem>`);
+  return [...r.body.matchAll(/<t:ItemId Id="([^"]+)"/g)].map((m) => m[1] ?? '');
+}
 async function draft(who: string, subject: string): Promise<string> {
   const r = await call(who, createItem(`<t:Subject>${subject}</t:Subject>${to('ops@example.test')}`, 'SaveOnly'));
   return /<t:ItemId Id="([^"]+)"/.exec(r.body)?.[1] ?? '';
@@ -178,6 +189,79 @@ for (const auth of ['basic', 'ntlm']) {
     assert.match(mixed, /<m:CreateAttachmentResponseMessage ResponseClass="Success">.*<m:CreateAttachmentResponseMessage ResponseClass="Error"><m:MessageText>[^<]+<\/m:MessageText><m:ResponseCode>ErrorInvalidOperation/s);
     assert.match((await call(auth, '<m:SendItem><m:ItemIds><t:ItemId Id="x"/></m:ItemIds></m:SendItem>')).body, /ErrorSchemaValidation/);
   });
+
+  test(`${auth}: CreateItem of messages without MessageDisposition: each one ErrorMessageDispositionRequired, nothing saved or sent`, async () => {
+    const before = (await deliveryLines()).length;
+    const drafts = await countIn(auth, 'drafts');
+    const subject = `${auth} no disposition`;
+    const r = await call(auth, `<m:CreateItem><m:Items><t:Message><t:Subject>${subject}</t:Subject>${to('ops@example.test')}</t:Message>` +
+      `<t:Message><t:Subject>${subject}</t:Subject>${to('ops@example.test')}</t:Message></m:Items></m:CreateItem>`);
+    assert.is(r.status, 200);
+    assert.is(r.body.match(/<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>MessageDisposition attribute is required\.<\/m:MessageText><m:ResponseCode>ErrorMessageDispositionRequired</g)?.length, 2, r.body);
+    assert.not.match(r.body, /<t:ItemId/);
+    assert.is(await countIn(auth, 'drafts'), drafts);
+    assert.is((await deliveryLines()).length, before);
+  });
+
+  test(`${auth}: SavedItemFolderId decides where SaveOnly keeps the draft and SendAndSaveCopy the copy (DistinguishedFolderId or a FolderId handed out)`, async () => {
+    const inbox = await folderIdOf(auth, 'inbox');
+    const saved = await call(auth, createItem(`<t:Subject>${auth} saved in inbox</t:Subject>${to('ops@example.test')}`, 'SaveOnly', savedIn(`<t:FolderId Id="${inbox}"/>`)));
+    const id = /<t:ItemId Id="([^"]+)"/.exec(saved.body)?.[1] ?? '';
+    assert.ok(id, saved.body);
+    assert.equal(await subjectsIn(auth, 'inbox', `${auth} saved in inbox`), [id]);
+    assert.equal(await subjectsIn(auth, 'drafts', `${auth} saved in inbox`), []);
+    // A draft saved outside Drafts is still a draft: SendItem sends it, its copy where SavedItemFolderId says.
+    const sent = await call(auth, `<m:SendItem SaveItemToFolder="true"><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds>${savedIn('<t:DistinguishedFolderId Id="junkemail"/>')}</m:SendItem>`);
+    assert.match(sent.body, /NoError/);
+    assert.equal(await subjectsIn(auth, 'inbox', `${auth} saved in inbox`), []);
+    assert.equal((await subjectsIn(auth, 'junkemail', `${auth} saved in inbox`)).length, 1);
+    assert.equal(await subjectsIn(auth, 'sentitems', `${auth} saved in inbox`), []);
+    const deleted = await folderIdOf(auth, 'deleteditems');
+    const copy = await call(auth, createItem(`<t:Subject>${auth} copy kept in deleted items</t:Subject>${to('ops@example.test')}`, 'SendAndSaveCopy', savedIn(`<t:FolderId Id="${deleted}"/>`)));
+    assert.match(copy.body, /NoError/);
+    assert.equal((await subjectsIn(auth, 'deleteditems', `${auth} copy kept in deleted items`)).length, 1);
+    assert.equal(await subjectsIn(auth, 'sentitems', `${auth} copy kept in deleted items`), []);
+    const lines = await deliveryLines();
+    assert.ok(lines.some((l) => l.subject === `${auth} copy kept in deleted items`) && lines.some((l) => l.subject === `${auth} saved in inbox`));
+    // Without SavedItemFolderId: drafts in Drafts, copies in Sent Items, as before.
+    await call(auth, createItem(`<t:Subject>${auth} default copy</t:Subject>${to('ops@example.test')}`, 'SendAndSaveCopy'));
+    assert.equal((await subjectsIn(auth, 'sentitems', `${auth} default copy`)).length, 1);
+    assert.equal((await subjectsIn(auth, 'drafts', `${auth} default draft`)).length, 0);
+    await draft(auth, `${auth} default draft`);
+    assert.equal((await subjectsIn(auth, 'drafts', `${auth} default draft`)).length, 1);
+  });
+
+  test(`${auth}: a SavedItemFolderId the mailbox lacks is ErrorSavedItemFolderNotFound; a malformed id, another's folder, refused; nothing sent`, async () => {
+    const before = (await deliveryLines()).length;
+    const message = `<t:Subject>${auth} nowhere</t:Subject>${to('ops@example.test')}`;
+    for (const disposition of ['SaveOnly', 'SendAndSaveCopy', 'SendOnly']) {
+      assert.match((await call(auth, createItem(message, disposition, savedIn('<t:DistinguishedFolderId Id="archiveinbox"/>')))).body, /ErrorSavedItemFolderNotFound/, disposition);
+    }
+    assert.match((await call(auth, createItem(message, 'SendAndSaveCopy', savedIn('<t:FolderId Id="not-a-folder"/>')))).body, /ErrorInvalidIdMalformed/);
+    const theirs = await rootId(`${auth}:other`);
+    assert.match((await call(auth, createItem(message, 'SaveOnly', savedIn(`<t:FolderId Id="${theirs}"/>`)))).body, /ErrorAccessDenied/);
+    const mailbox = '<t:DistinguishedFolderId Id="sentitems"><t:Mailbox><t:EmailAddress>other@contoso.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>';
+    assert.match((await call(auth, createItem(message, 'SendAndSaveCopy', savedIn(mailbox)))).body, /ErrorAccessDenied/);
+    assert.is((await deliveryLines()).length, before);
+    assert.equal(await subjectsIn(auth, 'drafts', `${auth} nowhere`), []);
+    const empty = await call(auth, createItem(message, 'SaveOnly', '<m:SavedItemFolderId/>'));
+    assert.is(empty.status, 500);
+    assert.match(empty.body, /ErrorSchemaValidation/);
+  });
+
+  test(`${auth}: SendItem with SaveItemToFolder="false" and a SavedItemFolderId is ErrorInvalidSendItemSaveSettings; the draft stays unsent`, async () => {
+    const id = await draft(auth, `${auth} bad save settings`);
+    const r = await call(auth, `<m:SendItem SaveItemToFolder="false"><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds>${savedIn('<t:DistinguishedFolderId Id="sentitems"/>')}</m:SendItem>`);
+    assert.match(r.body, /ResponseClass="Error"><m:MessageText>[^<]+<\/m:MessageText><m:ResponseCode>ErrorInvalidSendItemSaveSettings/);
+    assert.equal(await subjectsIn(auth, 'drafts', `${auth} bad save settings`), [id]);
+    assert.match((await call(auth, `<m:SendItem SaveItemToFolder="true"><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds>${savedIn('<t:DistinguishedFolderId Id="archiveroot"/>')}</m:SendItem>`)).body, /ErrorSavedItemFolderNotFound/);
+    assert.match((await call(auth, `<m:SendItem SaveItemToFolder="false"><m:ItemIds><t:ItemId Id="${id}"/></m:ItemIds></m:SendItem>`)).body, /NoError/);
+  });
+}
+
+async function deliveryLines(): Promise<Array<{ subject: string }>> {
+  const text = await readFile(path.join(sb.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { subject: string });
 }
 
 test('every 200 answer of the audit validates against Microsoft\'s EWS schema', async () => {

@@ -1,5 +1,6 @@
 // version: auto detects the server's version (stepping down on ErrorInvalidServerVersion); an explicit
-// version is sent as given.
+// version is sent as given; a mailbox moved to an older server while running is found again, and the
+// transport's currentInfo() says so (the agent's status follows it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ExchangeVersion } from '../../agent/config/settings.ts';
@@ -62,6 +63,28 @@ test('an explicit version the server refuses is InvalidServerVersion, permanent,
   assert.ok(isAgentError(info));
   assert.equal([info.code, info.transient, info.serverCode], ['InvalidServerVersion', false, 'ErrorInvalidServerVersion']);
   assert.is(requests.length, 1);
+});
+
+test('the mailbox moves to an older server after verify: the refused send is retried, the version found again, and currentInfo() shows it', async () => {
+  const sandbox = await startTestSandbox({ version: 'Exchange2016' });
+  const config = ewsConfig({ url: sandbox.url, auth: 'basic', username: account.username, caFile: sandbox.caPath, version: 'auto' }, { password: account.password });
+  const transport = await createTransport(config, { timeoutMs: 5000 });
+  try {
+    const verified = await transport.verify();
+    assert.equal([verified.serverVersion, transport.currentInfo?.()?.serverVersion], ['Exchange2016', 'Exchange2016']);
+    sandbox.setLimits({ mailboxVersion: 'Exchange2010_SP2' });
+    const message = await outgoing({ from: account.email, to: ['ops@contoso.test'], subject: 'moved', text: 'x' });
+    const refused = await transport.send(message).catch(toAgentError);
+    assert.ok(isAgentError(refused));
+    assert.is(refused.serverCode, 'ErrorInvalidSchemaVersionForMailboxVersion');
+    assert.is(transport.currentInfo?.()?.serverVersion, 'Exchange2016', 'nothing learned yet');
+    await transport.send(message);
+    assert.equal([transport.currentInfo?.()?.serverVersion, transport.currentInfo?.()?.endpoint], ['Exchange2010_SP2', verified.endpoint]);
+    assert.is((await sandbox.deliveries()).length, 1);
+  } finally {
+    await transport.close();
+    await sandbox.cleanup();
+  }
 });
 
 test.run();

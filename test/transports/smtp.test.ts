@@ -12,7 +12,6 @@ import { agentErrorOf } from '../helpers/agent-error.ts';
 import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { SmtpTransport } from '../../agent/transports/smtp/transport.ts';
 import type { SmtpAuth, SmtpSessionOptions } from '../../agent/transports/smtp/session.ts';
-import type { AccessToken, TokenSource } from '../../agent/transports/smtp/token-source.ts';
 import type { OutgoingMessage } from '../../agent/transports/transport.ts';
 import { trustContext } from '../../agent/transports/tls.ts';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
@@ -24,7 +23,6 @@ const directory = buildDirectory({
     { ...notify, sendAs: ['helpdesk@contoso.test'] },
     { username: 'CONTOSO\\locked', password: 'Locked-1', email: 'locked@contoso.test', smtpAuthDisabled: true },
   ],
-  tokens: [{ token: 'fresh-token', email: notify.email }],
 });
 
 let sb: TestSandbox;
@@ -133,25 +131,6 @@ test('send: a message over the server\'s SIZE is MessageTooLarge, permanent', as
   } finally {
     await small.cleanup();
   }
-});
-
-test('XOAUTH2 from a token source: a refused token is invalidated and a fresh one used; a bad one is AuthFailed', async () => {
-  const issued: string[] = [];
-  const invalidated: string[] = [];
-  const tokens = (values: string[]): TokenSource => ({
-    token: () => {
-      const value = values[Math.min(issued.length, values.length - 1)]!;
-      issued.push(value);
-      return Promise.resolve<AccessToken>({ value, expiresAt: new Date(Date.now() + 3600_000) });
-    },
-    invalidate: (value) => { invalidated.push(value); },
-  });
-  const ok = new SmtpTransport(await options(sb, { kind: 'xoauth2', username: notify.email, tokens: tokens(['stale-token', 'fresh-token']) }));
-  assert.is((await ok.verify()).auth, 'xoauth2');
-  assert.equal([issued, invalidated], [['stale-token', 'fresh-token'], ['stale-token']]);
-  issued.length = 0;
-  const bad = await agentErrorOf(new SmtpTransport(await options(sb, { kind: 'xoauth2', username: notify.email, tokens: tokens(['nope']) })).verify());
-  assert.equal([bad.code, bad.serverCode], ['AuthFailed', '535 5.7.3']);
 });
 
 test('a connection lost after the final "." is transient with an unknown outcome, and says it is sent again; before DATA it is not "after"', async () => {

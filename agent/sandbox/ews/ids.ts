@@ -61,6 +61,20 @@ export function targetFolder(ctx: OperationContext, node: XmlNode): FolderTarget
   return own(target.owner) ? { ok: true, owner: target.owner, name: target.name } : other(target.owner);
 }
 
+/**
+ * The folder m:SavedItemFolderId names (CreateItem, SendItem), `fallback` when there is none. A folder the
+ * mailbox does not have is ErrorSavedItemFolderNotFound ("This error occurs when the SavedItemFolderId is not
+ * found", ResponseCodeType); a malformed id or another's mailbox as for any folder id.
+ */
+export function savedItemFolder(ctx: OperationContext, fallback: string): FolderTarget {
+  const saved = child(ctx.op, NS.m, 'SavedItemFolderId');
+  if (!saved) return { ok: true, owner: ctx.account.email, name: fallback };
+  const node = saved.children.find((c) => c.ns === NS.t);
+  if (!node) throw new SchemaViolation(`The element 'SavedItemFolderId' in namespace '${NS.m}' has incomplete content. List of possible elements expected: 'FolderId, DistinguishedFolderId, AddressListId'.`, saved);
+  const target = targetFolder(ctx, node);
+  return !target.ok && target.code === 'ErrorFolderNotFound' ? { ok: false, code: 'ErrorSavedItemFolderNotFound' } : target;
+}
+
 /** The caller's own draft or saved item an ItemId names, or the error Exchange answers. */
 export function targetItem(ctx: OperationContext, id: string): { ok: true; item: SavedItem } | { ok: false; code: string } {
   const target = resolveId(ctx, id);

@@ -17,6 +17,9 @@ const ERROR_TEXT: Record<string, string> = {
   ErrorMessageSizeExceeded: 'The message exceeds the maximum supported size.',
   ErrorBatchProcessingStopped: 'The batch took too long: this item and the ones after it were not processed.',
   ErrorInternalServerError: 'An internal server error occurred. The operation failed.',
+  ErrorMessageDispositionRequired: 'MessageDisposition attribute is required.',
+  ErrorSavedItemFolderNotFound: 'The folder in which items were to be saved could not be found.',
+  ErrorInvalidSendItemSaveSettings: 'Invalid combination of SaveItemToFolder attribute and SavedItemFolderId element.',
 };
 
 export function success(op: string, inner = ''): string {

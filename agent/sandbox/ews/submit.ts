@@ -45,8 +45,15 @@ function envelopeOf(msg: RequestedMessage): Envelope {
   };
 }
 
-/** `draftId`: the draft being sent (SendItem), which moves to the Outbox and Sent Items itself. */
-export async function submit(ctx: SubmitContext, msg: RequestedMessage, operation: string, disposition: string, draftId?: string): Promise<SubmitResult> {
+export interface SubmitOptions {
+  /** The draft being sent (SendItem), which moves to the Outbox and to the copy's folder itself. */
+  draftId?: string;
+  /** Where SendAndSaveCopy keeps the copy (SavedItemFolderId); Sent Items by default. */
+  copyTo?: string;
+}
+
+export async function submit(ctx: SubmitContext, msg: RequestedMessage, operation: string, disposition: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+  const { draftId, copyTo = 'sentitems' } = options;
   const env = envelopeOf(msg);
   const author = authorship(ctx.account, env.from);
   if (!author.ok) return { ok: false, code: 'ErrorSendAsDenied' };
@@ -59,7 +66,7 @@ export async function submit(ctx: SubmitContext, msg: RequestedMessage, operatio
   const mime = msg.mime ? stampMime(msg.mime, stamp) : await composeMime(msg, stamp);
   if (mime.length > ctx.limits.maxMessageBytes) return { ok: false, code: 'ErrorMessageSizeExceeded' };
   await ctx.limits.outbox.submit({
-    owner: ctx.account.email, mime, recipients, saveCopy: disposition === 'SendAndSaveCopy',
+    owner: ctx.account.email, mime, recipients, ...(disposition === 'SendAndSaveCopy' ? { copyTo } : {}),
     record: {
       time: date.toISOString(), account: ctx.account.username, from: author.from.email, sender: author.sender?.email ?? null,
       to: env.to.map((a) => a.email), cc: env.cc.map((a) => a.email), bcc: env.bcc.map((a) => a.email),

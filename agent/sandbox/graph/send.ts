@@ -44,7 +44,7 @@ function sendMailParameters(g: GraphRequest): { message: RequestedMessage; save:
  */
 async function deliver(g: GraphRequest, message: RequestedMessage, operation: string, save: boolean, draftId?: string): Promise<void> {
   const { state, account } = g;
-  const result = await submit({ account, store: state.store, now: state.now, hostname: state.hostname, limits: state.limits }, message, operation, 'SendOnly', draftId);
+  const result = await submit({ account, store: state.store, now: state.now, hostname: state.hostname, limits: state.limits }, message, operation, 'SendOnly', { draftId });
   if (!result.ok) {
     throw new GraphFailure(result.code === 'ErrorSendAsDenied' ? Errors.sendAsDenied()
       : result.code === 'ErrorMessageSizeExceeded' ? Errors.badRequest('The message exceeds the maximum supported size.', 'ErrorMessageSizeExceeded')

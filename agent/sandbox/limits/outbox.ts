@@ -1,7 +1,8 @@
 // Where a sent message goes: delivered at once (no limits: before the request is answered, as before), or
 // through the Outbox as Exchange does under MessageRateLimit: it waits there until the mailbox's next
 // submission slot, is delivered then, and stays in the Outbox another `sentItemsLagMs` before its copy is in
-// Sent Items (SendAndSaveCopy) or it is gone (SendOnly). FindItem sees it in the Outbox meanwhile.
+// Sent Items or the folder the client named (SendAndSaveCopy) or it is gone (SendOnly). FindItem sees it in
+// the Outbox meanwhile.
 import type { Address } from '../mailbox/message.ts';
 import type { Delivery, MailboxStore, SavedItem } from '../mailbox/store.ts';
 import type { SubmissionBudget } from './submission-budget.ts';
@@ -12,7 +13,8 @@ export interface Outgoing {
   mime: Buffer;
   recipients: Address[];
   record: Omit<Delivery, 'files'>;
-  saveCopy: boolean;
+  /** The folder that keeps the sent copy (Sent Items unless the client named another); none: no copy. */
+  copyTo?: string;
   /** What the Outbox and Sent Items show; `id` keeps a draft's id (SendItem). */
   item: Pick<SavedItem, 'subject' | 'internetMessageId' | 'message'> & { id?: string };
 }
@@ -43,7 +45,7 @@ export class Outbox {
     const lag = this.#lagMs();
     if (!this.#budget.limited && lag === 0) {
       const delivery = await this.#store.deliver(o.mime, o.recipients, o.record);
-      if (o.saveCopy) this.#saveSent(o, o.item.id ?? this.#store.nextId(), delivery.time);
+      if (o.copyTo) this.#saveSent(o, o.copyTo, o.item.id ?? this.#store.nextId(), delivery.time);
       else if (o.item.id) this.#store.remove(o.item.id);
       return;
     }
@@ -65,18 +67,18 @@ export class Outbox {
   async #release(o: Outgoing, id: string, lag: number): Promise<void> {
     const delivery = await this.#store.deliver(o.mime, o.recipients, { ...o.record, time: new Date(this.#now()).toISOString() });
     const leave = (): void => {
-      if (o.saveCopy) this.#saveSent(o, id, delivery.time);
+      if (o.copyTo) this.#saveSent(o, o.copyTo, id, delivery.time);
       else this.#store.remove(id);
     };
     if (lag > 0) this.#later(lag, leave);
     else leave();
   }
 
-  #saveSent(o: Outgoing, id: string, sentAt: string): void {
+  #saveSent(o: Outgoing, folder: string, id: string, sentAt: string): void {
     const { id: _draft, ...shown } = o.item;
     const item = this.#store.get(id);
-    if (item) this.#store.move(id, 'sentitems', { ...shown, sentAt });
-    else this.#store.save({ ...shown, id, changeKey: CHANGE_KEY, owner: o.owner, folder: 'sentitems', sentAt });
+    if (item) this.#store.move(id, folder, { ...shown, sentAt });
+    else this.#store.save({ ...shown, id, changeKey: CHANGE_KEY, owner: o.owner, folder, sentAt });
   }
 
   #later(ms: number, run: () => void | Promise<void>): void {

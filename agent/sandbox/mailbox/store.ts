@@ -1,6 +1,6 @@
 // The mailbox on disk: one .eml per recipient under mailboxes/<recipient>/, one JSON line per delivered
 // message in deliveries.jsonl. Saved items (SaveOnly drafts, messages waiting in the Outbox, SendAndSaveCopy
-// copies in Sent Items) live in memory.
+// copies in Sent Items or the folder the client named) live in memory.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -27,13 +27,20 @@ export interface SavedItem {
   /** Changes when the item does (CreateAttachment). */
   changeKey: string;
   owner: string;
-  folder: 'drafts' | 'outbox' | 'sentitems';
+  /** The distinguished folder it is in (drafts, outbox, sentitems, or another the client named). */
+  folder: string;
   subject: string;
   internetMessageId: string;
+  /** Set once sent: an item without it, outside the Outbox, is a draft (isDraft). */
   sentAt?: string;
   message: RequestedMessage;
   /** Epoch ms from which a folder listing shows it (Graph's Sent Items copy appears after a lag). */
   visibleAt?: number;
+}
+
+/** Saved and not (yet) sent: what SendItem sends and CreateAttachment adds to, in whatever folder it was saved. */
+export function isDraft(item: SavedItem): boolean {
+  return item.sentAt === undefined && item.folder !== 'outbox';
 }
 
 /** A recipient's folder name: the address, lower-cased, with anything unsafe for a path replaced. */

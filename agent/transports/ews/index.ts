@@ -21,6 +21,7 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
     ...(deps.resolver ? { resolver: deps.resolver } : {}),
   };
   const timeoutMs = deps.timeoutMs ?? defaultTimeoutMs;
+  const pauses = deps.pauses ? { pauses: deps.pauses } : {};
   const locating = {
     ...(deps.resolver ? { resolver: deps.resolver } : {}),
     ...(deps.autodiscoverCache && ews.autodiscover !== undefined ? { cache: new AutodiscoverCache(deps.autodiscoverCache) } : {}),
@@ -34,8 +35,8 @@ export async function createEwsTransport(config: LoadedConfig, deps: TransportDe
     const login = new HttpClient({ auth: { kind: 'none' }, ...tls });
     const tokens = createTokenSource(ews.oauth, config.secrets, outlookScope(ews.oauth.cloud), login, timeoutMs);
     const client = new HttpClient({ auth: { kind: 'oauth', source: tokens, headers: { 'X-AnchorMailbox': mailbox } }, ...tls });
-    return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating, app: { tokens, mailbox, clients: [login] } });
+    return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating, app: { tokens, mailbox, clients: [login] }, ...pauses });
   }
   const client = new HttpClient({ auth: httpAuth(ews, config.secrets), ...tls });
-  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating });
+  return new EwsTransport(ews, client, new XhrAdapter(client, deps.onRequest), timeoutMs, { locating, ...pauses });
 }

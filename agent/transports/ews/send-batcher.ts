@@ -50,6 +50,8 @@ export interface SendBatcherOptions {
   itemError(outcome: Required<Pick<ItemOutcome, 'serverCode'>> & ItemOutcome, message: OutgoingMessage): AgentError;
   /** The server refused our schema version (the mailbox moved to an older server): the transport probes again. */
   onVersionRefused?(): void;
+  /** The account's pause at this server, shared with other transports for it (default: this batcher's own). */
+  pause?: SendPause;
   host: string;
   now?: () => number;
 }
@@ -77,7 +79,7 @@ export class SendBatcher {
   private inFlight = 0;
   private readonly connections: AimdLimit;
   private readonly batch: AimdLimit;
-  private readonly pause = new SendPause();
+  private readonly pause: SendPause;
   /** Milliseconds the server took per item lately (moving average), for the batch size. */
   private msPerItem = 0;
   private readonly now: () => number;
@@ -86,6 +88,7 @@ export class SendBatcher {
   constructor(options: SendBatcherOptions) {
     this.o = options;
     this.now = options.now ?? Date.now;
+    this.pause = options.pause ?? new SendPause();
     this.connections = new AimdLimit({ max: options.maxInFlight, raiseAfter: 10 });
     this.batch = new AimdLimit({ max: options.maxBatch, raiseAfter: 2 });
   }

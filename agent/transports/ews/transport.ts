@@ -5,6 +5,9 @@ import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { NameResolver } from '../../http/resolver.ts';
 import type { TokenSource } from '../../types/token-source.ts';
+import { AgentError, ErrorCodes } from '../../errors.ts';
+import type { SendPause } from '../../throttle/pause.ts';
+import { budgetKey, SharedPauses } from '../../throttle/shared-pauses.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import type { AutodiscoverCache } from './autodiscover/cache.ts';
 import { locateEndpoint } from './endpoint.ts';
@@ -45,19 +48,27 @@ export class EwsTransport implements Transport {
   private readonly locating: { resolver?: NameResolver; cache?: AutodiscoverCache };
   /** App-only OAuth: the token source, and the mailbox its requests act for (ExchangeImpersonation). */
   private readonly app: AppOnly | undefined;
+  /** The server's pauses per account, shared with the agent's other transports (Exchange throttles per account). */
+  private readonly pauses: SharedPauses;
 
   constructor(ews: EwsSettings, client: HttpClient, xhr: XhrAdapter, timeoutMs: number,
-    options: { locating?: { resolver?: NameResolver; cache?: AutodiscoverCache }; app?: AppOnly } = {}) {
+    options: { locating?: { resolver?: NameResolver; cache?: AutodiscoverCache }; app?: AppOnly; pauses?: SharedPauses } = {}) {
     this.ews = ews;
     this.client = client;
     this.xhr = xhr;
     this.timeoutMs = timeoutMs;
     this.locating = options.locating ?? {};
     this.app = options.app;
+    this.pauses = options.pauses ?? new SharedPauses();
   }
 
   tokenExpiresAt(): Date | undefined {
     return this.app?.tokens.expiresAt();
+  }
+
+  /** The last connection's endpoint and version: after a step-down, the version found again. */
+  currentInfo(): TransportInfo | undefined {
+    return this.live?.info;
   }
 
   async verify(signal?: AbortSignal): Promise<TransportInfo> {
@@ -113,8 +124,11 @@ export class EwsTransport implements Transport {
     const impersonate = this.app?.mailbox;
     const { endpoint, found } = await locateEndpoint({
       ews: this.ews, client: this.client, timeoutMs: this.timeoutMs, ...this.locating,
-      probe: (url) => detectVersion(this.ews.version, (version: ExchangeVersion): Promise<ExchangeService> =>
-        runCall(hostOf(url), this.timeoutMs, signal, () => probeSentItems(createService(url, version, this.xhr, impersonate)))),
+      probe: (url) => {
+        this.refuseInsidePause(url);
+        return detectVersion(this.ews.version, (version: ExchangeVersion): Promise<ExchangeService> =>
+          runCall(hostOf(url), this.timeoutMs, signal, () => probeSentItems(createService(url, version, this.xhr, impersonate))));
+      },
     }, signal);
     const host = hostOf(endpoint);
     const expires = this.app?.tokens.expiresAt();
@@ -127,7 +141,7 @@ export class EwsTransport implements Transport {
       ...(this.xhr.onRequest ? { onRequest: this.xhr.onRequest } : {}), ...(impersonate !== undefined ? { impersonate } : {}),
     };
     const batcher = new SendBatcher({
-      host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES,
+      host, maxInFlight: this.client.maxConnectionsPerOrigin, maxBatch: MAX_BATCH, maxBytes: MAX_BATCH_BYTES, pause: this.pauseAt(endpoint),
       sendMany: (messages, callSignal) => createItems(target, messages, callSignal),
       itemError: (outcome, message) => itemError(outcome, message, host),
       // The mailbox moved to an older server: the next send finds the version again.
@@ -135,6 +149,20 @@ export class EwsTransport implements Transport {
     });
     this.live = { info, batcher, target };
     return this.live;
+  }
+
+  /** The pause this account has at `endpoint`, whichever transport was told it. */
+  private pauseAt(endpoint: string): SendPause {
+    return this.pauses.for(budgetKey({ service: 'ews', endpoint, account: this.ews.username ?? this.ews.autodiscover }));
+  }
+
+  /** Verify asks nothing of a server that asked this account to pause (the reconciler retries after it). */
+  private refuseInsidePause(endpoint: string): void {
+    const pause = this.pauseAt(endpoint);
+    const remaining = pause.remainingMs(Date.now());
+    if (remaining <= 0) return;
+    throw new AgentError(ErrorCodes.ServerBusy, `not verified yet: ${hostOf(endpoint)} asked this account to pause until ${new Date(pause.until).toISOString()}`,
+      { transient: true, backoffMs: remaining });
   }
 }
 

@@ -12,7 +12,7 @@ import { DEFAULT_SENT_ITEMS_LAG_MS } from './was-sent.ts';
 
 export const defaultTimeoutMs = 30_000;
 
-/** The lag window wasSent allows Sent Items (MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS, default 60 s). */
+/** How long Sent Items may take to show a sent message: the transport's wasSentWindowMs (MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS, default 60 s). */
 function sentItemsLagMs(env: NodeJS.ProcessEnv): number {
   const value = Number(env.MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS);
   return Number.isInteger(value) && value >= 0 ? value : DEFAULT_SENT_ITEMS_LAG_MS;

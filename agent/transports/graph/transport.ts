@@ -18,18 +18,21 @@ export interface GraphTransportParts {
   pace: Pace;
   /** The clients to close: Graph's, and the login host's. */
   clients: HttpClient[];
+  /** How long a sent message may take to show in Sent Items: the transport's wasSentWindowMs. */
   sentItemsLagMs: number;
-  now?: () => number;
 }
 
 export class GraphTransport implements Transport {
   readonly sendConcurrency = MAILBOX_CONCURRENCY;
+  /** A "not in Sent Items" sooner than the lag after the attempt is not final (the worker looks again). */
+  readonly wasSentWindowMs: number;
   private readonly parts: GraphTransportParts;
   private readonly ctx: WasSentContext;
 
   constructor(parts: GraphTransportParts) {
     this.parts = parts;
-    this.ctx = { api: parts.api, pace: parts.pace, drafts: new Map(), lagMs: parts.sentItemsLagMs, now: parts.now ?? Date.now, firstLooked: new Map() };
+    this.wasSentWindowMs = parts.sentItemsLagMs;
+    this.ctx = { api: parts.api, pace: parts.pace, drafts: new Map() };
   }
 
   async verify(signal?: AbortSignal): Promise<TransportInfo> {

@@ -3,22 +3,18 @@
 //   1. a draft we sent it from is still a draft → not sent (the draft goes; the next attempt makes another);
 //   2. Sent Items holds its internetMessageId → sent;
 //   3. Drafts holds it (a draft from before a restart) → not sent (that draft goes);
-//   4. neither: within the lag window since the first look → not known yet (a transient error: ask again
-//      later); after it → not sent.
-// The limits: a copy that takes longer than the window to reach Sent Items is sent twice; a Sent Items copy
-// deleted by someone within the window is sent twice too.
-import { AgentError, ErrorCodes } from '../../errors.ts';
+//   4. neither → not sent.
+// A "not sent" is final only once the transport's wasSentWindowMs (the Sent Items lag) has passed since the
+// attempt: the delivery worker keeps that window, from the attempt's time in its durable record, so a
+// restart neither shortens nor restarts it (queue/attempt.ts). The limits: a copy that takes longer than the
+// window to reach Sent Items is sent twice; a Sent Items copy deleted by someone within the window too.
+import { AgentError } from '../../errors.ts';
 import { jsonOf } from './api.ts';
 import { deleteDraft, type SendContext } from './send.ts';
 
 export const DEFAULT_SENT_ITEMS_LAG_MS = 60_000;
 
-export interface WasSentContext extends SendContext {
-  lagMs: number;
-  now(): number;
-  /** Message-ID → when it was first looked for and not found. */
-  firstLooked: Map<string, number>;
-}
+export type WasSentContext = SendContext;
 
 const READ = ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'];
 
@@ -47,30 +43,12 @@ async function stillDraft(ctx: WasSentContext, draftId: string, signal?: AbortSi
 
 export async function wasSent(ctx: WasSentContext, messageId: string, signal?: AbortSignal): Promise<boolean> {
   const draftId = ctx.drafts.get(messageId);
-  if (draftId && await stillDraft(ctx, draftId, signal)) {
-    await deleteDraft(ctx, draftId, signal);
-    ctx.drafts.delete(messageId);
-    return false;
+  if (draftId) {
+    if (await stillDraft(ctx, draftId, signal)) await deleteDraft(ctx, draftId, signal);
+    ctx.drafts.delete(messageId); // deleted now, or gone already (sent, or deleted): Sent Items tells which
   }
-  if ((await findIn(ctx, 'sentitems', messageId, signal)).length > 0) {
-    ctx.firstLooked.delete(messageId);
-    ctx.drafts.delete(messageId);
-    return true;
-  }
+  if ((await findIn(ctx, 'sentitems', messageId, signal)).length > 0) return true;
   const drafts = (await findIn(ctx, 'drafts', messageId, signal)).filter((m) => m.isDraft);
-  if (drafts.length > 0) {
-    for (const d of drafts) await deleteDraft(ctx, d.id, signal);
-    ctx.drafts.delete(messageId);
-    return false;
-  }
-  const now = ctx.now();
-  const first = ctx.firstLooked.get(messageId) ?? now;
-  ctx.firstLooked.set(messageId, first);
-  if (now - first < ctx.lagMs) {
-    throw new AgentError(ErrorCodes.Timeout, `the last send's outcome is unknown and Sent Items does not show it yet; looking again after the ${Math.round(ctx.lagMs / 1000)} s lag window`,
-      { transient: true, backoffMs: first + ctx.lagMs - now });
-  }
-  ctx.firstLooked.delete(messageId);
-  ctx.drafts.delete(messageId);
+  for (const d of drafts) await deleteDraft(ctx, d.id, signal);
   return false;
 }

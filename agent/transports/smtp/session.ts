@@ -5,11 +5,10 @@ import { Readable } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import { isIP } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import XOAuth2 from 'nodemailer/lib/xoauth2';
-import { AgentError, ErrorCodes } from '../../errors.ts';
 import { formatAddress } from '../../config/listen.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import { smtpError, type SmtpStage } from './errors.ts';
-import type { TokenSource } from './token-source.ts';
+import { loginXoauth2, type LoginStep } from './xoauth2.ts';
 
 export type SmtpAuth =
   | { kind: 'none' }
@@ -36,6 +35,8 @@ export class SmtpSession {
   failed = false;
   /** How far the last send got: 'after-data' once the message's final "." went out. */
   lastStage: SmtpStage = 'session';
+  /** XOAUTH2: when the token the session authenticated with expires (it is not kept past that). */
+  authExpiresAt: Date | undefined;
 
   private constructor(connection: SMTPConnection, options: SmtpSessionOptions) {
     this.#connection = connection;
@@ -63,16 +64,10 @@ export class SmtpSession {
       if (auth.kind === 'login') {
         await session.#step('session', signal, (done) => connection.login({ user: auth.username, pass: auth.password }, (err) => done(err)));
       } else if (auth.kind === 'xoauth2') {
-        const source = xoauth2(auth.username, auth.tokens, signal);
-        const attempt = () => session.#step('session', signal, (done) => connection.login({ type: 'OAuth2', user: auth.username, oauth2: source.oauth2() }, (err) => done(err)));
-        try {
-          await attempt();
-        } catch (err) {
-          if (!(err instanceof AgentError) || err.code !== ErrorCodes.AuthFailed || !session.alive) throw err;
-          source.refused();
-          await attempt();
-          session.failed = false;
-        }
+        const login: LoginStep = (oauth2) => session.#step('session', signal, (done) => connection.login({ type: 'OAuth2', user: auth.username, oauth2 }, (err) => done(err)));
+        const token = await loginXoauth2(auth.username, auth.tokens, login, () => session.alive, signal);
+        session.failed = false;
+        session.authExpiresAt = token.expiresAt;
       }
     } catch (err) {
       session.close();
@@ -138,31 +133,4 @@ export class SmtpSession {
       run((err, value) => finish(err, value));
     });
   }
-}
-
-/**
- * nodemailer's XOAuth2 fed by our token source (its provisionCallback). When the server refuses the token
- * nodemailer asks again with `renew` (after a 334 challenge), or the session logs in again (after a plain
- * 535, which is how Exchange refuses): either way the refused token is invalidated first, so the second try
- * gets a fresh one.
- */
-function xoauth2(username: string, tokens: TokenSource, signal?: AbortSignal): { oauth2: () => XOAuth2; refused(): void } {
-  let last: string | undefined;
-  const refused = () => {
-    if (last !== undefined) tokens.invalidate(last);
-    last = undefined;
-  };
-  return {
-    refused,
-    oauth2: () => new XOAuth2({
-      user: username,
-      provisionCallback: (_user, renew, callback) => {
-        if (renew) refused();
-        tokens.token(signal).then((token) => {
-          last = token.value;
-          callback(null, token.value, token.expiresAt.getTime());
-        }, (err: unknown) => callback(err instanceof Error ? err : new Error('the token source failed')));
-      },
-    }),
-  };
 }

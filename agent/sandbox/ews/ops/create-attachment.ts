@@ -1,6 +1,7 @@
-// CreateAttachment: adds file attachments to a draft made by CreateItem SaveOnly (ews-javascript-api
+// CreateAttachment: adds file attachments to a draft made by CreateItem SaveOnly, in any folder (ews-javascript-api
 // sends attachments this way when it saves the message first). One answer per attachment, in order; an
 // ItemAttachment (a message inside a message) the sandbox does not keep: ErrorInvalidOperation for it.
+import { isDraft } from '../../mailbox/store.ts';
 import { esc } from '../../xml/escape.ts';
 import { NS } from '../../xml/namespaces.ts';
 import { child } from '../../xml/parse.ts';
@@ -14,7 +15,7 @@ const OP = 'CreateAttachment';
 
 export function createAttachment(ctx: OperationContext): string {
   const parent = targetItem(ctx, child(ctx.op, NS.m, 'ParentItemId')?.attrs.get('Id') ?? '');
-  const item = parent.ok && parent.item.folder === 'drafts' ? parent.item : undefined;
+  const item = parent.ok && isDraft(parent.item) ? parent.item : undefined;
   const attachments = (child(ctx.op, NS.m, 'Attachments')?.children ?? []).filter((a) => a.ns === NS.t);
   attachments.filter((a) => a.local === 'FileAttachment').forEach(checkFileAttachment);
   return attachments.map((node, i) => {

@@ -1,5 +1,5 @@
 // FindItem ("FindItem operation") in the caller's folders (by DistinguishedFolderId or FolderId), where
-// the sandbox keeps items in Sent Items, the Outbox and Drafts: optionally restricted to IsEqualTo on
+// the sandbox keeps items in Sent Items, the Outbox, Drafts and any folder a SavedItemFolderId named: optionally restricted to IsEqualTo on
 // message:InternetMessageId or item:Subject (how a client checks whether a message it may have sent went
 // out — under a submission rate or a Sent Items lag, a sent message is in the Outbox for a while first;
 // other restrictions are ErrorUnsupportedPathForQuery, said plainly). The ItemShape decides the properties
@@ -84,8 +84,7 @@ export function findItem(ctx: OperationContext): string {
     if (!target.ok) return failure(OP, target.code);
     if (filter === 'unsupported') return failure(OP, 'ErrorUnsupportedPathForQuery');
     // Only normal items live here: there are no associated or soft-deleted ones.
-    const held = traversal === 'Shallow' && (target.name === 'sentitems' || target.name === 'drafts' || target.name === 'outbox');
-    const items = held ? ctx.store.itemsIn(target.owner, target.name as SavedItem['folder']).filter(filter) : [];
+    const items = traversal === 'Shallow' ? ctx.store.itemsIn(target.owner, target.name).filter(filter) : [];
     const page = pageOf(view, items.length);
     const offset = page.next === undefined ? '' : ` IndexedPagingOffset="${page.next}"`;
     return success(OP, `<m:RootFolder${offset} TotalItemsInView="${items.length}" IncludesLastItemInRange="${page.last}">` +

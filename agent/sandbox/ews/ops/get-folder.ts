@@ -20,7 +20,7 @@ function folderXml(ctx: OperationContext, owner: string, name: string, shape: Sh
   if (!f) return '';
   const wants = (field: string, inDefault: boolean): boolean =>
     shape.additional.has(`folder:${field}`) || shape.base === 'AllProperties' || (inDefault && shape.base === 'Default');
-  const count = name === 'sentitems' || name === 'drafts' || name === 'outbox' ? ctx.store.itemsIn(owner, name).length : 0;
+  const count = ctx.store.itemsIn(owner, name).length;
   const children = Object.values(FOLDERS).filter((x) => x.parent === name).length;
   const hasUnread = f.element === 'Folder' || f.element === 'TasksFolder';
   const parts = [
