@@ -1,18 +1,11 @@
 // The contract every transport implements (nodemailer's shape: verify, send, close).
 // A transport receives a message already composed as MIME (agent/message) and delivers it.
+import type { MessageEnvelope } from '../message/types.ts';
 import type { TransportInfo } from '../types/transport-info.ts';
 
 export type { TransportInfo };
 
-export interface OutgoingMessage {
-  /** Stable per notification; also the MIME Message-ID (with angle brackets). */
-  messageId: string;
-  /** Envelope, as parsed addresses (bare addr-spec). */
-  from?: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
+export interface OutgoingMessage extends MessageEnvelope {
   /** The complete RFC 5322 message, with headers, in its charset's bytes. */
   mime: Buffer;
   /** Attachments described for transports that cannot take raw MIME (MAPI). */
