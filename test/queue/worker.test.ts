@@ -8,7 +8,7 @@ import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
-import { harness, Spool, submitMany } from './helpers.ts';
+import { harness, Spool, submitMany, waitsBeforeRetries } from './helpers.ts';
 
 test('delivers FIFO, each once, with at most `concurrency` sends in flight', async () => {
   await withTempDir(async (state) => {
@@ -123,14 +123,7 @@ test('exponential backoff grows and is capped', async () => {
     const h = await harness(state, () => transport, { backoff: { baseMs: 1000, maxMs: 4000 } });
     await submitMany(h.spool, 1);
     await h.worker.start();
-    const delays: number[] = [];
-    for (let i = 1; i <= 5; i++) {
-      await waitFor(() => h.outcomes.length === i, `attempt ${i}`);
-      const due = h.clock.nextDue() ?? 0;
-      delays.push(due - h.clock.now());
-      h.clock.advance(due - h.clock.now());
-    }
-    await waitFor(() => h.outcomes.length === 6, 'delivery');
+    const delays = await waitsBeforeRetries(h, 5, 'delivery');
     await h.worker.stop();
     assert.equal(delays, [750, 1500, 3000, 3000, 3000], 'random 0.5 with equal jitter: 3/4 of 1 s, 2 s, 4 s, then capped at 4 s');
   });
