@@ -10,7 +10,7 @@ import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { outgoing } from './messages.ts';
-import { rejection } from './rejection.ts';
+import { agentErrorOf as rejection } from '../helpers/agent-error.ts';
 import { mapiSettings } from './settings.ts';
 import { readLog, transported, wineTests } from './wine.ts';
 
