@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Test } from 'uvu';
 import type { SandboxOptions } from '../../agent/sandbox/index.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { repoRoot, type TestSandbox } from './helpers.ts';
@@ -31,4 +32,30 @@ export async function runScenarios<R extends { ok: boolean; error?: string }>(sc
   const { stdout } = await run('/usr/bin/python3', [SCRIPT, JSON.stringify(jobs.map(([, job]) => job))], { timeout: 120_000 });
   const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as R[];
   jobs.forEach(([name], i) => results.set(name, [...(results.get(name) ?? []), out[i] ?? ({ ok: false, error: 'NoResult' } as R)]));
+}
+
+/** The before hook starts a sandbox per scenario with `open` (which keeps what the tests watch beside it) and
+ *  runs the jobs; the after hook removes the sandboxes. `box(name)`: a scenario's sandbox, once started. */
+export function scenarioHooks<B extends { sb: TestSandbox }, R extends { ok: boolean; error?: string }>(test: Test, scenarios: Record<string, Scenario>,
+  open: (options: Partial<SandboxOptions>) => Promise<B>): { box: (name: string) => B; results: Map<string, R[]> } {
+  const boxes = new Map<string, B>();
+  const results = new Map<string, R[]>();
+  test.before(async () => {
+    await runScenarios(scenarios, results, async (name, options) => {
+      const box = await open(options);
+      boxes.set(name, box);
+      return box.sb;
+    });
+  });
+  test.after(async () => {
+    for (const { sb } of boxes.values()) await sb.cleanup();
+  });
+  return {
+    results,
+    box: (name) => {
+      const found = boxes.get(name);
+      if (!found) throw new Error(`no sandbox ${name}`);
+      return found;
+    },
+  };
 }

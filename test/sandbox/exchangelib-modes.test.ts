@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AuthEvent } from '../../agent/sandbox/index.ts';
-import { directory, runScenarios, type Scenario } from './exchangelib-jobs.ts';
+import { directory, scenarioHooks, type Scenario } from './exchangelib-jobs.ts';
 import { tempSandbox, type TestSandbox } from './helpers.ts';
 import { needTools } from '../helpers/tools.ts';
 
@@ -24,28 +24,12 @@ const scenarios: Record<string, Scenario> = {
   requireNoBinding: { options: { extendedProtection: 'require' }, jobs: [{ auth: 'ntlm', noChannelBinding: true }] },
   ntlmOnly: { options: { authSchemes: ['ntlm'] }, jobs: [{ auth: 'basic' }] },
 };
-const boxes = new Map<string, Box>();
-const results = new Map<string, Result[]>();
 
 if (needTools(import.meta.url, test, ['exchangelib'])) {
-  test.before(async () => {
-    await runScenarios(scenarios, results, async (name, options) => {
-      const events: AuthEvent[] = [];
-      const sb = await tempSandbox({ directory, ...options, onAuth: (e) => events.push(e) });
-      boxes.set(name, { sb, events });
-      return sb;
-    });
+  const { box, results } = scenarioHooks<Box, Result>(test, scenarios, async (options) => {
+    const events: AuthEvent[] = [];
+    return { sb: await tempSandbox({ directory, ...options, onAuth: (e) => events.push(e) }), events };
   });
-
-  test.after(async () => {
-    for (const { sb } of boxes.values()) await sb.cleanup();
-  });
-
-  const box = (name: string): Box => {
-    const found = boxes.get(name);
-    if (!found) throw new Error(`no sandbox ${name}`);
-    return found;
-  };
   const deliveries = async (name: string): Promise<Array<{ subject: string }>> => {
     const text = await readFile(path.join(box(name).sb.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
     return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { subject: string });

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
-import { ACCOUNT, directory, runScenarios, type Scenario } from './exchangelib-jobs.ts';
+import { ACCOUNT, directory, scenarioHooks, type Scenario } from './exchangelib-jobs.ts';
 import { tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
 import { needTools } from '../helpers/tools.ts';
@@ -27,28 +27,12 @@ const scenarios: Record<string, Scenario> = {
   wrong: { options: {}, jobs: [{ auth: 'basic', password: 'wrong' }, { auth: 'ntlm', password: 'wrong' }] },
   folders: { options: {}, jobs: [{ auth: 'basic', subject: 'copy kept in junk', copyTo: 'junk' }, { auth: 'ntlm', subject: 'saved in inbox, copy in trash', saveIn: 'inbox', copyTo: 'trash' }] },
 };
-const boxes = new Map<string, Box>();
-const results = new Map<string, Result[]>();
 
 if (needTools(import.meta.url, test, ['exchangelib', 'xmllint'])) {
-  test.before(async () => {
-    await runScenarios(scenarios, results, async (name, options) => {
-      const seen: Seen[] = [];
-      const sb = await tempSandbox({ directory, ...options, tap: (x) => seen.push(x) });
-      boxes.set(name, { sb, seen });
-      return sb;
-    });
+  const { box, results } = scenarioHooks<Box, Result>(test, scenarios, async (options) => {
+    const seen: Seen[] = [];
+    return { sb: await tempSandbox({ directory, ...options, tap: (x) => seen.push(x) }), seen };
   });
-
-  test.after(async () => {
-    for (const { sb } of boxes.values()) await sb.cleanup();
-  });
-
-  function box(name: string): Box {
-    const b = boxes.get(name);
-    if (!b) throw new Error(`no sandbox ${name}`);
-    return b;
-  }
 
   async function deliveries(sb: TestSandbox): Promise<Array<{ files: string[]; from: string; to: string[] }>> {
     const text = await readFile(path.join(sb.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
