@@ -1,6 +1,8 @@
-// Time and timers, injected so tests can drive heartbeats, debounces and backoff without sleeping long.
+// Time and timers, injected so tests can drive heartbeats, debounces, retries and deadlines without
+// sleeping. The clock reads epoch milliseconds (the spool records times as numbers; a Date is made where a
+// timestamp is written).
 export interface Clock {
-  now(): Date;
+  now(): number;
 }
 
 export interface Timers {
@@ -10,7 +12,10 @@ export interface Timers {
   clearInterval(handle: unknown): void;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** A clock that also sets timeouts: what the delivery worker and a deadline take (a test's fake clock is both). */
+export type SchedulingClock = Clock & Pick<Timers, 'setTimeout' | 'clearTimeout'>;
+
+export const systemClock: Clock = { now: () => Date.now() };
 
 /** Node's timers, unref'd: a pending heartbeat or retry never keeps a finished process alive by itself. */
 export const systemTimers: Timers = {
@@ -18,4 +23,10 @@ export const systemTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   setInterval: (fn, ms) => setInterval(fn, ms).unref(),
   clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
+export const systemSchedulingClock: SchedulingClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => systemTimers.setTimeout(fn, ms),
+  clearTimeout: (handle) => { systemTimers.clearTimeout(handle); },
 };

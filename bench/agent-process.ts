@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { StatusDocument } from '../agent/status/model.ts';
-import { revisionOf } from '../agent/watch/digest.ts';
+import { revisionOf } from '../agent/config/revision.ts';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,6 +34,14 @@ export async function until(file: string, pred: (d: StatusDocument) => boolean, 
 }
 
 export const readyOn = (rev: string) => (d: StatusDocument) => d.conditions.some((c) => c.type === 'Ready' && c.status === 'True' && c.observedRevision === rev);
+
+/** EWS settings with NTLM against a sandbox (the password in ./password) and a test message to `to`: each new
+ *  `to` is a new test digest, so a change is answered with a test message. `username` as YAML reads it. */
+export function ewsNtlmSettings(s: { url: string; caPath: string | undefined; username: string; from: string; to: string }): string {
+  return ['apiVersion: mail-agent/v1', 'kind: MailSettings', 'service: ews', 'message:', `  from: ${s.from}`, 'ews:',
+    `  url: ${s.url}`, `  username: ${s.username}`, '  password: { file: ./password }', '  auth: ntlm', `  caFile: ${s.caPath}`,
+    'test:', `  to: ${s.to}`, ''].join('\n');
+}
 
 export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import { ConfigurationApi, EmailMessage, ExchangeService, ExchangeVersion, MimeC
 import { XhrApi } from '@ewsjs/xhr';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { LoadedConfig } from '../agent/config/settings.ts';
-import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../agent/sandbox/auth/ntlm-server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
 import type { EwsTransport } from '../agent/transports/ews/transport.ts';

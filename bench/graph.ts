@@ -13,10 +13,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../agent/sandbox/auth/ntlm-server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
-import { pct, procStats, publish, readyOn, repo, startAgent, stopAgent, until } from './agent-process.ts';
+import { ewsNtlmSettings, pct, procStats, publish, readyOn, repo, startAgent, stopAgent, until } from './agent-process.ts';
 
 const changes = Number(process.argv[2] ?? 30);
 const coldStarts = Math.max(1, Number(process.argv[3] ?? 5));
@@ -48,20 +48,7 @@ graph:
 test:
   to: ops+${n}@sandbox.test
 `,
-  ews: (n: number) => `apiVersion: mail-agent/v1
-kind: MailSettings
-service: ews
-message:
-  from: notify@sandbox.test
-ews:
-  url: ${sandbox.url}
-  username: SANDBOX\\\\notify
-  password: { file: ./password }
-  auth: ntlm
-  caFile: ${sandbox.caPath}
-test:
-  to: ops+${n}@sandbox.test
-`,
+  ews: (n: number) => ewsNtlmSettings({ ...sandbox, username: 'SANDBOX\\\\notify', from: 'notify@sandbox.test', to: `ops+${n}@sandbox.test` }),
 };
 
 type Service = keyof typeof settingsFor;

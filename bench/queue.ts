@@ -9,7 +9,7 @@ import { Spool } from '../agent/queue/spool.ts';
 import { submitNotification } from '../agent/queue/submit.ts';
 import { DeliveryWorker } from '../agent/queue/worker.ts';
 import { statePaths } from '../agent/state/layout.ts';
-import { DryRunTransport } from '../agent/transports/dryrun/dryrun-transport.ts';
+import { DryRunTransport } from '../test/helpers/dryrun/dryrun-transport.ts';
 
 const N = Number(process.env.N ?? 500);
 const settings = { charset: 'utf-8', plainText: false, fromDelegation: false };

@@ -12,11 +12,11 @@ import { tmpdir, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createNtlmAcceptor } from '../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../agent/sandbox/auth/ntlm-server.ts';
 import { startSandbox } from '../agent/sandbox/index.ts';
 import { buildDirectory } from '../agent/sandbox/users.ts';
 import type { StatusDocument } from '../agent/status/model.ts';
-import { pct, procStats, publish as publishTo, readyOn, repo, startAgent as startAgentProcess, stopAgent, until as untilStatus } from './agent-process.ts';
+import { ewsNtlmSettings, pct, procStats, publish as publishTo, readyOn, repo, startAgent as startAgentProcess, stopAgent, until as untilStatus } from './agent-process.ts';
 
 const changes = Number(process.argv[2] ?? 30);
 const idleSeconds = Number(process.argv[3] ?? 60);
@@ -32,20 +32,8 @@ const sandbox = await startSandbox({ dataDir: path.join(root, 'sandbox'), ntlm: 
 const settings = path.join(conf, 'mail-settings.yaml');
 const statusPath = path.join(stateDir, 'status.json');
 
-const text = (n: number, invalid = false) => `apiVersion: mail-agent/v1
-kind: MailSettings
-service: ews
-message:
-  from: ${user.email}
-ews:
-  url: ${sandbox.url}
-  username: BENCH\\\\notify
-  password: { file: ./password }
-  auth: ntlm
-  caFile: ${sandbox.caPath}
-test:
-  to: ops+${n}@bench.test
-${invalid ? `colour${n}: blue\n` : ''}`;
+const text = (n: number, invalid = false) => ewsNtlmSettings({ ...sandbox, username: 'BENCH\\\\notify', from: user.email, to: `ops+${n}@bench.test` })
+  + (invalid ? `colour${n}: blue\n` : '');
 
 const publish = (content: string) => publishTo(settings, content);
 const until = (pred: (d: StatusDocument) => boolean, timeoutMs = 30_000, file = statusPath) => untilStatus(file, pred, timeoutMs);

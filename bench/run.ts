@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: builds the agent, runs every benchmark one after another (never two at a
 // time, so they do not measure each other) and gathers the headline figures into bench/results/latest.json
-// and a Markdown table (bench/results/latest.md, also put into the README's performance section).
+// and a Markdown table (bench/results/latest.md, also put into docs/performance.md, "The latest run").
 // Full < 9 min (the throttling run alone takes 200 s of the sandbox's allowed rate), --quick < 90 s.
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -88,17 +88,17 @@ const latest = {
 await mkdir(results, { recursive: true });
 await writeFile(path.join(results, 'latest.json'), JSON.stringify(latest, null, 2) + '\n');
 await writeFile(path.join(results, 'latest.md'), markdown(latest));
-await updateReadme(markdown(latest));
+await updatePerformanceDoc(markdown(latest));
 console.log(markdown(latest));
 
-/** The README's performance section shows the latest table, between its markers. */
-async function updateReadme(table: string): Promise<void> {
-  const readme = path.join(repo, 'README.md');
-  const text = await readFile(readme, 'utf8');
+/** docs/performance.md shows the latest table, between its markers (the README points there). */
+async function updatePerformanceDoc(table: string): Promise<void> {
+  const doc = path.join(repo, 'docs/performance.md');
+  const text = await readFile(doc, 'utf8');
   const begin = '<!-- bench:latest -->';
   const end = '<!-- /bench:latest -->';
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   if (from < 0 || to < from) return;
-  await writeFile(readme, text.slice(0, from + begin.length) + '\n' + table.trim() + '\n' + text.slice(to));
+  await writeFile(doc, text.slice(0, from + begin.length) + '\n' + table.trim() + '\n' + text.slice(to));
 }

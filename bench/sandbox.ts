@@ -106,8 +106,8 @@ async function measure(server: Server, seconds: number): Promise<{ rps: number; 
 }
 
 // The sandbox twice: its data dir on the ordinary disk (tmpdir) and on tmpfs (/dev/shm, when there is
-// one), because creating one .eml file per delivery on a shared ext4 disk costs the kernel a varying
-// 30 µs to 1 ms; the tmpfs run shows the sandbox's own cost. Then the static peer. Rounds interleave.
+// one), because creating one .eml file per delivery on a shared ext4 disk costs the kernel a varying time
+// (docs/performance.md); the tmpfs run shows the sandbox's own cost. Then the static peer. Rounds interleave.
 const diskDir = await mkdtemp(path.join(tmpdir(), 'bench-sandbox-'));
 const shmDir = await stat('/dev/shm').then(() => mkdtemp('/dev/shm/bench-sandbox-'), () => undefined);
 const servers: Array<{ name: string; server: Server; dataDir?: string; rps: number[]; cpu: number[] }> = [

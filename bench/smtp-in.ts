@@ -13,12 +13,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { deliveriesWith, deliverySpan, repoRoot, runJson, serverRate, start, startTs, type DeliveryLine, type Proc } from './throughput/processes.ts';
+import { deliverySpan, repoRoot, runJson, serverRate, start, startTs, type DeliveryLine, type Proc } from './throughput/processes.ts';
+import { benchUser, untilDelivered as untilDeliveredTo, writeEwsSettings, writeUsersFile } from './throughput/agent-settings.ts';
 
 const reps = Number(process.argv[2] ?? 3);
 const n = Number(process.argv[3] ?? 1000);
 const clients = 8;
-const user = { username: 'BENCH\\notify', password: 'bench-Passw0rd', email: 'notify@bench.test' };
+const user = benchUser;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const round = (x: number) => Math.round(x * 10) / 10;
 const compiled = join(repoRoot, 'dist/agent/cli/bin.js');
@@ -29,8 +30,7 @@ const cli = (args: string[]): Proc => (existsSync(compiled) ? start(process.exec
 interface Load { started: number; ended: number; accepted: number }
 
 const root = await mkdtemp(join(tmpdir(), 'bench-smtp-in-'));
-const usersFile = join(root, 'users.yaml');
-await writeFile(usersFile, `users:\n  - { username: '${user.username}', password: '${user.password}', email: ${user.email} }\n`);
+const usersFile = await writeUsersFile(root);
 const sandboxData = join(root, 'sandbox');
 const sandbox = cli(['sandbox', '--port', '0', '--smtp-port', '0', '--smtp-relay-from', '127.0.0.1', '--data-dir', sandboxData, '--users', usersFile, '-o', 'json']);
 const ready = await firstJsonLine<{ url: string; ca: string; smtp: string }>(sandbox);
@@ -46,35 +46,11 @@ function load(port: number, prefix: string): Promise<Load> {
   return runJson<Load>('/usr/bin/python3', [join(repoRoot, 'bench/smtp-in/smtplib_load.py'), '127.0.0.1', String(port), String(n), String(clients), prefix]);
 }
 
-async function untilDelivered(prefix: string, timeoutMs = 300_000): Promise<DeliveryLine[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await deliveriesWith(sandboxData, prefix);
-    if (got.length >= n) return got;
-    if (Date.now() > deadline) throw new Error(`${prefix}: ${got.length} of ${n} delivered`);
-    await sleep(100);
-  }
-}
+const untilDelivered = (prefix: string): Promise<DeliveryLine[]> => untilDeliveredTo(sandboxData, prefix, n, 300_000, 100);
 
 async function startAgent(): Promise<{ agent: Proc; port: number }> {
   const dir = join(root, 'agent');
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'password'), user.password, { mode: 0o600 });
-  const config = join(dir, 'conf', 'mail-settings.yaml');
-  await writeFile(config, `apiVersion: mail-agent/v1
-kind: MailSettings
-service: ews
-message: { from: ${user.email} }
-ews:
-  url: ${ready.url}
-  username: '${user.username}'
-  password: { file: ./password }
-  auth: ntlm
-  version: Exchange2016
-  caFile: ${ready.ca}
-submission:
-  listen: 127.0.0.1:0
-`);
+  const config = await writeEwsSettings(dir, ready, { message: `{ from: ${user.email} }`, tail: 'submission:\n  listen: 127.0.0.1:0\n' });
   const agent = cli(['run', '--config', config, '--state-dir', join(dir, 'state'), '--log-format', 'json']);
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -1,5 +1,5 @@
 // The headline figures of one `npm run bench` (bench/run.ts), read from each benchmark's result file, and
-// their Markdown table for the README. A benchmark that did not run leaves its figures `null` / pending.
+// their Markdown table for docs/performance.md. A benchmark that did not run leaves its figures `null` / pending.
 export interface StepRun {
   status: 'ok' | 'failed' | 'pending';
   reason?: string;

@@ -5,7 +5,7 @@
 // failed, the delivery rate as a ratio to the allowed rate (first to last delivery; and from the agent's
 // start), and the requests that came inside an advised back-off window.
 // Run: node --import tsx bench/throttle.ts [n] [rate/min] → bench/results/throttle.json
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +13,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../agent/queue/spool.ts';
 import { submitNotification } from '../agent/queue/submit.ts';
 import { deliveriesWith, repoRoot, startSandboxProcess, startTs } from './throughput/processes.ts';
+import { writeEwsSettings, writeUsersFile } from './throughput/agent-settings.ts';
 
 const n = Number(process.argv[2] ?? 2000);
 const ratePerMinute = Number(process.argv[3] ?? 600);
 const lagMs = 2000;
 const maxConnections = 4;
 const resetProbability = 0.02;
-const user = { username: 'BENCH\\notify', password: 'bench-Passw0rd', email: 'notify@bench.test' };
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 const root = await mkdtemp(join(tmpdir(), 'bench-throttle-'));
-const usersFile = join(root, 'users.yaml');
-await writeFile(usersFile, `users:\n  - { username: '${user.username}', password: '${user.password}', email: ${user.email} }\n`);
+const usersFile = await writeUsersFile(root);
 const flags = ['--message-rate', `${ratePerMinute}/min`, '--sent-items-lag', String(lagMs), '--max-connections', String(maxConnections), '--fault', `reset@${resetProbability}`];
 const sandbox = await startSandboxProcess(join(root, 'sandbox'), usersFile, flags);
 const loadBefore = loadavg();
@@ -54,22 +53,7 @@ async function jsonLines<T>(file: string): Promise<T[]> {
 try {
   caPem = await readFile(sandbox.ca, 'utf8');
   const dir = join(root, 'agent');
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'password'), user.password, { mode: 0o600 });
-  const config = join(dir, 'conf', 'mail-settings.yaml');
-  await writeFile(config, `apiVersion: mail-agent/v1
-kind: MailSettings
-service: ews
-message: { charset: utf-8 }
-ews:
-  url: ${sandbox.url}
-  username: '${user.username}'
-  password: { file: ./password }
-  auth: ntlm
-  version: Exchange2016
-  caFile: ${sandbox.ca}
-  saveCopy: true
-`);
+  const config = await writeEwsSettings(dir, sandbox, { message: '{ charset: utf-8 }', ews: ['saveCopy: true'] });
   const prefix = 'throttled ';
   const state = join(dir, 'state');
   const spool = await Spool.open(state);

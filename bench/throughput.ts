@@ -7,56 +7,33 @@
 // Run: node --import tsx bench/throughput.ts [reps] [n] → bench/results/throughput.json
 //   EXCHANGELIB_CONFIG=<name> skips exploring exchangelib's configurations; BENCH_CPU_PROF=<dir> profiles
 //   the agent and the sandbox (node --cpu-prof).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Spool } from '../agent/queue/spool.ts';
 import { submitNotification } from '../agent/queue/submit.ts';
 import { deliveriesWith, deliverySpan, repoRoot, runJson, sampleCpu, serverRate, startSandboxProcess, startTs, type DeliveryLine } from './throughput/processes.ts';
+import { benchUser, untilDelivered as untilDeliveredTo, writeEwsSettings, writeUsersFile } from './throughput/agent-settings.ts';
 
 const reps = Number(process.argv[2] ?? 3);
 const n = Number(process.argv[3] ?? 1000);
-const user = { username: 'BENCH\\notify', password: 'bench-Passw0rd', email: 'notify@bench.test' };
+const user = benchUser;
 const to = 'ops@bench.test';
 const body = (i: number) => `notification ${i}: disk usage above 90% on db-01`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const round = (x: number) => Math.round(x * 10) / 10;
 
 const root = await mkdtemp(join(tmpdir(), 'bench-throughput-'));
-const usersFile = join(root, 'users.yaml');
-await writeFile(usersFile, `users:\n  - { username: '${user.username}', password: '${user.password}', email: ${user.email} }\n`);
+const usersFile = await writeUsersFile(root);
 const sandbox = await startSandboxProcess(join(root, 'sandbox'), usersFile);
 const loadBefore = loadavg();
 
-async function untilDelivered(prefix: string, timeoutMs = 180_000): Promise<DeliveryLine[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await deliveriesWith(sandbox.dataDir, prefix);
-    if (got.length >= n) return got;
-    if (Date.now() > deadline) throw new Error(`${prefix}: ${got.length} of ${n} delivered`);
-    await sleep(200);
-  }
-}
+const untilDelivered = (prefix: string): Promise<DeliveryLine[]> => untilDeliveredTo(sandbox.dataDir, prefix, n, 180_000, 200);
 
 async function agentRun(rep: number): Promise<number> {
   const dir = join(root, `agent-${rep}`);
-  await mkdir(join(dir, 'conf'), { recursive: true });
-  await writeFile(join(dir, 'conf', 'password'), user.password, { mode: 0o600 });
-  const config = join(dir, 'conf', 'mail-settings.yaml');
-  await writeFile(config, `apiVersion: mail-agent/v1
-kind: MailSettings
-service: ews
-message: { charset: utf-8 }
-ews:
-  url: ${sandbox.url}
-  username: '${user.username}'
-  password: { file: ./password }
-  auth: ntlm
-  version: Exchange2016
-  caFile: ${sandbox.ca}
-  saveCopy: true
-`);
+  const config = await writeEwsSettings(dir, sandbox, { message: '{ charset: utf-8 }', ews: ['saveCopy: true'] });
   const prefix = `agent r${rep} `;
   const spool = await Spool.open(join(dir, 'state'));
   for (let i = 0; i < n; i++) {

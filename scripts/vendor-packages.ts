@@ -1,5 +1,7 @@
-// The packages the build bundles into dist/vendor/ (scripts/vendor-bundles.ts), with why, as measured in the
-// compiled agent's cold-start CPU profile (docs/performance.md).
+// The packages the build bundles into dist/vendor/ (scripts/vendor-bundles.ts), with why: each showed in the
+// compiled agent's cold-start CPU profile (figures: docs/performance.md). The plugins below patch
+// third-party code; docs/performance.md, "Patches of third-party code", gives for each what it saves, the
+// upstream issue and the test that fails when it stops applying.
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 
@@ -13,9 +15,9 @@ export interface VendoredPackage {
 }
 
 // Every ExchangeService reads TimeZoneInfo.Local in its constructor: moment-timezone guesses the host's zone
-// (Intl, then scoring every zone with the host's offsets: ~35 ms of CPU and ~10 MB of RSS, ICU data pages
-// and unpacked zones, on a UTC host). The agent's requests never carry times, so the service reads its zone
-// only if a request needs it (TimeZoneContext header, dates); the guess is the same, only later.
+// (Intl, then scoring every zone with the host's offsets; ICU data pages and unpacked zones, on a UTC
+// host). The agent's requests never carry times, so the service reads its zone only if a request needs it
+// (TimeZoneContext header, dates); the guess is the same, only later.
 const serviceBase = /[\\/]ews-javascript-api[\\/]js[\\/]Core[\\/]ExchangeServiceBase\.js$/;
 export const eagerTimeZone = 'this.timeZone = TimeZoneInfo_1.TimeZoneInfo.Local;';
 const lazyTimeZone = `Object.defineProperty(this, "timeZone", { configurable: true, enumerable: true,
@@ -45,11 +47,11 @@ const zoneDataOutside: Plugin = {
 };
 
 export const vendored: readonly VendoredPackage[] = [
-  // ~870 CommonJS modules, ~400 ms of a 1.1 s cold start. @ewsjs/xhr is deferred (defer-ewsjs-xhr.ts).
+  // ~870 CommonJS modules, the largest part of a cold start. @ewsjs/xhr is deferred (defer-ewsjs-xhr.ts).
   { name: 'ews-javascript-api', external: ['@ewsjs/xhr', '@azure/msal-node'], plugins: [timeZoneOnDemand, zoneDataOutside] },
-  // winston + logform + readable-stream + async + diagnostics: ~60 modules, 40-70 ms.
+  // winston + logform + readable-stream + async + diagnostics: ~60 modules.
   { name: 'winston' },
-  // The CommonJS build Node picks, ~25 modules, ~30 ms with the lexer reading each for its exports.
+  // The CommonJS build Node picks, ~25 modules, each read by the lexer for its exports.
   { name: 'yaml' },
   // Its CommonJS build carries every algorithm's WebAssembly (277 KB of source kept in the heap); NTLM needs MD4.
   { name: 'hash-wasm', only: ['createMD4'] },

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot } from './helpers/child.ts';
-import { tempDir } from './helpers/tmp.ts';
+import { tempDir } from './helpers/temp-dir.ts';
 import { needTools, notRunDirVariable } from './helpers/tools.ts';
 import { waitFor } from './helpers/wait.ts';
 import { filesRunningDist, planUnits, runUnits, uvuCounts, type TaskResult } from './runner.ts';

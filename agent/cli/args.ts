@@ -11,3 +11,12 @@ export function parseCommandArgs<T extends Options>(argv: string[], options: T, 
     throw new AgentError(ErrorCodes.Usage, err instanceof Error ? err.message : 'invalid arguments');
   }
 }
+
+/** -o/--output: text (the default) or json. */
+export const outputOption = { output: { type: 'string', short: 'o', default: 'text' } } as const;
+
+/** The --output value, or a usage error naming the two it takes. */
+export function outputFormat(value: string | undefined): 'text' | 'json' {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  throw new AgentError(ErrorCodes.Usage, '--output must be text or json');
+}

@@ -1,4 +1,4 @@
-// Exit codes are a contract (design §3): scripts, Ansible `until` and Puppet `exec` match on them.
+// Exit codes are a contract (README "Commands", docs/agent.md "Waiting for a rollout"): scripts, Ansible `until` and Puppet `exec` match on them.
 export const ExitCodes = {
   Ok: 0,
   Failed: 1,

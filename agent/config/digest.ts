@@ -1,21 +1,14 @@
-// The two digests of design §1. The revision is what `sha256sum` prints for the file; the settings
-// digest covers the normalized settings (so comments and formatting do not count) plus a hash of each
-// secret and of the caFile (so a rotated password or CA is a change of the settings). The settings digest
+// The digests of the settings (README "Revision and settings digest"; the file's revision is
+// config/revision.ts). The settings digest covers the normalized settings (so comments and formatting do
+// not count) plus a hash of each secret and of the caFile (so a rotated password or CA is a change of the settings). The settings digest
 // is published (status file, test messages), so it is an HMAC-SHA256 under the install's digest key
 // (agent/state/digest-key.ts): unkeyed, it would let anyone holding the settings check password guesses.
 // The test digest leaves the credentials' values out: what a test message proves does not change when only
 // they do. The submission port's section has a digest of its own: a change to it restarts the port, not the
 // transport (no test message).
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sha256Hex } from './revision.ts';
 import type { Secrets, Settings, SubmissionSecrets, SubmissionSettings } from './settings.ts';
-
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-export function revisionOf(bytes: Buffer): string {
-  return `sha256:${sha256Hex(bytes)}`;
-}
 
 /** JSON with object keys sorted at every level, so equal settings give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -32,7 +25,7 @@ export const processDigestKey: Uint8Array = randomBytes(32);
 
 const hashOf = (value: string | Buffer | undefined): string | undefined => (value === undefined ? undefined : sha256Hex(value));
 
-/** `sha256:` and the hex HMAC-SHA256 (the format of design §2 kept) of the settings and secret hashes. */
+/** `sha256:` and the hex HMAC-SHA256 (the format the status file publishes, docs/agent.md "The settings digest") of the settings and secret hashes. */
 export function settingsDigestOf(withSubmission: Settings, secrets: Secrets, caFile: Buffer | undefined, key: Uint8Array): string {
   const { submission: _listener, ...settings } = withSubmission;
   const hashes = {

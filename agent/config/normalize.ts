@@ -3,7 +3,7 @@
 // chosen service's section kept, so that an edit to the unused one changes nothing. The submission port's
 // section is kept whatever the service.
 import { resolve } from 'node:path';
-import { cloudHosts } from '../oauth/clouds.ts';
+import { cloudHosts } from './clouds.ts';
 import { splitListen } from './listen.ts';
 import type { RawClientCredentials, RawSecret, RawSettings } from './raw-settings.ts';
 import type { ClientCredentials, EwsSettings, GraphSettings, SecretRef, Settings, SmtpSettings, SubmissionSettings } from './settings.ts';

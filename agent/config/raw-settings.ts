@@ -1,5 +1,6 @@
 // The file's shape once the schema has passed and filled its defaults (mirrors
-// schemas/mail-settings.schema.json); normalize.ts turns it into Settings.
+// schemas/mail-settings.schema.json; test/architecture/schema-types.test.ts fails when the two drift apart);
+// normalize.ts turns it into Settings.
 import type { Cloud, EwsAuth, ExchangeVersion, Service } from './settings.ts';
 
 export type RawSecret = string | { file: string } | { env: string };
@@ -31,6 +32,7 @@ export interface RawSettings {
     username?: string; password?: RawSecret; rejectInvalidCertificates: boolean; caFile?: string;
   };
   graph?: RawClientCredentials & {
+    tenant: string; clientId: string; cloud: Cloud;
     mailbox: string; saveCopy: boolean; rejectInvalidCertificates: boolean; caFile?: string; graphHost?: string;
   };
   test: { to?: string; onChange: boolean };

@@ -69,7 +69,7 @@ async function resolveCertificate(path: string, credential: Extract<ClientCreden
   if (keyFile && !keyFile.ok) return unreadable(`${path}/keyFile`, 'SecretUnreadable', `key file ${credential.keyFile ?? ''} ${keyFile.why}`);
   if (isIssue(password)) return password;
   // Loaded only when a certificate is configured: its PKCS#12 reader is no cost to anyone else.
-  const { loadCertificate } = await import('../oauth/certificate.ts');
+  const { loadCertificate } = await import('./certificate.ts');
   const loaded = loadCertificate({ file: file.bytes, ...(keyFile?.ok && { keyFile: keyFile.bytes }), ...(password !== undefined && { password }) });
   if (!loaded.ok) return unreadable(path, 'SecretUnreadable', `certificate file ${credential.file} ${loaded.why}`);
   return loaded.certificate;

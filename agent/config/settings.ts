@@ -12,7 +12,7 @@ export type ExchangeVersion = (typeof ExchangeVersions)[number];
 /** A secret as written in the file: a reference, or a literal (allowed, warned about). */
 export type SecretRef = { file: string } | { env: string } | { literal: true };
 
-/** Microsoft's clouds, each with its own login, Graph and Exchange Online hosts (agent/oauth/clouds.ts). */
+/** Microsoft's clouds, each with its own login, Graph and Exchange Online hosts (clouds.ts). */
 export const Clouds = ['global', 'usgov', 'usgovdod', 'china'] as const;
 export type Cloud = (typeof Clouds)[number];
 

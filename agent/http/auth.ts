@@ -1,6 +1,6 @@
 // The credentials an HTTP client presents. Basic and Bearer go on every request; NTLM authenticates a
 // connection once (see ntlm-exchange.ts); OAuth asks a token source for each request (token-exchange.ts).
-import type { TokenSource } from '../oauth/token-source.ts';
+import type { TokenSource } from '../types/token-source.ts';
 
 export type HttpAuth =
   | { kind: 'basic'; username: string; password: string }

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { certificateBindings, NO_CHANNEL_BINDINGS } from '../ntlm/channel-bindings.ts';
 import { authenticate, type1Message } from '../ntlm/client.ts';
-import { DerError } from '../ntlm/der.ts';
+import { DerError } from '../der.ts';
 import { messageSignature } from '../ntlm/signing.ts';
 import { decodeNegotiationToken, encodeNegTokenInit, encodeNegTokenResp, isRawNtlm, mechTypeList, NegState, Oids } from '../ntlm/spnego.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';

@@ -1,6 +1,6 @@
-// Every check a notification passes before anything is queued (design §4), against the message
-// options now applied. Throws AgentError (MessageInvalid, AttachmentLimitExceeded, FromNotAllowed,
-// CharsetUnencodable); returns a CheckedNotification ready to compose.
+// Every check a notification passes before anything is queued (docs/notifications.md "Sending" and "The
+// message"), against the message options now applied. Throws AgentError (MessageInvalid,
+// AttachmentLimitExceeded, FromNotAllowed, CharsetUnencodable); returns a CheckedNotification ready to compose.
 import { compile } from 'html-to-text';
 import type { MessageSettings } from '../config/settings.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';

@@ -7,13 +7,13 @@
 // keeping its other headers and its attachments.
 import type { AddressObject, EmailAddress } from 'mailparser';
 import type { MessageSettings } from '../config/settings.ts';
-import type { SpoolMeta } from '../queue/spool-types.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { isAddrSpec } from './addresses.ts';
 import { assertWithinLimit } from './attachments.ts';
 import { encodeStrict } from './charset.ts';
 import { checkFrom, htmlAsText } from './checks.ts';
 import { fieldValue, findField, joinHeaderBlock, splitHeaderBlock, type HeaderBlock } from './header-block.ts';
+import type { MessageFields } from './types.ts';
 
 export interface SubmittedMessage {
   /** MAIL FROM; '' for the null sender. */
@@ -24,7 +24,7 @@ export interface SubmittedMessage {
 
 /** What the spool keeps about it (its meta line, but for the id, time and source), and the MIME to send.
  *  `from` is the envelope sender (absent for the null sender), for transports that use one (SMTP). */
-export type CheckedSubmission = Omit<SpoolMeta, 'id' | 'enqueuedAt' | 'source'> & { mime: Buffer };
+export type CheckedSubmission = MessageFields & { mime: Buffer };
 
 /** MAIL FROM, checked as `send --from` is (the null sender passes: the From header is checked later). */
 export function checkEnvelopeSender(mailFrom: string, settings: MessageSettings): void {

@@ -4,7 +4,7 @@ import type { InsecureCheck } from '../config/transport-security.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
 import type { StatusDocument } from '../status/model.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 
 export interface AgentObserver {
   /** One reconcile attempt ended; `reason` is the status file's reason for a failure. */

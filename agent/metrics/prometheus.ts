@@ -6,7 +6,7 @@ import { InsecureChecks, type InsecureCheck } from '../config/transport-security
 import { version as AgentVersion } from '../version.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { AttemptResult } from '../reconcile/types.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 import type { AgentObserver, AgentView } from './observer.ts';
 
 const Successes: ReadonlySet<AttemptResult> = new Set(['ready', 'unchanged']);

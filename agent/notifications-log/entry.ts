@@ -1,5 +1,5 @@
 // One line of the outgoing-notifications log: the outcome of one delivery attempt.
-import type { NotificationSource } from '../queue/spool-types.ts';
+import type { NotificationSource } from '../message/types.ts';
 
 export type AttemptResult = 'delivered' | 'retry' | 'failed';
 

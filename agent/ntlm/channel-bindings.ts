@@ -3,7 +3,7 @@
 // signature uses) in a gss_channel_bindings_struct (RFC 2744 §3.11, addresses empty), whose MD5 is the
 // MsvAvChannelBindings value of NTLM ([MS-NLMP] 2.2.2.1). All zeros means "no channel binding".
 import { createHash } from 'node:crypto';
-import { decodeOid, readTlv } from './der.ts';
+import { decodeOid, readDer } from '../der.ts';
 
 const HASH_OF_SIGNATURE: Record<string, string> = {
   '1.2.840.113549.1.1.4': 'sha256', // md5WithRSAEncryption → SHA-256 (RFC 5929)
@@ -24,11 +24,11 @@ export const NO_CHANNEL_BINDINGS = Buffer.alloc(16);
 /** The hash algorithm RFC 5929 names for a DER certificate (SHA-256 when its signature says none we know). */
 export function endPointHashOf(certificateDer: Buffer): string {
   try {
-    const certificate = readTlv(certificateDer);
-    const tbs = readTlv(certificate.value);
-    const algorithm = readTlv(certificate.value, tbs.end);
-    const oid = readTlv(algorithm.value);
-    return HASH_OF_SIGNATURE[decodeOid(oid.value)] ?? 'sha256';
+    const certificate = readDer(certificateDer);
+    const tbs = readDer(certificate.body);
+    const algorithm = readDer(certificate.body, tbs.raw.length);
+    const oid = readDer(algorithm.body);
+    return HASH_OF_SIGNATURE[decodeOid(oid.body)] ?? 'sha256';
   } catch {
     return 'sha256';
   }

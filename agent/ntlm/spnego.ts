@@ -1,7 +1,7 @@
 // SPNEGO (RFC 4178) tokens as HTTP Negotiate carries them (RFC 4559): the initiator's first token is a
 // GSS-API InitialContextToken wrapping a NegTokenInit; every later token, both ways, is a NegTokenResp.
 // Only what NTLM inside SPNEGO needs: mechanism lists, the mechanism token, negState, mechListMIC.
-import { decodeOid, DerError, encodeOid, readAll, readTlv, tlv } from './der.ts';
+import { children, decodeOid, DerError, encodeOid, octets as octetString, readDer, tlv } from '../der.ts';
 
 export const Oids = {
   spnego: '1.3.6.1.5.5.2',
@@ -49,61 +49,59 @@ export function encodeNegTokenResp(resp: NegTokenResp): Buffer {
 }
 
 function octets(field: Buffer): Buffer {
-  const inner = readTlv(field);
-  if (inner.tag !== 0x04) throw new DerError('expected an OCTET STRING');
-  return Buffer.from(inner.value);
+  return Buffer.from(octetString(readDer(field)));
 }
 
 function decodeInit(body: Buffer): NegTokenInit {
-  const seq = readTlv(body);
+  const seq = readDer(body);
   if (seq.tag !== 0x30) throw new DerError('NegTokenInit is not a SEQUENCE');
   const token: NegTokenInit = { mechTypes: [], mechTypesDer: Buffer.alloc(0) };
-  for (const field of readAll(seq.value)) {
+  for (const field of children(seq.body)) {
     if (field.tag === 0xa0) {
-      const list = readTlv(field.value);
+      const list = readDer(field.body);
       if (list.tag !== 0x30) throw new DerError('mechTypes is not a SEQUENCE');
-      token.mechTypesDer = Buffer.from(field.value.subarray(0, list.end));
-      token.mechTypes = readAll(list.value).map((oid) => {
+      token.mechTypesDer = Buffer.from(list.raw);
+      token.mechTypes = children(list.body).map((oid) => {
         if (oid.tag !== 0x06) throw new DerError('mechTypes holds a non-OID');
-        return decodeOid(oid.value);
+        return decodeOid(oid.body);
       });
-    } else if (field.tag === 0xa2) token.mechToken = octets(field.value);
-    else if (field.tag === 0xa3) token.mechListMIC = octets(field.value);
+    } else if (field.tag === 0xa2) token.mechToken = octets(field.body);
+    else if (field.tag === 0xa3) token.mechListMIC = octets(field.body);
   }
   return token;
 }
 
 function decodeResp(body: Buffer): NegTokenResp {
-  const seq = readTlv(body);
+  const seq = readDer(body);
   if (seq.tag !== 0x30) throw new DerError('NegTokenResp is not a SEQUENCE');
   const token: NegTokenResp = {};
-  for (const field of readAll(seq.value)) {
+  for (const field of children(seq.body)) {
     if (field.tag === 0xa0) {
-      const state = readTlv(field.value);
-      if (state.tag !== 0x0a || state.value.length !== 1) throw new DerError('negState is not an ENUMERATED');
-      token.negState = state.value[0];
+      const state = readDer(field.body);
+      if (state.tag !== 0x0a || state.body.length !== 1) throw new DerError('negState is not an ENUMERATED');
+      token.negState = state.body[0];
     } else if (field.tag === 0xa1) {
-      const oid = readTlv(field.value);
+      const oid = readDer(field.body);
       if (oid.tag !== 0x06) throw new DerError('supportedMech is not an OID');
-      token.supportedMech = decodeOid(oid.value);
-    } else if (field.tag === 0xa2) token.responseToken = octets(field.value);
-    else if (field.tag === 0xa3) token.mechListMIC = octets(field.value);
+      token.supportedMech = decodeOid(oid.body);
+    } else if (field.tag === 0xa2) token.responseToken = octets(field.body);
+    else if (field.tag === 0xa3) token.mechListMIC = octets(field.body);
   }
   return token;
 }
 
 /** A Negotiate token: the initial (0x60-wrapped) NegTokenInit or a NegTokenResp. Throws DerError when neither. */
 export function decodeNegotiationToken(bytes: Buffer): NegotiationToken {
-  const outer = readTlv(bytes);
+  const outer = readDer(bytes);
   if (outer.tag === 0x60) {
-    const oid = readTlv(outer.value);
-    if (oid.tag !== 0x06 || decodeOid(oid.value) !== Oids.spnego) throw new DerError('not an SPNEGO token');
-    const choice = readTlv(outer.value, oid.end);
+    const oid = readDer(outer.body);
+    if (oid.tag !== 0x06 || decodeOid(oid.body) !== Oids.spnego) throw new DerError('not an SPNEGO token');
+    const choice = readDer(outer.body, oid.raw.length);
     if (choice.tag !== 0xa0) throw new DerError('expected a NegTokenInit');
-    return { init: decodeInit(choice.value) };
+    return { init: decodeInit(choice.body) };
   }
-  if (outer.tag === 0xa0) return { init: decodeInit(outer.value) };
-  if (outer.tag === 0xa1) return { resp: decodeResp(outer.value) };
+  if (outer.tag === 0xa0) return { init: decodeInit(outer.body) };
+  if (outer.tag === 0xa1) return { resp: decodeResp(outer.body) };
   throw new DerError('not a NegotiationToken');
 }
 

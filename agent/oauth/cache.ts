@@ -5,7 +5,7 @@
 // credential is a new entry (a new token, proving it). Never written anywhere.
 import { createHash } from 'node:crypto';
 import type { ClientCredentials, Secrets } from '../config/settings.ts';
-import type { AccessToken } from './token-source.ts';
+import type { AccessToken } from '../types/token-source.ts';
 
 export interface CachedToken {
   token: AccessToken;

@@ -5,13 +5,13 @@
 // shows once nothing valid is left. Nothing here is written to disk or logged.
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
-import { deadline } from '../http/deadline.ts';
+import { deadline } from '../deadline.ts';
 import type { ClientCredentials, Secrets } from '../config/settings.ts';
 import { assertionSigner, type AssertionSigner } from './assertion.ts';
 import { cacheKey, remember, sharedTokenCache, type TokenCache } from './cache.ts';
 import { discover, type OpenIdConfiguration } from './discovery.ts';
 import { identityError, type IdentityContext } from './identity-errors.ts';
-import type { AccessToken, TokenSource } from './token-source.ts';
+import type { AccessToken, TokenSource } from '../types/token-source.ts';
 
 export interface TokenSourceOptions {
   credentials: ClientCredentials;

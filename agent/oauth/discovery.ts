@@ -3,7 +3,7 @@
 // https on the authority's own host: a discovery answer cannot send the credentials elsewhere.
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
-import { deadline } from '../http/deadline.ts';
+import { deadline } from '../deadline.ts';
 import { identityError, type IdentityContext } from './identity-errors.ts';
 
 export interface OpenIdConfiguration {

@@ -6,7 +6,7 @@ import type { AgentError } from '../errors.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { AttemptContext, AttemptResult } from './attempt.ts';
-import { retryDelayMs } from './backoff.ts';
+import { retryDelayMs } from '../throttle/backoff.ts';
 import { classifyFailure } from './outcome.ts';
 import { isThrottling } from './send-throttle.ts';
 import { endInflight } from './spool-inflight.ts';

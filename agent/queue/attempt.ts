@@ -4,9 +4,9 @@
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
-import type { BackoffPolicy } from './backoff.ts';
-import type { Clock } from './clock.ts';
-import { withDeadline } from './deadline.ts';
+import type { BackoffPolicy } from '../throttle/backoff.ts';
+import type { SchedulingClock } from '../clock.ts';
+import { withDeadline } from '../deadline.ts';
 import { recordOutcomes, type Job } from './attempt-record.ts';
 import { toOutgoing } from './outgoing.ts';
 import { isThrottling, type SendThrottle } from './send-throttle.ts';
@@ -25,7 +25,7 @@ export interface AttemptLog {
 
 export interface AttemptContext {
   spool: Spool;
-  clock: Clock;
+  clock: SchedulingClock;
   random: () => number;
   backoff: BackoffPolicy;
   maxAgeMs: number;

@@ -1,30 +1,11 @@
 // What the spool stores about a notification besides its MIME.
+import type { MessageFields, NotificationSource } from '../message/types.ts';
 
-export interface SpoolMeta {
+export interface SpoolMeta extends MessageFields {
   id: string;
-  messageId: string;
   enqueuedAt: string;
-  from?: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  charset: string;
-  /** Text and HTML bodies as given, for transports that take properties instead of MIME (MAPI). */
-  text?: string;
-  html?: string;
-  onBehalfOf?: string;
-  attachments: { filename: string; contentType: string; size: number }[];
   /** Where it came from, when not `mail-agent send`: the SMTP submission port and its client. */
   source?: NotificationSource;
-}
-
-export interface NotificationSource {
-  via: 'smtp';
-  /** The client's address and port. */
-  client: string;
-  /** The user it authenticated as, when it did. */
-  user?: string;
 }
 
 export interface AttemptError {

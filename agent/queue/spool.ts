@@ -96,7 +96,7 @@ export class Spool {
   /**
    * A batch's deliveries: ONE record file for all of them (one alone gets delivered/<id>.json), then the
    * bodies go, and the attempt records of those that had one (`withAttemptRecord`). The unlinks run in the
-   * thread pool, all at once: freeing inodes costs up to 0.1 ms each here, which on the event loop would
+   * thread pool, all at once: freeing inodes costs the kernel enough (docs/performance.md) that on the event loop it would
    * stall the sends of the batches still in flight.
    */
   async markDeliveredMany(records: readonly DeliveredRecord[], withAttemptRecord: ReadonlySet<string>): Promise<void> {

@@ -1,5 +1,5 @@
 // Check → compose once → enqueue durably. The one path every sender (CLI `send`, the SMTP submission port)
-// takes, so nothing reaches the spool without passing the checks of design §4.
+// takes, so nothing reaches the spool without passing the checks docs/notifications.md lists.
 import type { MessageSettings } from '../config/settings.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import { checkNotification } from '../message/checks.ts';
@@ -7,9 +7,9 @@ import { composeMime } from '../message/compose.ts';
 import { messageIdFor, newNotificationId } from '../message/message-id.ts';
 import { Readable } from 'node:stream';
 import { checkSubmission, type SubmittedMessage } from '../message/submitted.ts';
-import type { CheckedNotification, NotificationInput } from '../message/types.ts';
+import type { CheckedNotification, NotificationInput, NotificationSource } from '../message/types.ts';
 import type { Spool } from './spool.ts';
-import type { NotificationSource, SpoolMeta } from './spool-types.ts';
+import type { SpoolMeta } from './spool-types.ts';
 
 export interface Submitted {
   id: string;

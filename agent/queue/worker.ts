@@ -9,8 +9,8 @@
 import type { NotificationLogEntry } from '../notifications-log/entry.ts';
 import type { Transport } from '../transports/transport.ts';
 import { AttemptRunner, type AttemptLog } from './attempt.ts';
-import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { defaultBackoff, type BackoffPolicy } from '../throttle/backoff.ts';
+import { systemSchedulingClock, type SchedulingClock } from '../clock.ts';
 import { Throttles } from './send-throttle.ts';
 import { compactDelivered, spoolCounts } from './spool-counts.ts';
 import { recoverSpool, sweepDeadWriters, type RecoveryReport } from './spool-recovery.ts';
@@ -39,7 +39,7 @@ export interface DeliveryWorkerOptions {
   scanIntervalMs?: number;
   /** Watch pending/ for entries enqueued by other processes (default true). */
   watch?: boolean;
-  clock?: Clock;
+  clock?: SchedulingClock;
   random?: () => number;
   /** Unexpected failures (disk, log); the agent logs them. Deliveries carry on. */
   onError?(err: unknown): void;
@@ -70,7 +70,7 @@ export class DeliveryWorker {
   constructor(options: DeliveryWorkerOptions) {
     this.o = {
       concurrency: 4, batchSize: 100, backoff: defaultBackoff, maxAgeMs: 3 * 24 * 3600_000, sendTimeoutMs: 5 * 60_000, scanIntervalMs: 30_000,
-      clock: systemClock, random: Math.random, ...options,
+      clock: systemSchedulingClock, random: Math.random, ...options,
     };
     this.throttles = new Throttles(this.o.concurrency, this.o.batchSize);
     this.runner = new AttemptRunner({ ...this.o, throttle: (transport) => this.throttles.for(transport) });

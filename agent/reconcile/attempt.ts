@@ -11,7 +11,8 @@ import { stepFailure, type StepFailure } from './failure.ts';
 import { toStatusIssues } from './issues.ts';
 import { testStep } from './test-step.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
-import { issueLine, short } from '../status/format.ts';
+import { shortRevision as short } from '../config/revision.ts';
+import { issueLine } from '../status/issue-line.ts';
 
 export interface AttemptInput {
   snapshot: SourceSnapshot;
@@ -31,24 +32,22 @@ export interface FinalMark {
   digest: string;
 }
 
-export interface AttemptOutput {
-  /** 'failed': a step failed; the reconciler decides between retrying and stalled. */
-  result: AttemptResult | 'failed';
-  live?: LiveSettings;
-  failure?: StepFailure;
-  /** Set on final outcomes (rejected, stalled): the same state is not attempted again without force. */
-  final?: FinalMark;
-  revision?: string;
-  durationMs?: number;
-}
+/** How an attempt ended. `final` marks an outcome that is not attempted again without force (rejected, and
+ *  failed when the reconciler finds it permanent). */
+export type AttemptOutput =
+  | { result: 'ready' | 'unchanged'; live: LiveSettings }
+  | { result: 'rejected'; final: FinalMark; revision: string }
+  /** A step failed; the reconciler decides between retrying and stalled. */
+  | { result: 'failed'; failure: StepFailure; final: FinalMark; revision: string; durationMs: number }
+  | { result: Exclude<AttemptResult, 'ready' | 'unchanged' | 'rejected' | 'stalled' | 'retrying'> };
 
 export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutput> {
   const { snapshot } = input;
   const startedAt = deps.clock.now();
-  const iso = () => deps.clock.now().toISOString();
-  const elapsed = () => deps.clock.now().getTime() - startedAt.getTime();
+  const iso = () => new Date(deps.clock.now()).toISOString();
+  const elapsed = () => deps.clock.now() - startedAt;
   const step = (name: string, revision: string, since: number, extra: Record<string, unknown> = {}) =>
-    deps.log.info('reconcile step', { revision: short(revision), step: name, durationMs: deps.clock.now().getTime() - since, ...extra });
+    deps.log.info('reconcile step', { revision: short(revision), step: name, durationMs: deps.clock.now() - since, ...extra });
 
   if (snapshot.kind !== 'present') {
     const reason = snapshot.kind === 'missing' ? 'ConfigMissing' : 'ConfigUnreadable';
@@ -60,7 +59,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }
 
   const revision = snapshot.revision;
-  const loadStart = deps.clock.now().getTime();
+  const loadStart = deps.clock.now();
   const loaded = await deps.loadConfig(deps.configPath, { bytes: snapshot.bytes, ...(deps.env ? { env: deps.env } : {}) });
   if (!loaded.ok) {
     step('load', revision, loadStart, { outcome: 'Rejected', reason: loaded.reason });
@@ -90,14 +89,14 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   if (!input.force && input.lastFinal?.revision === mark.revision && input.lastFinal.digest === mark.digest) return { result: 'current' };
 
   // Progress writes go out while the next step runs (the writer keeps them in order; a failure reaches its
-  // onError); only the final write is awaited. Each is a fsync'd atomic write, ~4 ms off the critical path.
+  // onError); only the final write is awaited. Each is a fsync'd atomic write, kept off the critical path.
   progress(deps.status.update((d) => {
     t.observed(d, revision, iso());
     t.stepPassed(d, 'ConfigValid', 'Valid', 'the settings file is valid', revision, iso());
   }));
   if (input.abandoned()) return { result: 'abandoned' };
 
-  const verifyStart = deps.clock.now().getTime();
+  const verifyStart = deps.clock.now();
   let candidate: Transport | undefined;
   let info: TransportInfo;
   try {
@@ -113,10 +112,10 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   progress(deps.status.update((d) => t.stepPassed(d, 'TransportReady', 'Verified', `${info.service} ${info.endpoint} verified`, revision, iso())));
   if (input.abandoned()) return closeAndAbandon(candidate);
 
-  const testStart = deps.clock.now().getTime();
+  const testStart = deps.clock.now();
   let tested;
   try {
-    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: deps.clock.now() }, input.signal);
+    tested = await testStep(candidate, config, info, deps.registry, { host: deps.host, now: new Date(deps.clock.now()) }, input.signal);
   } catch (err) {
     await candidate.close().catch(() => undefined);
     // An aborted test message has an unknown outcome; the registry holds its Message-ID, so the next
@@ -127,7 +126,7 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   }
   step('test-message', revision, testStart, { outcome: tested.reason });
 
-  const applyStart = deps.clock.now().getTime();
+  const applyStart = deps.clock.now();
   const at = iso();
   const next: LiveSettings = { config, transport: candidate, info, since: at };
   // applied.json first: once the status says Ready, `mail-agent send` (another process) must find these settings.

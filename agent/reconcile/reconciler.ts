@@ -5,14 +5,12 @@
 import { hostname } from 'node:os';
 import { systemClock, systemTimers, type Timers } from '../clock.ts';
 import { silentLog } from '../log/types.ts';
-import type { BackoffPolicy } from '../queue/backoff.ts';
-import { short } from '../status/format.ts';
+import { shortRevision as short } from '../config/revision.ts';
 import * as t from '../status/transitions.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { SourceSnapshot } from '../watch/snapshot.ts';
 import { attempt, type AttemptOutput, type FinalMark } from './attempt.ts';
-import { defaultReconcileBackoff, retryDelay } from './failure.ts';
-import { retryDelayMs } from '../queue/backoff.ts';
+import { defaultBackoff, retryDelayMs, type BackoffPolicy } from '../throttle/backoff.ts';
 import type { AttemptDeps, AttemptResult, LiveSettings } from './types.ts';
 
 export interface ReconcilerOptions extends Omit<AttemptDeps, 'log' | 'clock' | 'host'>, Partial<Pick<AttemptDeps, 'log' | 'clock' | 'host'>> {
@@ -139,7 +137,7 @@ export class Reconciler {
         this.lastResult = 'retrying';
         this.options.onAttempt?.('retrying', 'Internal');
         this.retryAttempt += 1;
-        this.scheduleRetry(retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultReconcileBackoff, this.options.random ?? Math.random));
+        this.scheduleRetry(retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultBackoff, this.options.random ?? Math.random));
       }
     }
   }
@@ -149,18 +147,28 @@ export class Reconciler {
   }
 
   private async handle(out: AttemptOutput): Promise<AttemptResult> {
-    if (out.live) this.goLive(out.live);
-    if (out.result === 'ready' || out.result === 'unchanged') {
-      this.lastFinal = undefined;
-      this.retryAttempt = 0;
-      return out.result;
+    switch (out.result) {
+      case 'ready':
+      case 'unchanged':
+        this.goLive(out.live);
+        this.lastFinal = undefined;
+        this.retryAttempt = 0;
+        return out.result;
+      case 'rejected':
+        this.lastFinal = out.final;
+        return out.result;
+      case 'failed':
+        return this.failed(out);
+      default:
+        return out.result;
     }
-    if (out.result === 'rejected') this.lastFinal = out.final;
-    if (out.result !== 'failed') return out.result;
-    const failure = out.failure!;
-    const revision = out.revision!;
+  }
+
+  /** A failed step: stalled when no retry can help, else retried after the backoff. */
+  private async failed(out: Extract<AttemptOutput, { result: 'failed' }>): Promise<AttemptResult> {
+    const { failure, revision } = out;
     const now = this.deps.clock.now();
-    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: now.toISOString(), durationMs: out.durationMs ?? 0 };
+    const base = { revision, step: failure.step, reason: failure.error.code, message: failure.error.message, at: new Date(now).toISOString(), durationMs: out.durationMs };
     if (!failure.transient) {
       this.lastFinal = out.final;
       this.retryAttempt = 0;
@@ -169,8 +177,8 @@ export class Reconciler {
       return 'stalled';
     }
     this.retryAttempt += 1;
-    const delay = retryDelay(this.retryAttempt, failure, this.options.backoff ?? defaultReconcileBackoff, this.options.random ?? Math.random);
-    const nextRetryAt = new Date(now.getTime() + delay).toISOString();
+    const delay = retryDelayMs(this.retryAttempt, this.options.backoff ?? defaultBackoff, this.options.random ?? Math.random, failure.error.backoffMs);
+    const nextRetryAt = new Date(now + delay).toISOString();
     await this.deps.status.update((d) => t.failed(d, { ...base, nextRetryAt }));
     this.deps.log.warn('transient failure; retrying', { revision: short(revision), reason: failure.error.code, retryInMs: delay });
     this.scheduleRetry(delay);

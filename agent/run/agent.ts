@@ -88,7 +88,7 @@ export class Agent {
       const status = new StatusWriter({
         // In the state dir (0700) nobody else can reach it anyway: 0600 like every other state file.
         ...(dirname(resolve(options.statusPath)) === resolve(options.stateDir) ? { mode: 0o600 } : {}),
-        path: options.statusPath, initial: initialStatus(options.configPath, clock.now()), clock,
+        path: options.statusPath, initial: initialStatus(options.configPath, new Date(clock.now())), clock,
         timers: options.timers ?? systemTimers, ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
         onError: (err) => { options.log.error('writing the status file failed', { error: messageOf(err) }); },
       });
@@ -228,6 +228,7 @@ export class Agent {
 
   /** The SMTP submission port: it checks against the live settings' message options and wakes the worker. */
   private submissionPort(spool: Spool): SubmissionPort {
+    const clock = this.options.clock;
     return new SubmissionPort({
       spool, log: this.options.log,
       live: () => {
@@ -242,7 +243,7 @@ export class Agent {
         this.parts.status.update((d) => { if (port) d.submission = port; else delete d.submission; })
           .catch((err: unknown) => { this.options.log.error('writing the status file failed', { error: messageOf(err) }); });
       },
-      ...(this.options.clock ? { now: () => this.options.clock!.now() } : {}),
+      ...(clock ? { now: () => new Date(clock.now()) } : {}),
     });
   }
 

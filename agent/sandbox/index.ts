@@ -11,11 +11,11 @@ import { certificateBindings } from '../ntlm/channel-bindings.ts';
 import { certificateNames, startRedirectListener, resolveHints, type RedirectListener, type ResolveHints } from './autodiscover/listener.ts';
 import { CredentialChecker } from './auth/credentials.ts';
 import { checkFaultRule, FaultInjector, type FaultRule } from './faults.ts';
-import { route, type EwsTap, type RouterState } from './http/router.ts';
+import { route, type EwsTap, type RouterState } from './router.ts';
 import { MailboxLimits } from './limits/limiter.ts';
 import type { ExchangeLimits } from './limits/options.ts';
 import { MailboxStore } from './mailbox/store.ts';
-import { createNtlmAcceptor } from '../ntlm/server.ts';
+import { createNtlmAcceptor } from './auth/ntlm-server.ts';
 import { buildDirectory, loadDirectory, type Directory } from './users.ts';
 import { AgentError, ErrorCodes } from '../errors.ts';
 import type { SmtpPort } from './smtp/server.ts';
@@ -57,7 +57,7 @@ export interface SandboxOptions {
   /** BackOffMilliseconds of injected ErrorServerBusy faults (default 1000). */
   backoffMs?: number;
   now?: () => Date;
-  /** Makes the NTLM server side (default: agent/ntlm/server.ts); tests may inject another. */
+  /** Makes the NTLM server side (default: sandbox/auth/ntlm-server.ts); tests may inject another. */
   ntlm?: (directory: Directory, hostname: string) => NtlmAcceptor;
   /** Sees each EWS request and the sandbox's answer (for conformance tests). */
   tap?: EwsTap;

@@ -1,8 +1,7 @@
 // The sandbox's accounts: from a YAML users file, or the one default account.
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { AgentError, ErrorCodes } from '../errors.ts';
-import { parseAliases, parseDomains, parseMailboxAutodiscover, type DomainAutodiscover, type MailboxAutodiscover } from './autodiscover/config.ts';
+import { readYamlFile } from './yaml-file.ts';
+import { parseAliases, parseDomains, parseMailboxAutodiscover, type DomainAutodiscover, type MailboxAutodiscover } from './users-autodiscover.ts';
 
 export interface Account {
   /** As written in the users file: `DOMAIN\user`, `user@domain` or `user`. */
@@ -86,13 +85,7 @@ export function buildDirectory(doc?: unknown): Directory {
 
 export async function loadDirectory(file?: string): Promise<Directory> {
   if (file === undefined) return buildDirectory();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw usersError('cannot be read');
-  }
-  return buildDirectory(parse(text) as unknown);
+  return buildDirectory(await readYamlFile(file, () => usersError('cannot be read')));
 }
 
 /** The mailbox an SMTP address names: its primary address or one of its aliases. */

@@ -1,7 +1,7 @@
 // applied.json: written by the agent when a revision becomes live; read by `send` (another process).
 import { readFile } from 'node:fs/promises';
 import type { Settings } from '../config/settings.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 import { atomicWrite } from './atomic-write.ts';
 import { statePaths } from './layout.ts';
 

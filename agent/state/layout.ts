@@ -1,4 +1,4 @@
-// The state directory's layout (design §7 leaves internals to us; these names are shared by the agent,
+// The state directory's layout (docs/notifications.md "State dir"; these names are shared by the agent,
 // `send` and `log`, which run as separate processes beside one another).
 import { join } from 'node:path';
 

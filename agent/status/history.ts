@@ -1,4 +1,4 @@
-// The last attempts, newest first, capped (design §2: the last 5).
+// The last attempts, newest first, capped (the status file keeps the last 5: docs/agent.md "The status file").
 import type { HistoryEntry } from './model.ts';
 
 export const HistoryLimit = 5;

@@ -1,6 +1,7 @@
-// The status document (design §2), as TypeScript; schemas/status.schema.json is its published form.
-import type { SubmissionStatus } from '../submission/port.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+// The status document (docs/agent.md "The status file"), as TypeScript; schemas/status.schema.json is its
+// published form, and test/architecture/schema-types.test.ts fails when the two drift apart.
+import type { SubmissionStatus } from '../types/submission-status.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 
 export const ConditionTypes = ['Ready', 'Reconciling', 'Stalled', 'ConfigValid', 'TransportReady', 'TestMessageDelivered', 'InsecureSecret', 'InsecureTransport'] as const;
 export type ConditionType = (typeof ConditionTypes)[number];

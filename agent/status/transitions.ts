@@ -1,7 +1,7 @@
 // How reconcile events change the status document. The reconciler calls these; so do tests that need a
 // real writer in a given state. Each takes the time `at` (ISO) so the clock stays injectable.
 import { describeInsecureTransport } from '../config/transport-security.ts';
-import type { TransportInfo } from '../transports/transport.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 import { removeCondition, setCondition, type ConditionUpdate } from './conditions.ts';
 import { pushHistory } from './history.ts';
 import type { Outcome, StatusDocument, StatusIssue } from './model.ts';

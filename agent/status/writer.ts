@@ -80,7 +80,7 @@ export class StatusWriter {
 
   private async writeNow(): Promise<void> {
     this.doc.sequence += 1;
-    this.doc.writtenAt = this.clock.now().toISOString();
+    this.doc.writtenAt = new Date(this.clock.now()).toISOString();
     await this.write(this.path, JSON.stringify(this.doc, null, 2) + '\n');
   }
 }

@@ -3,35 +3,22 @@
 // checks as `mail-agent send` (agent/queue/submit.ts); while no settings are live it is refused with 451
 // (try later), never accepted silently. The port follows the newest valid settings file: a change of its
 // section (or of its passwords or certificate) restarts it; the transport is not touched.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { formatAddress, isLoopbackHost } from '../config/listen.ts';
 import type { LoadedConfig, MessageSettings, SubmissionSettings } from '../config/settings.ts';
 import type { Log } from '../log/types.ts';
+import { sameSecret } from '../same-secret.ts';
 import { isAddrSpec } from '../message/addresses.ts';
 import { checkEnvelopeRecipient, checkEnvelopeSender } from '../message/submitted.ts';
 import type { Spool } from '../queue/spool.ts';
 import { submitMime } from '../queue/submit.ts';
 import { readMessage } from '../smtp/read-message.ts';
 import { OwnRepliesServer, smtpReply } from '../smtp/replies.ts';
+import type { SubmissionStatus } from '../types/submission-status.ts';
 import { notLive, refusal } from './replies.ts';
 
 const MB = 1024 * 1024;
-
-/** The port as the status file shows it. */
-export interface SubmissionStatus {
-  /** As the settings give it. */
-  listen: string;
-  /** Where it listens (the port picked when the settings say 0). */
-  address?: string;
-  state: 'Listening' | 'Failed';
-  reason?: string;
-  message?: string;
-  tls: boolean;
-  auth: boolean;
-  since: string;
-}
 
 export interface SubmissionPortDeps {
   spool: Spool;
@@ -44,8 +31,6 @@ export interface SubmissionPortDeps {
   now?: () => Date;
 }
 
-const digestOf = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-const samePassword = (given: string, expected: string) => timingSafeEqual(digestOf(given), digestOf(expected));
 
 export class SubmissionPort {
   readonly #deps: SubmissionPortDeps;
@@ -148,7 +133,7 @@ export class SubmissionPort {
       },
       onAuth: (auth, _session, callback) => {
         const expected = auth.username === undefined ? undefined : passwords.get(auth.username);
-        if ((auth.method === 'PLAIN' || auth.method === 'LOGIN') && expected !== undefined && samePassword(auth.password ?? '', expected)) {
+        if ((auth.method === 'PLAIN' || auth.method === 'LOGIN') && expected !== undefined && sameSecret(auth.password ?? '', expected)) {
           callback(null, { user: auth.username });
         } else callback(smtpReply(535, '5.7.8 Authentication credentials invalid'));
       },

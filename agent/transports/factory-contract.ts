@@ -1,11 +1,10 @@
 // How the reconciler obtains a transport for loaded settings. Implementation: agent/transports/index.ts
 // exports `createTransport` with this signature and imports each transport's module lazily (loading
-// ews-javascript-api costs ~335 ms and ~50 MB: only when the settings use EWS).
+// ews-javascript-api costs time and memory, docs/performance.md: only when the settings use EWS).
 import type { LoadedConfig } from '../config/settings.ts';
 import type { NameResolver } from '../http/resolver.ts';
 import type { SharedPauses } from '../throttle/shared-pauses.ts';
 import type { Transport } from './transport.ts';
-import type { GraphRequestSeen } from './graph/api.ts';
 
 export interface TransportDeps {
   /** Per-call deadline in ms. */
@@ -25,6 +24,14 @@ export interface TransportDeps {
   /** The pauses servers asked for, per account and endpoint, shared by every transport the agent creates
    *  (EWS: new settings for the same account and server start paused); none: each transport its own. */
   pauses?: SharedPauses;
+}
+
+/** A request the Graph transport made, as its observer sees it. */
+export interface GraphRequestSeen {
+  method: string;
+  url: string;
+  contentType?: string;
+  body: Buffer;
 }
 
 export type CreateTransport = (config: LoadedConfig, deps?: TransportDeps) => Promise<Transport>;

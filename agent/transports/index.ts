@@ -1,6 +1,6 @@
 // createTransport (factory-contract.ts): picks the transport for the settings and imports its module only
-// then — ews-javascript-api costs ~335 ms and ~50 MB to load, the MAPI helper is Windows-only, and the SMTP
-// transport loads nodemailer's SMTP client.
+// then — ews-javascript-api is the dearest part of a cold start (docs/performance.md), the MAPI helper is
+// Windows-only, and the SMTP transport loads nodemailer's SMTP client.
 import type { LoadedConfig } from '../config/settings.ts';
 import type { CreateTransport, TransportDeps } from './factory-contract.ts';
 import type { Transport } from './transport.ts';

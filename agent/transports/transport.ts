@@ -1,15 +1,11 @@
 // The contract every transport implements (nodemailer's shape: verify, send, close).
 // A transport receives a message already composed as MIME (agent/message) and delivers it.
+import type { MessageEnvelope } from '../message/types.ts';
+import type { TransportInfo } from '../types/transport-info.ts';
 
-export interface OutgoingMessage {
-  /** Stable per notification; also the MIME Message-ID (with angle brackets). */
-  messageId: string;
-  /** Envelope, as parsed addresses (bare addr-spec). */
-  from?: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
+export type { TransportInfo };
+
+export interface OutgoingMessage extends MessageEnvelope {
   /** The complete RFC 5322 message, with headers, in its charset's bytes. */
   mime: Buffer;
   /** Attachments described for transports that cannot take raw MIME (MAPI). */
@@ -25,25 +21,6 @@ export interface MessageParts {
   onBehalfOf?: string;
 }
 
-export interface TransportInfo {
-  /** 'dryrun': the no-network transport (tests, --dry-run). */
-  service: 'ews' | 'mapi' | 'smtp' | 'graph' | 'dryrun';
-  endpoint: string;
-  auth?: string;
-  account?: string;
-  /** The Exchange version (EWS). MAPI does not learn it: absent there. */
-  serverVersion?: string;
-  serverBuild?: string;
-  /** MAPI: the mail client whose MAPI provider sends (HKLM\\Software\\Clients\\Mail), with its bitness. */
-  client?: string;
-  /** MAPI: the helper program that talks to it, its version and bitness. */
-  helper?: string;
-  /** MAPI: the profile's default store opened online (on the server) or cached (the local copy, whose
-   *  Outbox Outlook's synchronization empties later). */
-  store?: 'online' | 'cached';
-  /** App-only OAuth (Graph, EWS, SMTP XOAUTH2): when the access token held at verify expires (never the token itself). */
-  tokenExpiresAt?: string;
-}
 
 export interface SendResult {
   /** The server's id for the sent item, when it gives one. */

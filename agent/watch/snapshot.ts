@@ -2,7 +2,7 @@
 // references (secret files, caFile), so that a rotated secret is a change of the settings too.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { revisionOf } from './digest.ts';
+import { revisionOf } from '../config/revision.ts';
 
 export type SourceSnapshot =
   | { kind: 'present'; bytes: Buffer; revision: string; digest: string }

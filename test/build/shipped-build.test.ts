@@ -16,7 +16,7 @@ import { vendored } from '../../scripts/vendor-packages.ts';
 import type { LoadedBundle } from '../../agent/vendor/script-bundle.ts';
 import { repoRoot, type Child } from '../helpers/child.ts';
 import { distDir as dist, runCli, spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const password = 'sandbox'; // the sandbox's built-in account (docs/sandbox.md)

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { vendorPackage } from '../../scripts/vendor-bundles.ts';
 import { vendored } from '../../scripts/vendor-packages.ts';
 import { cacheFileOf, loadPackage, type LoadedBundle } from '../../agent/vendor/script-bundle.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 type Library = typeof import('ews-javascript-api');
 const require = createRequire(import.meta.url);

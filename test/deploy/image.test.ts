@@ -9,7 +9,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../agent/cli/main.ts';
-import { runFlags } from '../../agent/run/options.ts';
+import { runFlags } from '../../agent/cli/commands/run-options.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';

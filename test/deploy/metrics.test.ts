@@ -2,7 +2,7 @@
 // sandbox, scraped over HTTP while a good file, a bad file and a notification go through it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { waitFor, waitForValue } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';

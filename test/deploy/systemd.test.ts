@@ -10,11 +10,11 @@ import { promisify } from 'node:util';
 import { main } from '../../agent/cli/main.ts';
 import { createLogger } from '../../agent/log/logger.ts';
 import { Agent } from '../../agent/run/agent.ts';
-import { runFlags } from '../../agent/run/options.ts';
+import { runFlags } from '../../agent/cli/commands/run-options.ts';
 import { createTransport } from '../../agent/transports/index.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { needTools } from '../helpers/tools.ts';
 
 const unitPath = join(repoRoot, 'deploy/systemd/mail-agent.service');

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { runFlags } from '../../agent/run/options.ts';
+import { runFlags } from '../../agent/cli/commands/run-options.ts';
 import { repoRoot } from '../helpers/child.ts';
 
 const dir = join(repoRoot, 'deploy/windows');

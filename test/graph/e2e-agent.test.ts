@@ -10,12 +10,12 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { apps, SECRET } from '../helpers/oauth.ts';
 import { runCli, spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor as waitUntil } from '../helpers/wait.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { tempSandbox, type TestSandbox } from '../sandbox/helpers.ts';

@@ -8,7 +8,7 @@ import { main } from '../../agent/cli/main.ts';
 import { captureIo } from '../helpers/io.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
 test('the Graph example goes Ready against the demo sandbox; the test message lands; mail-agent test sends one more', async () => {

@@ -2,9 +2,9 @@
 // sees (and which of them got an injected fault), and the wait/send helpers the phases use.
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
-import type { EwsTap } from '../../agent/sandbox/http/router.ts';
+import type { EwsTap } from '../../agent/sandbox/router.ts';
 import type { FaultRule } from '../../agent/sandbox/index.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FaultKind } from '../../agent/sandbox/index.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { charsets, faultRig, readyFaultAgent, type FaultRig } from './faults-rig.ts';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { loadConfig } from '../../agent/config/load.ts';
 import { main } from '../../agent/cli/main.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { hardeningSeed, leakOf, settingsCase, type SettingsCase } from './settings-mutations.ts';
 
 const runs = Number(process.env.HARDEN_FILES ?? 10_000);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { loadConfig } from '../../agent/config/load.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { hardeningSeed, leakOf, settingsCase, type SettingsCase } from './settings-mutations.ts';

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { chmod, chown, lstat, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../agent/state/atomic-write.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { exitedWithin } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 

@@ -16,7 +16,7 @@ import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const DOMAIN = 'paint.test';
 // In the XML: CSI 2J (clear screen), CSI H (home), a CR by reference, then a new line that looks like status's.

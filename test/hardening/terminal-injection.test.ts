@@ -15,10 +15,12 @@ import { statePaths } from '../../agent/state/layout.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitForValue } from '../helpers/wait.ts';
 
 const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
+// The faultcode as an XML parser reads it: a CR in XML text is a line end, read as LF (XML 1.0 section 2.11).
+const paintedFault = '\\x1b[1A\\n\\x1b[2K\\x9b32mReady: all good';
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
@@ -60,7 +62,7 @@ test('mail-agent test prints the faultcode escaped', async () => {
   const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
   assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', '--state-dir', join(dir.path, 'state')], io), 1);
   assert.match(io.out(), 'verify: FAILED');
-  assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
+  assert.match(io.out(), paintedFault);
   assertNoRawControls(io.out(), 'test output');
 });
 
@@ -78,7 +80,7 @@ test('mail-agent status prints the failure the agent recorded escaped', async ()
     return shown;
   }, () => `status to show the fault:\n${last}`, 30_000, 100);
   assertNoRawControls(agent.output(), "the agent's text log");
-  assert.match(io.out(), '\\x1b[1A\\r\\x1b[2K\\x9b32mReady: all good');
+  assert.match(io.out(), paintedFault);
   assertNoRawControls(io.out() + io.err(), 'status output');
   const waited = captureIo({ cwd: dir.path });
   await main(['status', '--status', join(state, 'status.json'), '--wait', '--timeout', '100ms'], waited);

@@ -9,5 +9,5 @@ export async function agentErrorOf(promise: Promise<unknown>): Promise<AgentErro
     assert.instance(err, AgentError);
     return err as AgentError;
   }
-  throw new Error('expected an AgentError, but it succeeded');
+  throw new assert.Assertion({ message: 'expected an AgentError, but it succeeded', operator: 'rejects', generated: false, actual: 'resolved', expects: 'rejected' });
 }

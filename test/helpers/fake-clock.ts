@@ -1,16 +1,13 @@
 // A manual clock for the worker, the reconciler and the status writer: timers fire only when the test advances
 // time, so a retry's schedule or a heartbeat is driven by the test, never waited for.
-import type { Clock as DateClock, Timers } from '../../agent/clock.ts';
-import type { Clock } from '../../agent/queue/clock.ts';
+import type { SchedulingClock, Timers } from '../../agent/clock.ts';
 
 interface Timer { at: number; fn: () => void; id: number; every?: number }
 
-export class FakeClock implements Clock, Timers {
+export class FakeClock implements SchedulingClock, Timers {
   private t: number;
   private timers: Timer[] = [];
   private nextId = 1;
-  /** The same time as a Date (the reconciler's and the status writer's clock). */
-  readonly date: DateClock = { now: () => new Date(this.t) };
 
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.t = start;

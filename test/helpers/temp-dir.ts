@@ -1,13 +1,19 @@
-// Real temporary directories, removed after the test.
+// Real temporary directories that tests remove afterwards: tempDir() for a test that removes it itself
+// (cleanup), withTempDir() for one that works inside it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+export async function tempDir(prefix: string): Promise<{ path: string; cleanup(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `mail-agent-${prefix}-`));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'mail-agent-test-'));
+  const dir = await tempDir('test');
   try {
-    return await fn(dir);
+    return await fn(dir.path);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await dir.cleanup();
   }
 }

@@ -1,45 +1,41 @@
 // Refusals under Wine: unknown profile, failed logon, failed submit, a provider of the wrong bitness.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { AgentError } from '../../agent/errors.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
-import { rejection } from './rejection.ts';
+import { agentErrorOf as rejection } from '../helpers/agent-error.ts';
 import { mapiSettings } from './settings.ts';
 import { readLog, wineTests } from './wine.ts';
 
 wineTests('test/mapi/failures.test.ts', test, (wine) => {
-  test('an unknown profile → ProfileNotFound, permanent, without echoing the name', async () => {
-    const t = createMapiTransport(mapiSettings('NoSuchProfile'), { env: wine().env() });
+  /** What verify of `profile` is refused with under Wine with `env` (the transport closed after). */
+  async function verifyRefusal(profile: string, env: Record<string, string> = {}): Promise<AgentError> {
+    const t = createMapiTransport(mapiSettings(profile), { env: wine().env(env) });
     try {
-      const err = await rejection(t.verify());
-      assert.is(err.code, 'ProfileNotFound');
-      assert.is(err.transient, false);
-      assert.is(err.serverCode, 'MAPI_E_LOGON_FAILED');
-      assert.not.match(err.message, /NoSuchProfile/);
+      return await rejection(t.verify());
     } finally {
       await t.close();
     }
+  }
+
+  test('an unknown profile → ProfileNotFound, permanent, without echoing the name', async () => {
+    const err = await verifyRefusal('NoSuchProfile');
+    assert.is(err.code, 'ProfileNotFound');
+    assert.is(err.transient, false);
+    assert.is(err.serverCode, 'MAPI_E_LOGON_FAILED');
+    assert.not.match(err.message, /NoSuchProfile/);
   });
 
   test('no default profile → ProfileNotFound', async () => {
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROFILES: 'Outlook,Notifications' }) });
-    try {
-      assert.is((await rejection(t.verify())).code, 'ProfileNotFound');
-    } finally {
-      await t.close();
-    }
+    assert.is((await verifyRefusal('default', { MAPI_TEST_PROFILES: 'Outlook,Notifications' })).code, 'ProfileNotFound');
   });
 
   test('a logon refused for a profile that exists → AuthFailed, not ProfileNotFound', async () => {
-    const t = createMapiTransport(mapiSettings('Notifications'), { env: wine().env({ MAPI_TEST_FAIL: 'logon' }) });
-    try {
-      const err = await rejection(t.verify());
-      assert.is(err.code, 'AuthFailed');
-      assert.match(err.message, /MAPILogonEx/);
-      assert.match(err.message, /0x80040111/);
-    } finally {
-      await t.close();
-    }
+    const err = await verifyRefusal('Notifications', { MAPI_TEST_FAIL: 'logon' });
+    assert.is(err.code, 'AuthFailed');
+    assert.match(err.message, /MAPILogonEx/);
+    assert.match(err.message, /0x80040111/);
   });
 
   test('a failed submit → transient ServerUnavailable naming the HRESULT; nothing recorded', async () => {
@@ -59,14 +55,12 @@ wineTests('test/mapi/failures.test.ts', test, (wine) => {
 
   test('no MAPI provider registered → PlatformUnsupported asking whether Outlook is installed', async () => {
     wine().useProvider('none');
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env() });
     try {
-      const err = await rejection(t.verify());
+      const err = await verifyRefusal('default');
       assert.is(err.code, 'PlatformUnsupported');
       assert.is(err.serverCode, 'MAPI_E_NOT_INITIALIZED');
       assert.match(err.message, /no Extended MAPI provider is registered/);
     } finally {
-      await t.close();
       wine().useProvider('x64');
     }
   });

@@ -10,8 +10,9 @@ import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { outgoing } from './messages.ts';
-import { rejection } from './rejection.ts';
+import { agentErrorOf as rejection } from '../helpers/agent-error.ts';
 import { mapiSettings } from './settings.ts';
+import { withLoggedTransport } from './logged-transport.ts';
 import { readLog, transported, wineTests } from './wine.ts';
 
 const gal = 'Help Desk <helpdesk@contoso.test>,Boss <boss@contoso.test>';
@@ -22,9 +23,7 @@ const isOneOff = (value: unknown) => bytes(value).subarray(4, 20).equals(oneOffU
 
 wineTests('test/mapi/outlook.test.ts', test, (wine) => {
   test('every recipient resolved: a GAL mailbox by the address book (EX), an outside address as a one-off (SMTP); no NDR', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_GAL: gal }) });
-    try {
+    await withLoggedTransport(wine(), 'default', { MAPI_TEST_GAL: gal }, async (t, log) => {
       await t.send(outgoing({ text: 'resolved' }, { to: ['helpdesk@contoso.test'], cc: ['someone@fabrikam.test'] }));
       const [rec] = readLog(log);
       assert.ok(rec);
@@ -35,22 +34,16 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
       assert.equal([outside?.PR_RECIPIENT_TYPE, outside?.PR_ADDRTYPE_W, outside?.PR_EMAIL_ADDRESS_W], [2, 'SMTP', 'someone@fabrikam.test']);
       assert.ok(isOneOff(outside?.PR_ENTRYID), 'a one-off entry id (IAddrBook::CreateOneOff)');
       assert.is(bytes(outside?.PR_SEARCH_KEY).toString(), 'SMTP:SOMEONE@FABRIKAM.TEST\0');
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('an address book whose ResolveName makes the one-off itself (as MAPI documents): resolved the same, no NDR', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_ONEOFF: 'resolve' }) });
-    try {
+    await withLoggedTransport(wine(), 'default', { MAPI_TEST_ONEOFF: 'resolve' }, async (t, log) => {
       await t.send(outgoing({ text: 'one-off by ResolveName' }, { to: ['someone@fabrikam.test'] }));
       const [rec] = readLog(log);
       assert.equal(rec?.ndr, []);
       assert.ok(isOneOff(rec?.recipients[0]?.PR_ENTRYID));
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('an address that matches two address book entries fails its notification (RecipientRejected, named), not the others', async () => {
@@ -75,9 +68,7 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
   });
 
   test('send on behalf sets the whole represented-sender set, so the owner is not put in its place (GAL mailbox and outside address)', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_GAL: gal }) });
-    try {
+    await withLoggedTransport(wine(), 'default', { MAPI_TEST_GAL: gal }, async (t, log) => {
       await t.send(outgoing({ text: 'for the boss', onBehalfOf: 'boss@contoso.test' }));
       await t.send(outgoing({ text: 'for a partner', onBehalfOf: 'partner@fabrikam.test' }));
       const [boss, partner] = readLog(log);
@@ -91,28 +82,20 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
       assert.ok(isOneOff(partner.props.PR_SENT_REPRESENTING_ENTRYID));
       assert.equal([partner.props.PR_SENT_REPRESENTING_ADDRTYPE_W, partner.props.PR_SENT_REPRESENTING_EMAIL_ADDRESS_W], ['SMTP', 'partner@fabrikam.test']);
       assert.is(bytes(partner.props.PR_SENT_REPRESENTING_SEARCH_KEY).toString(), 'SMTP:PARTNER@FABRIKAM.TEST\0');
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('Cached Exchange Mode: the store is opened online (MDB_ONLINE), so the message never waits in the local Outbox', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_STORE: 'cached', MAPI_TEST_SYNC: 'never' }) });
-    try {
+    await withLoggedTransport(wine(), 'default', { MAPI_TEST_STORE: 'cached', MAPI_TEST_SYNC: 'never' }, async (t, log) => {
       assert.is((await t.verify()).store, 'online');
       await t.send(outgoing({ text: 'online' }));
       const [rec] = readLog(log);
       assert.equal([rec?.store, rec?.outbox], ['online', false]);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('a profile that cannot open its store online: cached, and delivered only once a sync tick took it out of the Outbox', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_STORE: 'cached-only', MAPI_TEST_SYNC: '100' }) });
-    try {
+    await withLoggedTransport(wine(), 'default', { MAPI_TEST_STORE: 'cached-only', MAPI_TEST_SYNC: '100' }, async (t, log) => {
       assert.is((await t.verify()).store, 'cached');
       const message = outgoing({ text: 'through the cache' });
       await t.send(message);
@@ -120,9 +103,7 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
       assert.ok(transported(log).includes(message.messageId), 'the Outbox was emptied before the send counted as delivered');
       assert.equal([readLog(log)[0]?.store, readLog(log)[0]?.outbox], ['cached', true]);
       assert.is(await t.wasSent(message.messageId), true, 'now in Sent Items');
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('cached and no sync comes: StuckInOutbox, never "delivered" nor "not sent"; a later sync → wasSent true; sent once', async () => {
@@ -151,15 +132,11 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
   });
 
   test('the thread that initialised MAPI pumps its queue between commands: the message MAPI posted at logon is gone by submit', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
-    try {
+    await withLoggedTransport(wine(), 'default', {}, async (t, log) => {
       await t.verify();
       await t.send(outgoing({ text: 'pumped' }));
       assert.is(readLog(log)[0]?.pumped, true);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('the sign-in expires after two sends: AuthExpired, transient, saying what to do; a first logon refused stays AuthFailed', async () => {

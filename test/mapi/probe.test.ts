@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
-import { rejection } from './rejection.ts';
+import { agentErrorOf as rejection } from '../helpers/agent-error.ts';
 import { mapiSettings } from './settings.ts';
 import { providerClientMsi, readLog, wineTests } from './wine.ts';
 

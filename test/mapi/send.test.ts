@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { mapiSettings as settings } from './settings.ts';
 import { outgoing } from './messages.ts';
+import { withLoggedTransport } from './logged-transport.ts';
 import { readLog, wineTests } from './wine.ts';
 
 const MAPI_LOGON_UI = 0x1, MAPI_PASSWORD_UI = 0x20000, MAPI_USE_DEFAULT = 0x40, MAPI_EXPLICIT_PROFILE = 0x10;
@@ -67,36 +68,26 @@ wineTests('test/mapi/send.test.ts', test, (wine) => {
   });
 
   test('a MAPI that takes only ANSI profile names (MAPI_E_BAD_CHARWIDTH) → logon again without MAPI_UNICODE', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(settings('Notifications'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_FAIL: 'unicode' }) });
-    try {
+    await withLoggedTransport(wine(), 'Notifications', { MAPI_TEST_FAIL: 'unicode' }, async (t, log) => {
       assert.is((await t.verify()).endpoint, 'Notifications');
       await t.send(outgoing({ text: 'ansi' }));
       const [rec] = readLog(log);
       assert.is(rec?.profile, 'Notifications');
       assert.is((rec?.logonFlags ?? MAPI_UNICODE) & MAPI_UNICODE, 0);
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('a 3 MB attachment goes through the attachment stream intact', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(settings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }) });
-    try {
+    await withLoggedTransport(wine(), 'default', {}, async (t, log) => {
       const big = randomBytes(3 * 1024 * 1024);
       await t.send(outgoing({ text: 'big', attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', content: big }] }));
       const [rec] = readLog(log);
       assert.ok(Buffer.from(String(rec?.attachments[0]?.PR_ATTACH_DATA_BIN), 'base64').equals(big));
-    } finally {
-      await t.close();
-    }
+    });
   });
 
   test('named profile; plain text in ISO-8859-1 → code page 28591; HTML bytes in that charset', async () => {
-    const log = wine().newLog();
-    const t = createMapiTransport(settings('notifications'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log }), saveCopy: false });
-    try {
+    await withLoggedTransport(wine(), 'notifications', {}, async (t, log) => {
       assert.is((await t.verify()).endpoint, 'Notifications');
       await t.send(outgoing({ charset: 'ISO-8859-1', text: 'Grüße aus Köln' }));
       await t.send(outgoing({ charset: 'iso-8859-1', html: '<p>café à Zürich</p>' }));
@@ -112,9 +103,7 @@ wineTests('test/mapi/send.test.ts', test, (wine) => {
       const bytes = Buffer.from(String(html.props.PR_HTML), 'base64');
       assert.ok(bytes.equals(iconv.encode('<p>café à Zürich</p>', 'latin1')), 'PR_HTML holds ISO-8859-1 bytes');
       assert.is(html.props.PR_INTERNET_CPID, 28591);
-    } finally {
-      await t.close();
-    }
+    }, { saveCopy: false });
   });
 });
 

@@ -10,7 +10,7 @@ import type { AgentError } from '../../agent/errors.ts';
 import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
-import { rejection } from './rejection.ts';
+import { agentErrorOf } from '../helpers/agent-error.ts';
 import { mapiSettings } from './settings.ts';
 import { readLog, wineTests } from './wine.ts';
 
@@ -23,7 +23,7 @@ wineTests('test/mapi/unresolved.test.ts', test, (wine) => {
     try {
       const unknown = outgoing({ text: 'to nobody known' }, { to: ['helpdesk@contoso.test'], cc: ['root@intranet'] });
       const fine = outgoing({ text: 'to the help desk' }, { to: ['helpdesk@contoso.test'] });
-      const [first, second] = await Promise.allSettled([rejection(t.send(unknown)), t.send(fine)]);
+      const [first, second] = await Promise.allSettled([agentErrorOf(t.send(unknown)), t.send(fine)]);
       assert.is(first.status, 'fulfilled', 'the unresolvable one was refused');
       const err = (first as PromiseFulfilledResult<AgentError>).value;
       assert.is(err.code, 'RecipientRejected');

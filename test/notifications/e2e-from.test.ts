@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { revisionOf } from '../../agent/watch/digest.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { account, rig, type Rig } from '../run/helpers/e2e.ts';
 import { emlOf, notificationsLog, sendOne, untilDelivered } from './helpers.ts';
 

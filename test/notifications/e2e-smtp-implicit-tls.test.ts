@@ -11,12 +11,12 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { main } from '../../agent/cli/main.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const USER = 'svc-notify@contoso.test';

@@ -11,12 +11,12 @@ import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
 import { atomicWrite } from '../../agent/state/atomic-write.ts';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { captureIo } from '../helpers/io.ts';
 import { fixturesDir } from '../helpers/oauth.ts';
 import { spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { readJson } from '../run/helpers/e2e.ts';
 

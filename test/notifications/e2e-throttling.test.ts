@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Spool } from '../../agent/queue/spool.ts';
 import { submitNotification } from '../../agent/queue/submit.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';

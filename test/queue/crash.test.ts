@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { recoverSpool } from '../../agent/queue/spool-recovery.ts';
 import { spoolCounts } from '../../agent/queue/spool-counts.ts';
-import { fileBase } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { fileBase } from '../helpers/dryrun/dryrun-transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { runChild, seeded } from './child.ts';
 import { Spool, submitMany } from './helpers.ts';

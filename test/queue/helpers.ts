@@ -8,6 +8,7 @@ import { DeliveryWorker, type DeliveryWorkerOptions } from '../../agent/queue/wo
 import { statePaths } from '../../agent/state/layout.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 export const settings: MessageSettings = { charset: 'utf-8', plainText: false, fromDelegation: false };
 
@@ -72,3 +73,17 @@ export async function harness(state: string, getTransport: () => Transport | und
   return { spool, clock, outcomes, worker, state };
 }
 
+
+/** The worker's first `failures` outcomes, each followed by a jump of the fake clock to the retry it scheduled:
+ *  the wait before each retry, in ms. Then the outcome after the last of them is awaited too. */
+export async function waitsBeforeRetries(h: Harness, failures: number, last: string): Promise<number[]> {
+  const waits: number[] = [];
+  for (let i = 1; i <= failures; i++) {
+    await waitFor(() => h.outcomes.length === i, `outcome ${i}`);
+    const due = h.clock.nextDue() ?? 0;
+    waits.push(due - h.clock.now());
+    h.clock.advance(due - h.clock.now());
+  }
+  await waitFor(() => h.outcomes.length === failures + 1, last);
+  return waits;
+}

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../agent/cli/main.ts';
-import { startNotifications } from '../../agent/queue/notifications.ts';
-import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { startNotifications } from './start-notifications.ts';
+import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import { captureIo } from '../helpers/io.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';

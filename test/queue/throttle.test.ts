@@ -7,11 +7,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AgentError, ErrorCodes } from '../../agent/errors.ts';
-import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import type { OutgoingMessage, SendResult, TransportInfo } from '../../agent/transports/transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { harness, submitMany } from './helpers.ts';
+import { harness, submitMany, waitsBeforeRetries } from './helpers.ts';
 
 /** As another engineer's HTTP transport (Microsoft Graph) throws for a 429 with Retry-After: 30. */
 class RateLimitedOnce extends DryRunTransport {
@@ -88,14 +88,7 @@ test('busy answers without advice: the pause doubles from 1 s; each retry goes w
     const h = await harness(state, () => transport);
     await submitMany(h.spool, 1);
     await h.worker.start();
-    const waits: number[] = [];
-    for (let i = 1; i <= 3; i++) {
-      await waitFor(() => h.outcomes.length === i, `busy ${i}`);
-      const due = h.clock.nextDue() ?? 0;
-      waits.push(due - h.clock.now());
-      h.clock.advance(due - h.clock.now());
-    }
-    await waitFor(() => h.outcomes.length === 4, 'delivered');
+    const waits = await waitsBeforeRetries(h, 3, 'delivered');
     await h.worker.stop();
     assert.equal(waits, [1000, 2000, 4000]);
     assert.is(h.outcomes[3]?.result, 'delivered');

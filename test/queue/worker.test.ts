@@ -4,11 +4,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLogNewestFirst } from '../../agent/notifications-log/log-reader.ts';
 import { statePaths } from '../../agent/state/layout.ts';
-import { DryRunTransport } from '../../agent/transports/dryrun/dryrun-transport.ts';
+import { DryRunTransport } from '../helpers/dryrun/dryrun-transport.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { Transport } from '../../agent/transports/transport.ts';
-import { harness, HeldSends, Spool, submitMany } from './helpers.ts';
+import { harness, HeldSends, Spool, submitMany, waitsBeforeRetries } from './helpers.ts';
 
 /** Lets the held sends go a round at a time, each round once the worker has as many in flight as it may
  *  (`limit`, or what is left): a worker that started more shows in maxInFlight, one that started fewer times out. */
@@ -120,14 +120,7 @@ test('exponential backoff grows and is capped', async () => {
     const h = await harness(state, () => transport, { backoff: { baseMs: 1000, maxMs: 4000 } });
     await submitMany(h.spool, 1);
     await h.worker.start();
-    const delays: number[] = [];
-    for (let i = 1; i <= 5; i++) {
-      await waitFor(() => h.outcomes.length === i, `attempt ${i}`);
-      const due = h.clock.nextDue() ?? 0;
-      delays.push(due - h.clock.now());
-      h.clock.advance(due - h.clock.now());
-    }
-    await waitFor(() => h.outcomes.length === 6, 'delivery');
+    const delays = await waitsBeforeRetries(h, 5, 'delivery');
     await h.worker.stop();
     assert.equal(delays, [750, 1500, 3000, 3000, 3000], 'random 0.5 with equal jitter: 3/4 of 1 s, 2 s, 4 s, then capped at 4 s');
   });

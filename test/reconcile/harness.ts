@@ -9,12 +9,12 @@ import { TestMessageRegistry } from '../../agent/reconcile/test-registry.ts';
 import { initialStatus } from '../../agent/status/initial.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { StatusWriter } from '../../agent/status/writer.ts';
-import { DryRunTransport, type DryRunOptions } from '../../agent/transports/dryrun/dryrun-transport.ts';
-import type { PlannedFailure } from '../../agent/transports/dryrun/failure-plan.ts';
+import { DryRunTransport, type DryRunOptions } from '../helpers/dryrun/dryrun-transport.ts';
+import type { PlannedFailure } from '../helpers/dryrun/failure-plan.ts';
 import type { TransportInfo } from '../../agent/transports/transport.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 export const settingsYaml = (extra = '', charset = 'utf-8') => `apiVersion: mail-agent/v1
 kind: MailSettings
@@ -101,7 +101,7 @@ export async function harness(): Promise<Harness> {
     const registry = new TestMessageRegistry(stateDir);
     await registry.load();
     return new Reconciler({
-      configPath: settings, stateDir, loadConfig, status, registry, env: {}, clock: clock.date, timers: clock,
+      configPath: settings, stateDir, loadConfig, status, registry, env: {}, clock, timers: clock,
       backoff: { baseMs: 20, maxMs: 80 }, stopGraceMs: 50,
       createTransport: () => { const t = new ScriptedVerify({ dir: outbox }); transports.push(t); return Promise.resolve(t); },
     });

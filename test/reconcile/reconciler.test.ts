@@ -5,7 +5,7 @@ import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readApplied } from '../../agent/state/applied.ts';
 import { findCondition } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { takeSnapshot } from '../../agent/watch/snapshot.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { harness, Password, ScriptedVerify, settingsYaml, type Harness } from './harness.ts';

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoRoot, type Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const USERS = join(repoRoot, 'test/fixtures/autodiscover/users.yaml');
 interface Ready { url: string; ca: string; redirectPort: number; resolve: string[]; resolveSrv: string[] }

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findCondition, type StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 

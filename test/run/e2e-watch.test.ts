@@ -8,7 +8,7 @@ import { join } from 'node:path';
 // A writer's own pauses between its writes: the stimulus of those tests, never a wait for the agent.
 import { setTimeout as writerPause } from 'node:timers/promises';
 import { findCondition } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig, type SettingsOptions } from './helpers/e2e.ts';
 

@@ -6,10 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalJson, sha256Hex } from '../../agent/config/digest.ts';
+import { canonicalJson } from '../../agent/config/digest.ts';
 import { loadConfig } from '../../agent/config/load.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf, sha256Hex } from '../../agent/config/revision.ts';
 import { untilStatus } from '../helpers/status.ts';
 import { account, readJson, rig, type Rig } from './helpers/e2e.ts';
 

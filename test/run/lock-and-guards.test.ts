@@ -10,7 +10,7 @@ import { isAgentError } from '../../agent/errors.ts';
 import { acquireStateLock } from '../../agent/run/lock.ts';
 import { installProcessGuards } from '../../agent/run/process-guards.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 async function holdingChild(dir: string): Promise<Child> {

@@ -3,7 +3,7 @@
 // delivered 40 times, not 80. Real processes, a real sandbox.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { exitedWithin } from '../helpers/child.ts';
 import { needTools } from '../helpers/tools.ts';
 import { rig, type Rig } from './helpers/e2e.ts';

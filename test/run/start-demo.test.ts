@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { freePort, untilReady } from '../helpers/demo.ts';
 
 test('the example settings go Ready against the demo sandbox and the test message lands', async () => {

@@ -19,6 +19,7 @@ import * as assert from 'uvu/assert';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { repoRoot, tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
+import { escapeXml } from '../../agent/text/xml-escape.ts';
 
 const run = promisify(execFile);
 const ACCOUNT = { username: 'CONTOSO\\svc-notify', password: 'T3st-Pass!', email: 'svc-notify@contoso.test' };
@@ -69,8 +70,8 @@ async function lastDelivery(box: TestSandbox): Promise<{ record: Record<string, 
   return { record, mail: await simpleParser(await readFile(path.join(box.dataDir, file))) };
 }
 
-// ews-javascript-api puts values into XML unescaped; callers escape (its issues #217, #358).
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// ews-javascript-api puts values into XML unescaped; callers escape (its issues #217, #358), as the agent
+// does, with text/xml-escape.ts.
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   ([] as AddressObject[]).concat(a ?? []).flatMap((o) => o.value.map((v) => v.address ?? ''));

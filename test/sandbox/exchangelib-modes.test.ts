@@ -2,27 +2,19 @@
 // sends channel bindings (computed by python3-cryptography from the certificate it saw) and answers a
 // Negotiate-only server with NTLM tokens under the Negotiate label, as Windows clients may. The agent's
 // side of the same modes is test/transports/ews-auth-modes.test.ts.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildDirectory } from '../../agent/sandbox/users.ts';
-import type { AuthEvent, SandboxOptions } from '../../agent/sandbox/index.ts';
-import { repoRoot, tempSandbox, type TestSandbox } from './helpers.ts';
+import type { AuthEvent } from '../../agent/sandbox/index.ts';
+import { directory, scenarioHooks, type Scenario } from './exchangelib-jobs.ts';
+import { tempSandbox, type TestSandbox } from './helpers.ts';
 import { needTools } from '../helpers/tools.ts';
 
-const run = promisify(execFile);
-const SCRIPT = path.join(repoRoot, 'test/sandbox/exchangelib_client.py');
-const ACCOUNT = { username: 'CORP\\agent', password: 'S3cret!', email: 'agent@corp.test' };
-const directory = buildDirectory({ users: [ACCOUNT] });
-
 interface Result { ok: boolean; error?: string; message?: string }
-type Job = Record<string, string | boolean>;
 interface Box { sb: TestSandbox; events: AuthEvent[] }
 
-const scenarios: Record<string, { options: Partial<SandboxOptions>; jobs: Job[] }> = {
+const scenarios: Record<string, Scenario> = {
   negotiate: { options: { authSchemes: ['negotiate'] }, jobs: [{ auth: 'ntlm', subject: 'exchangelib negotiate' }] },
   negotiateAndBasic: { options: { authSchemes: ['negotiate', 'basic'] }, jobs: [{ auth: 'basic', subject: 'exchangelib basic beside negotiate' }] },
   kerberosOnly: { options: { authSchemes: ['negotiate:kerberos'] }, jobs: [{ auth: 'ntlm' }] },
@@ -32,33 +24,12 @@ const scenarios: Record<string, { options: Partial<SandboxOptions>; jobs: Job[] 
   requireNoBinding: { options: { extendedProtection: 'require' }, jobs: [{ auth: 'ntlm', noChannelBinding: true }] },
   ntlmOnly: { options: { authSchemes: ['ntlm'] }, jobs: [{ auth: 'basic' }] },
 };
-const boxes = new Map<string, Box>();
-const results = new Map<string, Result[]>();
 
 if (needTools(import.meta.url, test, ['exchangelib'])) {
-  test.before(async () => {
-    const jobs: Array<[string, Job]> = [];
-    for (const [name, scenario] of Object.entries(scenarios)) {
-      const events: AuthEvent[] = [];
-      const sb = await tempSandbox({ directory, ...scenario.options, onAuth: (e) => events.push(e) });
-      boxes.set(name, { sb, events });
-      const base = { url: sb.url, ca: sb.caPath ?? '', username: ACCOUNT.username, password: ACCOUNT.password, email: ACCOUNT.email, to: 'ops@example.test' };
-      for (const job of scenario.jobs) jobs.push([name, { ...base, ...job }]);
-    }
-    const { stdout } = await run('/usr/bin/python3', [SCRIPT, JSON.stringify(jobs.map(([, job]) => job))], { timeout: 120_000 });
-    const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as Result[];
-    jobs.forEach(([name], i) => results.set(name, [...(results.get(name) ?? []), out[i] ?? { ok: false, error: 'NoResult' }]));
+  const { box, results } = scenarioHooks<Box, Result>(test, scenarios, async (options) => {
+    const events: AuthEvent[] = [];
+    return { sb: await tempSandbox({ directory, ...options, onAuth: (e) => events.push(e) }), events };
   });
-
-  test.after(async () => {
-    for (const { sb } of boxes.values()) await sb.cleanup();
-  });
-
-  const box = (name: string): Box => {
-    const found = boxes.get(name);
-    if (!found) throw new Error(`no sandbox ${name}`);
-    return found;
-  };
   const deliveries = async (name: string): Promise<Array<{ subject: string }>> => {
     const text = await readFile(path.join(box(name).sb.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');
     return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { subject: string });

@@ -3,31 +3,22 @@
 // wrong password refused. One Python process runs every job (importing exchangelib takes seconds)
 // against sandboxes set up for them; the tests then check what each job and sandbox saw.
 // Without exchangelib the file is left out (listed at the end of the run; a failure in CI).
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildDirectory } from '../../agent/sandbox/users.ts';
-import type { FaultKind, SandboxOptions } from '../../agent/sandbox/index.ts';
-import { repoRoot, tempSandbox, type TestSandbox } from './helpers.ts';
+import type { FaultKind } from '../../agent/sandbox/index.ts';
+import { ACCOUNT, directory, scenarioHooks, type Scenario } from './exchangelib-jobs.ts';
+import { tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
 import { needTools } from '../helpers/tools.ts';
-
-const run = promisify(execFile);
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.join(repoRoot, 'test/sandbox/exchangelib_client.py');
-const ACCOUNT = { username: 'CORP\\agent', password: 'S3cret!', email: 'agent@corp.test' };
-const directory = buildDirectory({ users: [ACCOUNT] });
 
 interface Result { ok: boolean; version?: string; build?: string; error?: string; message?: string; copies?: Record<string, number> }
 interface Seen { operation?: string; status: number; response: string; injected?: FaultKind }
 interface Box { sb: TestSandbox; seen: Seen[] }
-type Job = Record<string, string | boolean>;
 
-const scenarios: Record<string, { options: Partial<SandboxOptions>; jobs: Job[] }> = {
+const scenarios: Record<string, Scenario> = {
   basic: { options: {}, jobs: [{ auth: 'basic', subject: 'exchangelib basic' }] },
   ntlm: { options: {}, jobs: [{ auth: 'ntlm', subject: 'exchangelib ntlm' }] },
   sp1: { options: { version: 'Exchange2013_SP1' }, jobs: [{ auth: 'basic' }] },
@@ -36,33 +27,12 @@ const scenarios: Record<string, { options: Partial<SandboxOptions>; jobs: Job[] 
   wrong: { options: {}, jobs: [{ auth: 'basic', password: 'wrong' }, { auth: 'ntlm', password: 'wrong' }] },
   folders: { options: {}, jobs: [{ auth: 'basic', subject: 'copy kept in junk', copyTo: 'junk' }, { auth: 'ntlm', subject: 'saved in inbox, copy in trash', saveIn: 'inbox', copyTo: 'trash' }] },
 };
-const boxes = new Map<string, Box>();
-const results = new Map<string, Result[]>();
 
 if (needTools(import.meta.url, test, ['exchangelib', 'xmllint'])) {
-  test.before(async () => {
-    const jobs: Array<[string, Job]> = [];
-    for (const [name, scenario] of Object.entries(scenarios)) {
-      const seen: Seen[] = [];
-      const sb = await tempSandbox({ directory, ...scenario.options, tap: (x) => seen.push(x) });
-      boxes.set(name, { sb, seen });
-      const base = { url: sb.url, ca: sb.caPath ?? '', username: ACCOUNT.username, password: ACCOUNT.password, email: ACCOUNT.email, to: 'ops@example.test' };
-      for (const job of scenario.jobs) jobs.push([name, { ...base, ...job }]);
-    }
-    const { stdout } = await run(PYTHON, [SCRIPT, JSON.stringify(jobs.map(([, job]) => job))], { timeout: 120_000 });
-    const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as Result[];
-    jobs.forEach(([name], i) => results.set(name, [...(results.get(name) ?? []), out[i] ?? { ok: false, error: 'NoResult' }]));
+  const { box, results } = scenarioHooks<Box, Result>(test, scenarios, async (options) => {
+    const seen: Seen[] = [];
+    return { sb: await tempSandbox({ directory, ...options, tap: (x) => seen.push(x) }), seen };
   });
-
-  test.after(async () => {
-    for (const { sb } of boxes.values()) await sb.cleanup();
-  });
-
-  function box(name: string): Box {
-    const b = boxes.get(name);
-    if (!b) throw new Error(`no sandbox ${name}`);
-    return b;
-  }
 
   async function deliveries(sb: TestSandbox): Promise<Array<{ files: string[]; from: string; to: string[] }>> {
     const text = await readFile(path.join(sb.dataDir, 'deliveries.jsonl'), 'utf8').catch(() => '');

@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isLoopback } from '../../agent/sandbox/http/router.ts';
+import { isLoopback } from '../../agent/sandbox/http/loopback.ts';
 import { parseFaultSpec } from '../../agent/sandbox/faults.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { createItem, DEFAULT_AUTH, post, soap, tempSandbox, type TestSandbox } from './helpers.ts';

@@ -7,7 +7,7 @@ import { createType1, createType3, type3Message } from '../../agent/ntlm/client.
 import { lmv2Response, ntHash, ntlmv2Blob, ntlmv2Response, ntowfv2, rc4 } from '../../agent/ntlm/crypto.ts';
 import { Flags } from '../../agent/ntlm/flags.ts';
 import { decodeAuthenticate, encodeChallenge } from '../../agent/ntlm/messages.ts';
-import { createNtlmAcceptor } from '../../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../../agent/sandbox/auth/ntlm-server.ts';
 import { createItem, soap, tempSandbox, type TestSandbox } from './helpers.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');

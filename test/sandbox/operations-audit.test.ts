@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpClient } from '../../agent/http/client.ts';
-import { trustContext } from '../../agent/transports/ews/tls.ts';
+import { trustContext } from '../../agent/transports/tls.ts';
 import { createItem, soap, tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
 

@@ -5,7 +5,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAgentError } from '../../agent/errors.ts';
 import { assertOutsideWatched } from '../../agent/status/placement.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function refused(fn: () => void): string {
   try {

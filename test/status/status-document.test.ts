@@ -12,7 +12,7 @@ import { findCondition, type StatusDocument } from '../../agent/status/model.ts'
 import * as t from '../../agent/status/transitions.ts';
 import { StatusWriter } from '../../agent/status/writer.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { untilFile } from '../helpers/wait.ts';
 
 const rev = (c: string) => 'sha256:' + c.repeat(64);
@@ -83,8 +83,8 @@ test('the writer writes atomically, counts writes and heartbeats', async () => {
   try {
     const path = join(dir.path, 'status.json');
     const clock = new FakeClock(Date.now());
-    const writer = new StatusWriter({ path, initial: initialStatus('/x.yaml', clock.date.now()), heartbeatMs: 40, clock: clock.date, timers: clock });
-    await writer.update((d) => t.observed(d, rev('a'), clock.date.now().toISOString()));
+    const writer = new StatusWriter({ path, initial: initialStatus('/x.yaml', new Date(clock.now())), heartbeatMs: 40, clock, timers: clock });
+    await writer.update((d) => t.observed(d, rev('a'), new Date(clock.now()).toISOString()));
     const first = JSON.parse(await readFile(path, 'utf8')) as StatusDocument;
     assert.is(first.sequence, 1);
     assert.is(first.observedRevision, rev('a'));
@@ -95,7 +95,7 @@ test('the writer writes atomically, counts writes and heartbeats', async () => {
     for (const beat of [2, 3]) {
       assert.is(clock.advance(beat === 2 ? 1 : 40), 1, `beat ${beat - 1}`);
       const written = await untilFile(path, (text) => (sequence(text) === beat ? JSON.parse(text!) as StatusDocument : undefined), `sequence ${beat}`);
-      assert.is(written.writtenAt, clock.date.now().toISOString(), 'written at the beat\'s time');
+      assert.is(written.writtenAt, new Date(clock.now()).toISOString(), 'written at the beat\'s time');
     }
     await writer.close();
     assert.is(clock.nextDue(), undefined, 'close() stops the heartbeat');

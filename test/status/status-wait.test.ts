@@ -4,11 +4,11 @@ import * as assert from 'uvu/assert';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
-import { short } from '../../agent/status/format.ts';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { shortRevision as short } from '../../agent/config/revision.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { captureIo } from '../helpers/io.ts';
 import { spawnTs, type Child } from '../helpers/child.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const A = revisionOf('apiVersion: mail-agent/v1 # A\n');

@@ -5,7 +5,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { smtplib, swaks, swaksReplies, type SmtplibRequest } from '../helpers/smtp-clients.ts';
 import { generateTestTls } from '../helpers/tls.ts';
 import { needTools } from '../helpers/tools.ts';

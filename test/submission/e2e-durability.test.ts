@@ -3,7 +3,7 @@
 // kill -9 of the agent right after the reply: delivered once after a restart.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import { smtplib, swaks, swaksReplies } from '../helpers/smtp-clients.ts';
 import { needTools } from '../helpers/tools.ts';
 import { untilDelivered, deliveries, duplicates } from '../notifications/helpers.ts';

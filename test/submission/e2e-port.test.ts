@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { revisionOf } from '../../agent/watch/digest.ts';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { smtplib, swaks, swaksReplies } from '../helpers/smtp-clients.ts';
 import { needTools } from '../helpers/tools.ts';

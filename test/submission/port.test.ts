@@ -7,9 +7,10 @@ import * as assert from 'uvu/assert';
 import type { LoadedConfig, MessageSettings } from '../../agent/config/settings.ts';
 import { silentLog } from '../../agent/log/types.ts';
 import { Spool } from '../../agent/queue/spool.ts';
-import { SubmissionPort, type SubmissionStatus } from '../../agent/submission/port.ts';
+import { SubmissionPort } from '../../agent/submission/port.ts';
+import type { SubmissionStatus } from '../../agent/types/submission-status.ts';
 import { smtplib } from '../helpers/smtp-clients.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { needTools } from '../helpers/tools.ts';
 
 const message: MessageSettings = { charset: 'utf-8', plainText: false, fromDelegation: false };

@@ -83,25 +83,23 @@ test('https://<domain>/autodiscover/autodiscover.xml is asked first, then autodi
   assert.is(await verify('svc-notify@contoso.test', 'CONTOSO\\svc-notify', world(['contoso.test', 'mail.contoso.test'])), 'https://mail.contoso.test/EWS/Exchange.asmx');
 });
 
-test('RedirectAddr to another domain (hybrid): Autodiscover starts over for hybrid@cloud.test', async () => {
-  const deps = world(['autodiscover.contoso.test', 'autodiscover.cloud.test', 'outlook.cloud.test']);
-  assert.is(await verify('hybrid@contoso.test', 'CONTOSO\\hybrid', deps), 'https://outlook.cloud.test/EWS/Exchange.asmx');
-});
+/** Redirects Autodiscover follows: the hosts of the world, the mailbox and account, the EWS URL found. */
+const redirects: [name: string, hosts: string[], email: string, username: string, endpoint: string][] = [
+  ['RedirectAddr to another domain (hybrid): Autodiscover starts over for hybrid@cloud.test',
+    ['autodiscover.contoso.test', 'autodiscover.cloud.test', 'outlook.cloud.test'], 'hybrid@contoso.test', 'CONTOSO\\hybrid', 'https://outlook.cloud.test/EWS/Exchange.asmx'],
+  ['RedirectUrl: the answer sends to another Autodiscover server, which has the mailbox',
+    ['autodiscover.fabrikam.test', 'autodiscover.hosting.test', 'mail.hosting.test'], 'notify@fabrikam.test', 'FABRIKAM\\notify', 'https://mail.hosting.test/EWS/Exchange.asmx'],
+  ['an HTTP 302 from the https endpoint is followed like RedirectUrl',
+    ['autodiscover.tailspin.test', 'autodiscover.hosting.test', 'mail.hosting.test'], 'notify@tailspin.test', 'TAILSPIN\\notify', 'https://mail.hosting.test/EWS/Exchange.asmx'],
+  ['the unauthenticated GET on http://autodiscover.<domain> finds the server by its 302 to https',
+    ['autodiscover.northwind.test:80', 'autodiscover-s.northwind.test', 'mail.northwind.test'], 'notify@northwind.test', 'NORTHWIND\\notify', 'https://mail.northwind.test/EWS/Exchange.asmx'],
+];
 
-test('RedirectUrl: the answer sends to another Autodiscover server, which has the mailbox', async () => {
-  const deps = world(['autodiscover.fabrikam.test', 'autodiscover.hosting.test', 'mail.hosting.test']);
-  assert.is(await verify('notify@fabrikam.test', 'FABRIKAM\\notify', deps), 'https://mail.hosting.test/EWS/Exchange.asmx');
-});
-
-test('an HTTP 302 from the https endpoint is followed like RedirectUrl', async () => {
-  const deps = world(['autodiscover.tailspin.test', 'autodiscover.hosting.test', 'mail.hosting.test']);
-  assert.is(await verify('notify@tailspin.test', 'TAILSPIN\\notify', deps), 'https://mail.hosting.test/EWS/Exchange.asmx');
-});
-
-test('the unauthenticated GET on http://autodiscover.<domain> finds the server by its 302 to https', async () => {
-  const deps = world(['autodiscover.northwind.test:80', 'autodiscover-s.northwind.test', 'mail.northwind.test']);
-  assert.is(await verify('notify@northwind.test', 'NORTHWIND\\notify', deps), 'https://mail.northwind.test/EWS/Exchange.asmx');
-});
+for (const [name, hosts, email, username, endpoint] of redirects) {
+  test(name, async () => {
+    assert.is(await verify(email, username, world(hosts)), endpoint);
+  });
+}
 
 test('the plain-HTTP probe carries no credentials, and a redirect to http is not followed', async () => {
   const heard: Array<string | undefined> = [];

@@ -62,6 +62,18 @@ async function deliveries(): Promise<number> {
 
 /** Sends, expecting an outcome the queue treats as unknown (it will ask wasSent before sending again).
  *  `stalled`: the last request gets no answer; the send is given up shortly after it went out. */
+/** The request `match` names gets no answer, so `first` gives the send up; then `later` (the same transport,
+ *  or a new one after a restart) says not sent, and sending again delivers it once. */
+async function stalledThenSentOnce(first: Transport, later: Transport | (() => Promise<Transport>), m: OutgoingMessage, match: string, why?: string): Promise<void> {
+  sandbox.setFaults([{ kind: 'stall', count: 1, match }]);
+  await unknownOutcome(first, m, true);
+  sandbox.setFaults([]);
+  const t = typeof later === 'function' ? await later() : later;
+  assert.is(await t.wasSent?.(m.messageId), false, why);
+  await t.send(m);
+  assert.is(await deliveries(), 1);
+}
+
 async function unknownOutcome(t: Transport, m: OutgoingMessage, stalled = false): Promise<void> {
   abortOnLast = stalled ? new AbortController() : undefined;
   try {
@@ -103,25 +115,13 @@ test('the copy not in Sent Items yet: "not sent" (the worker\'s window decides w
 test('sendMail never reached the server (stalled, aborted), nothing in Sent Items after the window → not sent; sent again once', async () => {
   await start();
   const t = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '0' });
-  const m = await message();
-  sandbox.setFaults([{ kind: 'stall', count: 1, match: '/sendMail' }]);
-  await unknownOutcome(t, m, true);
-  sandbox.setFaults([]);
-  assert.is(await t.wasSent?.(m.messageId), false);
-  await t.send(m);
-  assert.is(await deliveries(), 1);
+  await stalledThenSentOnce(t, t, await message(), '/sendMail');
 });
 
 test('large: the draft\'s send stalled → the draft is still a draft → not sent (it goes); sent again once', async () => {
   await start();
   const t = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '60000' });
-  const m = await large();
-  sandbox.setFaults([{ kind: 'stall', count: 1, match: '/send' }]);
-  await unknownOutcome(t, m, true);
-  sandbox.setFaults([]);
-  assert.is(await t.wasSent?.(m.messageId), false, 'the draft was still a draft: deleted');
-  await t.send(m);
-  assert.is(await deliveries(), 1);
+  await stalledThenSentOnce(t, t, await large(), '/send', 'the draft was still a draft: deleted');
 });
 
 test('large: the draft\'s send ran, its answer was lost → the draft is gone, Sent Items has it → sent', async () => {
@@ -137,14 +137,7 @@ test('large: the draft\'s send ran, its answer was lost → the draft is gone, S
 test('after a restart (a new transport): a draft left in Drafts is found by internetMessageId, goes, and counts as not sent', async () => {
   await start();
   const first = await transport();
-  const m = await large();
-  sandbox.setFaults([{ kind: 'stall', count: 1, match: '/send' }]);
-  await unknownOutcome(first, m, true);
-  sandbox.setFaults([]);
-  const second = await transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '60000' });
-  assert.is(await second.wasSent?.(m.messageId), false);
-  await second.send(m);
-  assert.is(await deliveries(), 1);
+  await stalledThenSentOnce(first, () => transport({ MAIL_AGENT_GRAPH_SENT_ITEMS_LAG_MS: '60000' }), await large(), '/send');
 });
 
 test('through the delivery worker, a long attempt whose answer was lost, restarted inside the window: the window counts from the attempt\'s end (its durable record), not its start nor the restart; the copy that shows within it is found — sent once', async () => {

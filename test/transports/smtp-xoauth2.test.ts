@@ -10,7 +10,7 @@ import { ClientCredentialsTokenSource } from '../../agent/oauth/client-credentia
 import { tokenCache } from '../../agent/oauth/cache.ts';
 import { buildDirectory } from '../../agent/sandbox/users.ts';
 import { classifyFailure } from '../../agent/queue/outcome.ts';
-import { trustContext } from '../../agent/transports/ews/tls.ts';
+import { trustContext } from '../../agent/transports/tls.ts';
 import { SmtpTransport } from '../../agent/transports/smtp/transport.ts';
 import type { OutgoingMessage } from '../../agent/transports/transport.ts';
 import { agentErrorOf } from '../helpers/agent-error.ts';

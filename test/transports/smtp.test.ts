@@ -13,7 +13,7 @@ import { classifyFailure } from '../../agent/queue/outcome.ts';
 import { SmtpTransport } from '../../agent/transports/smtp/transport.ts';
 import type { SmtpAuth, SmtpSessionOptions } from '../../agent/transports/smtp/session.ts';
 import type { OutgoingMessage } from '../../agent/transports/transport.ts';
-import { trustContext } from '../../agent/transports/ews/tls.ts';
+import { trustContext } from '../../agent/transports/tls.ts';
 import { startTestSandbox, type TestSandbox } from './helpers/sandbox.ts';
 import { scriptedSmtp, type ScriptedSmtp } from './helpers/scripted-smtp.ts';
 

@@ -6,7 +6,7 @@ import { mkdir, open, rename, rm, symlink, unlink, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 // A writer's own pauses between its writes: the stimulus of those tests, never a wait for the watcher.
 import { setTimeout as writerPause } from 'node:timers/promises';
-import { tempDir } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { contentOf, hasContent, record, type Recorded } from './harness.ts';
 import { needTools } from '../helpers/tools.ts';

@@ -8,7 +8,7 @@ export interface CommandEntry {
   load(): Promise<Command>;
 }
 
-// In the order of design §3's table.
+// In the order of the README's table of commands.
 export const commands: readonly CommandEntry[] = [
   { name: 'run', summary: 'the agent: watch, reconcile, prove with a test message, report status', load: async () => (await import('./run.ts')).runCommand },
   { name: 'validate', summary: 'check settings files (schema and semantic rules); exit 0 valid, 1 invalid',

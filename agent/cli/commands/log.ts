@@ -4,12 +4,11 @@ import type { NotificationLogEntry } from '../../notifications-log/entry.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
 import { statePaths } from '../../state/layout.ts';
-import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { escapeControlsDeep } from '../../text/terminal-escape.ts';
-import { reportFailure } from './cli-errors.ts';
+import { runReportingFailure } from './cli-errors.ts';
 
 const usage = `Usage: mail-agent log [--state-dir D] [--tail N] [-o json]
 
@@ -27,20 +26,15 @@ const options = {
   output: { type: 'string', short: 'o' },
 } as const;
 
-async function run(argv: string[], io: CliIo): Promise<number> {
-  let json = false;
-  try {
-    const { values } = parseCommandArgs(argv, options);
-    json = values.output === 'json';
+function run(argv: string[], io: CliIo): Promise<number> {
+  return runReportingFailure('log', argv, io, options, async (values, json) => {
     const tail = values.tail === undefined ? undefined : Number(values.tail);
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new AgentError(ErrorCodes.Usage, '--tail takes a whole number');
     const stateDir = resolveStateDir(values['state-dir'], io);
     const entries = await readLogNewestFirst(statePaths(stateDir).notificationsLog, tail === undefined ? {} : { tail });
     for (const entry of entries) writeLine(io.stdout, json ? JSON.stringify(entry) : formatEntry(escapeControlsDeep(entry)));
     return ExitCodes.Ok;
-  } catch (err) {
-    return reportFailure('log', err, io, json);
-  }
+  });
 }
 
 function formatEntry(e: NotificationLogEntry): string {

@@ -1,5 +1,5 @@
 // `mail-agent mapi profiles [-o json]`: the MAPI profiles the helper sees, the default one marked.
-import { parseCommandArgs } from '../args.ts';
+import { outputOption, parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
@@ -44,10 +44,7 @@ export const command: Command = {
   summary: 'Extended MAPI tools: `mapi profiles` lists Outlook profiles',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      output: { type: 'string', short: 'o', default: 'text' },
-      timeout: { type: 'string', default: '30' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(argv, { ...outputOption, timeout: { type: 'string', default: '30' } }, true);
     const timeout = Number(values.timeout.replace(/s$/, ''));
     if (positionals.length !== 1 || positionals[0] !== 'profiles' || !['text', 'json'].includes(values.output) ||
         !(timeout > 0)) {

@@ -1,4 +1,4 @@
-// `mail-agent run`: the agent (design §3). Runs until SIGTERM/SIGINT (exit 0); `--once` reconciles once
+// `mail-agent run`: the agent (docs/agent.md). Runs until SIGTERM/SIGINT (exit 0); `--once` reconciles once
 // and exits 0 when Ready, else 1.
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
@@ -7,7 +7,7 @@ import { ErrorCodes, isAgentError } from '../../errors.ts';
 import { createLogger } from '../../log/logger.ts';
 import { startMetrics, type RunningMetrics } from '../../metrics/start.ts';
 import { Agent } from '../../run/agent.ts';
-import { parseRunOptions } from '../../run/options.ts';
+import { parseRunOptions } from './run-options.ts';
 import { installProcessGuards } from '../../run/process-guards.ts';
 import { createTransport } from '../../transports/index.ts';
 import { statePaths } from '../../state/layout.ts';

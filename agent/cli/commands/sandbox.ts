@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { Command } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { outputFormat, parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
@@ -118,8 +118,7 @@ function stopSignal(): { stopped: Promise<string>; dispose(): void } {
 export async function runSandbox(argv: string[], io: CliIo, stop: Promise<unknown>): Promise<number> {
   try {
     const { values } = parseCommandArgs(argv, options);
-    const output = values.output ?? 'text';
-    if (output !== 'text' && output !== 'json') throw new AgentError(ErrorCodes.Usage, '-o must be text or json');
+    const output = outputFormat(values.output);
     const { isExchangeVersion, EXCHANGE_VERSIONS } = await import('../../sandbox/versions.ts');
     const version = values.version ?? 'Exchange2016';
     if (!isExchangeVersion(version)) throw new AgentError(ErrorCodes.Usage, `--version must be one of ${EXCHANGE_VERSIONS.join(', ')}`);

@@ -6,11 +6,10 @@ import { submitNotification } from '../../queue/submit.ts';
 import { Spool } from '../../queue/spool.ts';
 import { readApplied } from '../../state/applied.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
-import { parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, type CliIo } from '../io.ts';
-import { reportFailure } from './cli-errors.ts';
+import { runReportingFailure } from './cli-errors.ts';
 import { inputFromFlags } from './send-input.ts';
 
 /** Checked against these when no settings were applied yet (the schema's defaults). */
@@ -49,11 +48,8 @@ const options = {
   output: { type: 'string', short: 'o' },
 } as const;
 
-async function run(argv: string[], io: CliIo): Promise<number> {
-  let json = false;
-  try {
-    const { values } = parseCommandArgs(argv, options);
-    json = values.output === 'json';
+function run(argv: string[], io: CliIo): Promise<number> {
+  return runReportingFailure('send', argv, io, options, async (values, json) => {
     const input = await inputFromFlags(values, io);
     const stateDir = resolveStateDir(values['state-dir'], io);
     const applied = await readAppliedOrFail(stateDir);
@@ -71,9 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       writeLine(io.stdout, queued.id);
     }
     return ExitCodes.Ok;
-  } catch (err) {
-    return reportFailure('send', err, io, json);
-  }
+  });
 }
 
 async function readAppliedOrFail(stateDir: string) {

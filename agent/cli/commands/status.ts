@@ -1,20 +1,21 @@
-// `mail-agent status`: print the agent's status, or wait until a revision converges (design §3).
+// `mail-agent status`: print the agent's status, or wait until a revision converges (docs/agent.md
+// "Waiting for a rollout").
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../text/duration.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, writeTextLine, type CliIo } from '../io.ts';
 import { escapeControlsDeep } from '../../text/terminal-escape.ts';
 import { AgentError, ErrorCodes, isAgentError } from '../../errors.ts';
 import { resolveStatusPath } from '../../run/default-paths.ts';
 import { resolveStateDir } from '../../state/default-dir.ts';
-import { formatOutcome, formatStatus } from '../../status/format.ts';
-import { describeWait, progressLine } from '../../status/wait-progress.ts';
+import { formatOutcome, formatStatus } from '../status/format.ts';
+import { describeWait, progressLine } from '../status/wait-progress.ts';
 import { styleFor } from '../style.ts';
-import { waitForRevision, type WaitOutcome } from '../../status/wait.ts';
-import { normalizeRevision, revisionOf } from '../../watch/digest.ts';
+import { waitForRevision, type WaitOutcome } from '../status/wait.ts';
+import { normalizeRevision, revisionOf } from '../../config/revision.ts';
 
 const usage = `Usage: mail-agent status [--status S] [--wait] [--for-file F | --for-revision R] [--timeout 60s] [-o json]
 

@@ -3,7 +3,7 @@
 // merge-request pipeline rarely holds production secrets, but it can check how they are referenced.
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { outputFormat, outputOption, parseCommandArgs } from '../args.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { writeLine, writeTextLine, type CliIo } from '../io.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
@@ -61,19 +61,16 @@ export const command: Command = {
   summary: 'check settings files (schema and semantic rules); exit 0 valid, 1 invalid',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      output: { type: 'string', short: 'o', default: 'text' },
-      'resolve-secrets': { type: 'boolean', default: false },
-    }, true);
-    if (values.output !== 'text' && values.output !== 'json') throw new AgentError(ErrorCodes.Usage, '--output must be text or json');
+    const { values, positionals } = parseCommandArgs(argv, { ...outputOption, 'resolve-secrets': { type: 'boolean', default: false } }, true);
+    const output = outputFormat(values.output);
     if (positionals.length === 0) throw new AgentError(ErrorCodes.Usage, 'give at least one settings file');
     const reports: FileReport[] = [];
     for (const file of positionals) {
       const report = await check(file, io, values['resolve-secrets']);
       reports.push(report);
-      if (values.output === 'text') for (const line of textReport(report)) writeTextLine(io.stdout, line);
+      if (output === 'text') for (const line of textReport(report)) writeTextLine(io.stdout, line);
     }
-    if (values.output === 'json') writeLine(io.stdout, JSON.stringify(reports.map(jsonReport), null, 2));
+    if (output === 'json') writeLine(io.stdout, JSON.stringify(reports.map(jsonReport), null, 2));
     return reports.every((r) => r.valid) ? ExitCodes.Ok : ExitCodes.Failed;
   },
 };

@@ -1,6 +1,6 @@
 // The compiled settings schema, built once on first use. The build (scripts/settings-validator.ts) ships it
 // precompiled as settings-validate.cjs beside this module, so the agent neither loads ajv nor compiles at
-// start (~50 ms of its cold-start CPU); from source, if that file is missing, or if it was generated from
+// start (docs/performance.md, "Settings validator precompiled"); from source, if that file is missing, or if it was generated from
 // another version of the schema (a `tsc` without the build script), ajv compiles it here.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -57,7 +57,7 @@ function precompiled(): ValidateFunction | undefined {
 /** Defaults are filled into the data validated: callers pass their own copy. */
 export function settingsValidator(): ValidateFunction {
   // The schema is ours and fixed: test/config/schema.test.ts checks it against the 2020-12 meta-schema,
-  // so the agent skips that check at start (~70 ms of its cold-start CPU profile).
+  // so the agent skips that check at start (docs/performance.md, "Settings validator").
   compiled ??= precompiled() ?? createSettingsAjv(true, false).compile(schema);
   return compiled;
 }

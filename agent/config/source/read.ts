@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { deniedAt, isPermissionError } from '../denied-path.ts';
-import { revisionOf } from '../digest.ts';
+import { revisionOf } from '../revision.ts';
 
 export const maxSettingsBytes = 1024 * 1024;
 

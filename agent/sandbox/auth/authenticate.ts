@@ -3,7 +3,7 @@
 // requests on it need no header). Negotiate speaks SPNEGO (negotiate.ts) and, like Windows, also takes a
 // raw NTLM token under the Negotiate label. Extended Protection judges every NTLM AUTHENTICATE's channel
 // binding against the server certificate's.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AppAccess } from '../identity/access-tokens.ts';
 import type { Account } from '../users.ts';
@@ -34,7 +34,7 @@ export interface NtlmResult {
   keyExchange: boolean;
 }
 
-/** The NTLM server side, per connection (agent/ntlm/server.ts). */
+/** The NTLM server side, per connection (ntlm-server.ts). */
 export interface NtlmAcceptor {
   /** A Type1 arrived: the Type2 to send back, remembered for this socket. */
   negotiate(socket: Socket, type1: Buffer): Buffer;
@@ -176,4 +176,9 @@ export class Authenticator {
     });
     return ok ? result.account : undefined;
   }
+}
+
+/** Negotiate's final token goes out with the answer it authenticated (RFC 4559 §5). */
+export function sendAuthResult(res: ServerResponse, outcome: AuthOutcome): void {
+  if (outcome.kind === 'ok' && outcome.wwwAuthenticate) res.setHeader('www-authenticate', outcome.wwwAuthenticate);
 }

@@ -2,8 +2,8 @@
 // sending the same header thousands of times pays for the comparison once. A bearer token is either a
 // static one of the users file (it names an account) or an access token the sandbox's identity platform
 // issued (app-only: it names an app, for one audience — Graph, or Exchange Online for EWS and SMTP).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { OUTLOOK_AUDIENCE, type AccessTokens, type AppAccess, type Resource } from '../identity/access-tokens.ts';
+import { sameSecret } from '../../same-secret.ts';
 import { findAccount, type Account, type Directory } from '../users.ts';
 
 /** Who a bearer token speaks for; `refused`: a token of the identity platform that is no good here (expired,
@@ -13,14 +13,6 @@ export type BearerCheck =
   | { kind: 'app'; access: AppAccess }
   | { kind: 'refused'; why: string }
   | { kind: 'unknown' };
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-export function samePassword(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 const CACHE_LIMIT = 256;
 
@@ -42,7 +34,7 @@ export class CredentialChecker {
     const colon = decoded.indexOf(':');
     if (colon < 0) return undefined;
     const account = findAccount(this.directory, decoded.slice(0, colon));
-    if (!account || !samePassword(decoded.slice(colon + 1), account.password)) return undefined;
+    if (!account || !sameSecret(decoded.slice(colon + 1), account.password)) return undefined;
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(encoded, account);
     return account;
@@ -52,7 +44,7 @@ export class CredentialChecker {
    *  Exchange Online's; Graph: Graph's). */
   async bearer(token: string, audience: Resource = OUTLOOK_AUDIENCE): Promise<BearerCheck> {
     for (const [known, account] of this.directory.tokens) {
-      if (known.length === token.length && samePassword(token, known)) return { kind: 'user', account };
+      if (known.length === token.length && sameSecret(token, known)) return { kind: 'user', account };
     }
     if (!this.tokens || token.split('.').length !== 3) return { kind: 'unknown' };
     const checked = await this.tokens.check(token, audience);

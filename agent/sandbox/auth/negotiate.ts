@@ -5,7 +5,7 @@
 // server answers with its own. Kerberos-only (IIS "Negotiate:Kerberos"): NTLM is refused, SPNEGO with
 // negState reject, a raw NTLM token with no challenge at all.
 import type { Socket } from 'node:net';
-import { DerError } from '../../ntlm/der.ts';
+import { DerError } from '../../der.ts';
 import { messageSignature } from '../../ntlm/signing.ts';
 import { decodeNegotiationToken, encodeNegTokenResp, isRawNtlm, NegState, Oids, type NegTokenResp } from '../../ntlm/spnego.ts';
 import type { Account } from '../users.ts';

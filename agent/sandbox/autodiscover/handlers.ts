@@ -3,7 +3,9 @@
 // answered depends on the address asked and the host asked at (decide.ts); a redirect configured as
 // `http302` is an HTTP 302 to the other server (MS-OXDSCLI 3.2.5).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendAuthResult, type RouterState } from '../http/router.ts';
+import { sendAuthResult, type Authenticator } from '../auth/authenticate.ts';
+import type { Directory } from '../users.ts';
+import type { ExchangeVersion } from '../versions.ts';
 import { readBody } from '../http/body.ts';
 import { parseXml, XmlSyntaxError } from '../xml/parse.ts';
 import { faultXml, Faults } from '../soap/faults.ts';
@@ -17,11 +19,21 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
   res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers }).end(body);
 }
 
+/** What Autodiscover reads of the sandbox (the router's state has it). */
+export interface AutodiscoverState {
+  auth: Authenticator;
+  directory: Directory;
+  version: ExchangeVersion;
+  now: () => Date;
+  /** The EWS URL Autodiscover hands out. */
+  ewsUrl: () => string;
+}
+
 function redirect(res: ServerResponse, location: string): void {
   res.writeHead(302, { location, 'content-type': 'text/html; charset=utf-8', 'content-length': 0 }).end();
 }
 
-export async function autodiscoverSoap(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function autodiscoverSoap(state: AutodiscoverState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const outcome = await state.auth.authenticate(req);
   if (outcome.kind === 'challenge') return reply(res, 401, '', { 'www-authenticate': outcome.wwwAuthenticate });
@@ -41,7 +53,7 @@ export async function autodiscoverSoap(state: RouterState, req: IncomingMessage,
   }
 }
 
-export async function autodiscoverPox(state: RouterState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function autodiscoverPox(state: AutodiscoverState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const host = requestHostname(req.headers.host);
   if (!poxOffered(state.directory, host)) return reply(res, 404, '', { 'content-type': 'text/html' });
@@ -63,7 +75,7 @@ export async function autodiscoverPox(state: RouterState, req: IncomingMessage, 
 }
 
 /** The plain-HTTP listener's one job: the 302 at http://autodiscover.<domain>/autodiscover/autodiscover.xml. */
-export function autodiscoverHttpRedirect(state: Pick<RouterState, 'directory'>, req: IncomingMessage, res: ServerResponse): void {
+export function autodiscoverHttpRedirect(state: Pick<AutodiscoverState, 'directory'>, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0]?.toLowerCase();
   const host = requestHostname(req.headers.host);
   const domain = host.startsWith('autodiscover.') ? host.slice('autodiscover.'.length) : undefined;

@@ -7,20 +7,25 @@ export interface FolderInfo {
   element: 'Folder' | 'CalendarFolder' | 'ContactsFolder' | 'TasksFolder';
 }
 
+/** A folder under the top of the information store. */
+function topFolder(displayName: string, folderClass = 'IPF.Note', element: FolderInfo['element'] = 'Folder'): FolderInfo {
+  return { displayName, folderClass, parent: 'msgfolderroot', element };
+}
+
 export const FOLDERS: Record<string, FolderInfo> = {
   root: { displayName: 'root', folderClass: '', element: 'Folder' },
   msgfolderroot: { displayName: 'Top of Information Store', folderClass: 'IPF.Note', parent: 'root', element: 'Folder' },
-  inbox: { displayName: 'Inbox', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  sentitems: { displayName: 'Sent Items', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  outbox: { displayName: 'Outbox', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  drafts: { displayName: 'Drafts', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  deleteditems: { displayName: 'Deleted Items', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  junkemail: { displayName: 'Junk Email', folderClass: 'IPF.Note', parent: 'msgfolderroot', element: 'Folder' },
-  calendar: { displayName: 'Calendar', folderClass: 'IPF.Appointment', parent: 'msgfolderroot', element: 'CalendarFolder' },
-  contacts: { displayName: 'Contacts', folderClass: 'IPF.Contact', parent: 'msgfolderroot', element: 'ContactsFolder' },
-  tasks: { displayName: 'Tasks', folderClass: 'IPF.Task', parent: 'msgfolderroot', element: 'TasksFolder' },
-  notes: { displayName: 'Notes', folderClass: 'IPF.StickyNote', parent: 'msgfolderroot', element: 'Folder' },
-  journal: { displayName: 'Journal', folderClass: 'IPF.Journal', parent: 'msgfolderroot', element: 'Folder' },
+  inbox: topFolder('Inbox'),
+  sentitems: topFolder('Sent Items'),
+  outbox: topFolder('Outbox'),
+  drafts: topFolder('Drafts'),
+  deleteditems: topFolder('Deleted Items'),
+  junkemail: topFolder('Junk Email'),
+  calendar: topFolder('Calendar', 'IPF.Appointment', 'CalendarFolder'),
+  contacts: topFolder('Contacts', 'IPF.Contact', 'ContactsFolder'),
+  tasks: topFolder('Tasks', 'IPF.Task', 'TasksFolder'),
+  notes: topFolder('Notes', 'IPF.StickyNote'),
+  journal: topFolder('Journal', 'IPF.Journal'),
 };
 
 export function folderId(owner: string, name: string): string {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeLimits } from '../limits/options.ts';
 import type { MailboxLimits } from '../limits/limiter.ts';
 import { readBody } from './body.ts';
-import { isLoopback } from './router.ts';
+import { isLoopback } from './loopback.ts';
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value) + '\n';

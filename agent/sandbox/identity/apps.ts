@@ -7,8 +7,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { AgentError, ErrorCodes } from '../../errors.ts';
+import { readYamlFile } from '../yaml-file.ts';
 
 export interface AppCertificate {
   cert: X509Certificate;
@@ -137,13 +137,7 @@ export async function buildApps(doc?: unknown, baseDir = '.'): Promise<AppDirect
 
 export async function loadApps(file?: string): Promise<AppDirectory> {
   if (file === undefined) return buildApps();
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw appsError('cannot be read');
-  }
-  return buildApps(parse(text) as unknown, path.dirname(file));
+  return buildApps(await readYamlFile(file, () => appsError('cannot be read')), path.dirname(file));
 }
 
 /** The tenant a URL segment names (its domain or id, any case). */

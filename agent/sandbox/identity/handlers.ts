@@ -10,7 +10,7 @@ import { findApp, findTenant, type AppDirectory, type SandboxApp, type Tenant } 
 import { checkAssertion } from './client-assertion.ts';
 import { failureBody, Failures, type IdentityFailure } from './errors.ts';
 import type { SigningKeys } from './signing-key.ts';
-import { samePassword } from '../auth/credentials.ts';
+import { sameSecret } from '../../same-secret.ts';
 
 export interface IdentityState {
   apps: AppDirectory;
@@ -98,7 +98,7 @@ function authenticate(req: IncomingMessage, form: URLSearchParams, state: Identi
     return checkAssertion(assertion, app, clientId, audiences, now) ?? app;
   }
   if (secret === undefined) return Failures.noCredential();
-  const match = app.secrets.find((s) => samePassword(secret, s.value));
+  const match = app.secrets.find((s) => sameSecret(secret, s.value));
   if (!match) return Failures.badSecret(app.clientId);
   if (match.expiresAt && match.expiresAt.getTime() <= now.getTime()) return Failures.expiredSecret(app.clientId);
   return app;

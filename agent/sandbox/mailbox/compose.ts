@@ -1,7 +1,8 @@
 // The MIME Exchange would send for a message built from t:Message properties, composed by nodemailer.
 // A single-part message (no attachments: every notification the bench sends) skips nodemailer's stream
-// machinery, which costs ~0.5 ms a message: its MimeNode still writes every header and picks the
-// transfer encoding, and its own QP/base64 encoders encode the body. Multipart messages use build().
+// machinery, dear per message in the sandbox's profile (docs/performance.md): its MimeNode still writes
+// every header and picks the transfer encoding, and its own QP/base64 encoders encode the body. Multipart
+// messages use build().
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type MimeNode from 'nodemailer/lib/mime-node';
 import * as base64 from 'nodemailer/lib/base64';

@@ -1,7 +1,7 @@
 // Writes mailbox files on a thread of their own, synchronously and in order. Creating a file (its inode)
-// costs this machine's ext4 between 0.02 and 0.5 ms of kernel time: on the event loop that bounded how fast
-// the sandbox took messages, and through the thread pool (four threads creating files in one directory at
-// once) it cost twice the CPU. The files of a request's messages go to the thread in one message.
+// costs the kernel a varying, sometimes large, time: on the event loop that bounded how fast the sandbox
+// took messages, and through the thread pool (four threads creating files in one directory at once) it cost
+// more CPU (figures: docs/performance.md). The files of a request's messages go to the thread in one message.
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 

@@ -5,7 +5,8 @@
 // A mailbox with SMTP AUTH turned off is refused with 5.7.139 either way.
 import type { SMTPServerAuthentication } from 'smtp-server';
 import { smtpReply } from '../../smtp/replies.ts';
-import { samePassword, type CredentialChecker } from '../auth/credentials.ts';
+import { sameSecret } from '../../same-secret.ts';
+import type { CredentialChecker } from '../auth/credentials.ts';
 import { inScope } from '../identity/apps.ts';
 import { findAccount, type Account } from '../users.ts';
 import { exchangeReplies } from './exchange-replies.ts';
@@ -20,7 +21,7 @@ export async function smtpLogin(checker: CredentialChecker, auth: SMTPServerAuth
     else if (checked?.kind === 'app' && checked.access.roles.has('SMTP.SendAsApp') && inScope(checked.access.app, named)) account = findAccount(checker.directory, named);
   } else if (auth.method === 'LOGIN') {
     const found = findAccount(checker.directory, auth.username ?? '');
-    if (found && samePassword(auth.password ?? '', found.password)) account = found;
+    if (found && sameSecret(auth.password ?? '', found.password)) account = found;
   }
   if (!account) return refused;
   if (account.smtpAuthDisabled) return smtpReply(exchangeReplies.authDisabled.code, exchangeReplies.authDisabled.text);

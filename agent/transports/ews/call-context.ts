@@ -5,7 +5,7 @@
 // unhandled rejection.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AgentError } from '../../errors.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { abortError } from '../../http/errors.ts';
 import { normalizeLibraryError } from './library-errors.ts';
 
@@ -16,7 +16,7 @@ export interface CallContext {
 
 const storage = new AsyncLocalStorage<CallContext>();
 /** Calls running now: with none, the storage is disabled, which turns off the promise hooks it needs (every
- *  promise of the process paid for them: ~5% of the agent's CPU while delivering thousands a second). */
+ *  promise of the process paid for them, docs/performance.md "Promise hooks off"). */
 let running = 0;
 
 export function currentCall(): CallContext | undefined {

@@ -5,7 +5,7 @@
 // per message: at thousands of messages a second that model was most of the agent's CPU.
 import type { ExchangeVersion } from '../../config/settings.ts';
 import type { OutgoingMessage } from '../transport.ts';
-import { xmlText } from './service.ts';
+import { escapeXml } from '../../text/xml-escape.ts';
 
 const head = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
   + ' xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">';
@@ -14,7 +14,7 @@ const head = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelop
  *  (t:ExchangeImpersonation, which Exchange Online requires of app-only EWS). */
 export function soapHeader(version: string, impersonate?: string): string {
   const impersonation = impersonate === undefined ? ''
-    : `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${xmlText(impersonate)}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`;
+    : `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${escapeXml(impersonate)}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`;
   return `<soap:Header><t:RequestServerVersion Version="${version}"/>${impersonation}</soap:Header>`;
 }
 
@@ -31,7 +31,7 @@ export function createItemsXml(messages: readonly OutgoingMessage[], version: Ex
     parts.push('<t:Message><t:MimeContent CharacterSet="UTF-8">', message.mime.toString('base64'), '</t:MimeContent>');
     if (message.bcc.length > 0) {
       parts.push('<t:BccRecipients>');
-      for (const address of message.bcc) parts.push('<t:Mailbox><t:EmailAddress>', xmlText(address), '</t:EmailAddress></t:Mailbox>');
+      for (const address of message.bcc) parts.push('<t:Mailbox><t:EmailAddress>', escapeXml(address), '</t:EmailAddress></t:Mailbox>');
       parts.push('</t:BccRecipients>');
     }
     parts.push('</t:Message>');

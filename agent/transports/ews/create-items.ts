@@ -4,12 +4,12 @@
 // refused item.
 import type { ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { version as agentVersion } from '../../version.ts';
 import type { OutgoingMessage } from '../transport.ts';
 import { createItemsXml } from './create-items-request.ts';
 import { readResponseMessages, type ItemOutcome, type ResponseMessage } from './response-messages.ts';
-import { classifyResponse } from './faults.ts';
+import { failureOf } from './faults.ts';
 
 export interface CreateItemsTarget {
   client: HttpClient;
@@ -44,7 +44,7 @@ export async function postEws(target: CreateItemsTarget, xml: string, timeoutMs:
   const bound = deadline(timeoutMs, signal);
   try {
     const response = await target.client.request({ method: 'POST', url: target.endpoint, headers, body: Buffer.from(xml, 'utf8'), signal: bound.signal });
-    const problem = classifyResponse(response, host);
+    const problem = failureOf(response, host);
     if (problem) throw problem;
     return readResponseMessages(response.body.toString('utf8'), host);
   } finally {

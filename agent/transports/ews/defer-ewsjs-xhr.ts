@@ -1,8 +1,9 @@
+// A patch of a third-party package (docs/performance.md, "Patches of third-party code": what it saves, the
+// upstream issue, the test that fails when it stops applying, test/build/vendor-patches.test.ts).
 // ews-javascript-api requires its default HTTP layer, @ewsjs/xhr (with tough-cookie, http-cookie-agent and
-// a public-suffix list), at load time, though the transport always plugs in its own (xhr-adapter.ts). The
-// agent's cold-start profile showed ~115 ms of CPU and several MB for it. This module, imported before
-// ews-javascript-api, puts a stand-in into require's cache whose exports load the real module on first use,
-// so anything that does use @ewsjs/xhr still gets it.
+// a public-suffix list), at load time, though the transport always plugs in its own (xhr-adapter.ts). This
+// module, imported before ews-javascript-api, puts a stand-in into require's cache whose exports load the
+// real module on first use, so anything that does use @ewsjs/xhr still gets it.
 // (Node 20 has no module.registerHooks; require.cache is documented as writable.)
 import { createRequire, Module } from 'node:module';
 

@@ -7,7 +7,7 @@ import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
 import { AutodiscoverCache } from './autodiscover/cache.ts';
 import { httpAuth } from './credentials.ts';
-import { trustContext } from './tls.ts';
+import { trustContext } from '../tls.ts';
 import { EwsTransport } from './transport.ts';
 import { XhrAdapter } from './xhr-adapter.ts';
 

@@ -1,10 +1,12 @@
-// Reads an EWS answer (HTTP 200; CreateItem, FindItem) with a streaming parser: each item's ResponseClass, ResponseCode and
+// Reads an EWS answer (HTTP 200; CreateItem, FindItem) with a streaming parser, in the one pass that also
+// checks that it is a whole SOAP envelope: each item's ResponseClass, ResponseCode and
 // m:MessageXml values (BackOffMilliseconds, InnerErrorResponseCode), in order, without building a DOM.
 // Exchange answers every item on its own; an item answered with a Warning and a code (ErrorBatchProcessingStopped:
 // not processed) was not sent either. Elements are matched by local name (namespace processing doubled saxes'
 // cost; the names are EWS's own).
 import { SaxesParser } from 'saxes';
 import { AgentError, ErrorCodes } from '../../errors.ts';
+import { notSoap } from './faults.ts';
 
 function localName(name: string): string {
   return name.slice(name.indexOf(':') + 1);
@@ -29,10 +31,13 @@ export function readResponseMessages(xml: string, host: string): ResponseMessage
   let messagesDepth = -1;
   let item: Reading | undefined;
   let failure: Error | undefined;
+  let envelope = false;
+  let complete = false;
   parser.on('error', (err) => { failure ??= err; });
   parser.on('opentag', (tag) => {
     depth += 1;
     const local = localName(tag.name);
+    if (depth === 1) envelope = local === 'Envelope';
     if (local === 'ResponseMessages') messagesDepth = depth;
     else if (messagesDepth >= 0 && depth === messagesDepth + 1) {
       item = { responseClass: String(tag.attributes.ResponseClass ?? ''), code: '', values: new Map(), value: undefined, inCode: false };
@@ -57,12 +62,15 @@ export function readResponseMessages(xml: string, host: string): ResponseMessage
     }
     if (depth === messagesDepth) messagesDepth = -1;
     depth -= 1;
+    if (depth === 0) complete = true;
   });
   try {
     parser.write(xml).close();
   } catch (err) {
     failure ??= err as Error;
   }
+  // A 200 that is not a whole SOAP envelope (cut short, a proxy's page) is worth another try.
+  if (!envelope || !complete) throw notSoap(host);
   // As library-errors.ts words it for a response ews-javascript-api cannot read.
   if (failure) throw new AgentError(ErrorCodes.ProtocolError, `${host} sent a response the EWS client could not read`, { cause: failure });
   return outcomes;

@@ -2,6 +2,7 @@
 // library gets a no-op credentials object (it insists on having one).
 import { ConnectingIdType, ExchangeCredentials, ExchangeService, ExchangeVersion, ImpersonatedUserId, Uri } from 'ews-javascript-api';
 import type { ExchangeVersion as VersionName } from '../../config/settings.ts';
+import { escapeXml } from '../../text/xml-escape.ts';
 import type { XhrAdapter } from './xhr-adapter.ts';
 
 class TransportCredentials extends ExchangeCredentials {
@@ -16,11 +17,7 @@ export function createService(endpoint: string, version: VersionName, xhr: XhrAd
   service.Credentials = new TransportCredentials();
   service.Url = new Uri(endpoint);
   service.XHRApi = xhr;
-  if (impersonate !== undefined) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, xmlText(impersonate));
+  // ews-javascript-api writes string properties into XML without escaping them.
+  if (impersonate !== undefined) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, escapeXml(impersonate));
   return service;
-}
-
-/** Text for ews-javascript-api string properties, which it writes into XML without escaping. */
-export function xmlText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

@@ -4,7 +4,7 @@ import type { ExchangeService } from 'ews-javascript-api';
 import type { EwsSettings, ExchangeVersion } from '../../config/settings.ts';
 import type { HttpClient, HttpStats } from '../../http/client.ts';
 import type { NameResolver } from '../../http/resolver.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import type { SendPause } from '../../throttle/pause.ts';
 import { budgetKey, SharedPauses } from '../../throttle/shared-pauses.ts';

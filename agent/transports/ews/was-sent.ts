@@ -6,7 +6,7 @@ import { AgentError } from '../../errors.ts';
 import { postEws, type CreateItemsTarget } from './create-items.ts';
 import { soapHeader } from './create-items-request.ts';
 import { serverCodeError } from './server-codes.ts';
-import { xmlText } from './service.ts';
+import { escapeXml } from '../../text/xml-escape.ts';
 
 const FOLDERS = ['outbox', 'sentitems', 'drafts'] as const;
 
@@ -17,7 +17,7 @@ export function findSentXml(messageId: string, version: string, impersonate?: st
     + '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
     + '<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>'
     + '<m:Restriction><t:IsEqualTo><t:FieldURI FieldURI="message:InternetMessageId"/>'
-    + `<t:FieldURIOrConstant><t:Constant Value="${xmlText(messageId)}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>`
+    + `<t:FieldURIOrConstant><t:Constant Value="${escapeXml(messageId)}"/></t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>`
     + `<m:ParentFolderIds>${FOLDERS.map((f) => `<t:DistinguishedFolderId Id="${f}"/>`).join('')}</m:ParentFolderIds>`
     + '</m:FindItem></soap:Body></soap:Envelope>';
 }

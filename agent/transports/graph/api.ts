@@ -2,22 +2,16 @@
 // HTTP client adds it and renews it on a 401 invalid_token); non-2xx answers become AgentErrors. Upload URLs
 // are pre-authenticated: they go without a token.
 import { AgentError, ErrorCodes } from '../../errors.ts';
-import { deadline } from '../../http/deadline.ts';
+import { deadline } from '../../deadline.ts';
 import { abortError } from '../../http/errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import type { HttpMethod, HttpResponse } from '../../http/exchange.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import { version } from '../../version.ts';
+import type { GraphRequestSeen } from '../factory-contract.ts';
 import { answerError, type Operation } from './answers.ts';
 import { MAILBOX_CONCURRENCY, Semaphore } from './limits.ts';
-
-export interface GraphRequestSeen {
-  method: string;
-  url: string;
-  contentType?: string;
-  body: Buffer;
-}
 
 export interface GraphApiOptions {
   http: HttpClient;

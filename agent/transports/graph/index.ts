@@ -4,7 +4,7 @@ import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import { createTokenSource, graphScope } from '../../oauth/index.ts';
 import type { TransportDeps } from '../factory-contract.ts';
-import { trustContext } from '../ews/tls.ts';
+import { trustContext } from '../tls.ts';
 import { GraphApi } from './api.ts';
 import { MAILBOX_CONCURRENCY, messagesPerMinute, Pace } from './limits.ts';
 import { GraphTransport } from './transport.ts';

@@ -2,6 +2,8 @@
 // limits): at most four requests at once per app and mailbox, and 30 messages a minute per mailbox — the
 // pace sends keep by default (MAIL_AGENT_GRAPH_MESSAGES_PER_MINUTE changes it, for a tenant with other
 // limits, or a benchmark). Both wait in line, abortable; nothing here fails a send.
+import type { Clock } from '../../clock.ts';
+
 export const MAILBOX_CONCURRENCY = 4;
 export const DEFAULT_MESSAGES_PER_MINUTE = 30;
 
@@ -40,8 +42,8 @@ export class Semaphore {
   }
 }
 
-export interface PaceClock {
-  now(): number;
+/** The agent's clock (clock.ts) and a sleep that an abort ends. */
+export interface PaceClock extends Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 

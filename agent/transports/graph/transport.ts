@@ -4,7 +4,7 @@
 // (was-sent.ts). At most four requests at once for the mailbox, at Exchange Online's pace of sends.
 import type { GraphSettings } from '../../config/settings.ts';
 import type { HttpClient } from '../../http/client.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import type { OutgoingMessage, SendResult, Transport, TransportInfo } from '../transport.ts';
 import type { GraphApi } from './api.ts';
 import { MAILBOX_CONCURRENCY, type Pace } from './limits.ts';

@@ -2,7 +2,7 @@
 import type { Settings } from '../../config/settings.ts';
 import type { TransportDeps } from '../factory-contract.ts';
 import type { Transport } from '../transport.ts';
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../text/duration.ts';
 import { AgentError } from '../../errors.ts';
 import { resolveHelperCommand } from './helper-command.ts';
 import type { SpawnFn } from './helper-process.ts';

@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../../config/settings.ts';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { HttpClient } from '../../http/client.ts';
 import type { TransportDeps } from '../factory-contract.ts';
-import { trustContext } from '../ews/tls.ts';
+import { trustContext } from '../tls.ts';
 import type { SmtpAuth } from './session.ts';
 import { SmtpTransport } from './transport.ts';
 

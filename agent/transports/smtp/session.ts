@@ -6,7 +6,7 @@ import type { SecureContext } from 'node:tls';
 import { isIP } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { formatAddress } from '../../config/listen.ts';
-import type { TokenSource } from '../../oauth/token-source.ts';
+import type { TokenSource } from '../../types/token-source.ts';
 import { smtpError, type SmtpStage } from './errors.ts';
 import { loginXoauth2, type LoginStep } from './xoauth2.ts';
 

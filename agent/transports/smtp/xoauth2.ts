@@ -8,7 +8,7 @@
 import XOAuth2 from 'nodemailer/lib/xoauth2';
 import { AgentError, ErrorCodes } from '../../errors.ts';
 import { tokenRoles } from '../../oauth/jwt.ts';
-import type { AccessToken, TokenSource } from '../../oauth/token-source.ts';
+import type { AccessToken, TokenSource } from '../../types/token-source.ts';
 
 export const SEND_AS_APP = 'SMTP.SendAsApp';
 

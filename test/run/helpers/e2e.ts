@@ -9,7 +9,7 @@ import { captureIo } from '../../helpers/io.ts';
 import type { Child } from '../../helpers/child.ts';
 import { runCli, spawnCli } from '../../helpers/shipped.ts';
 import { untilStatus } from '../../helpers/status.ts';
-import { tempDir } from '../../helpers/tmp.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 import { jsonLines, untilFile, type What } from '../../helpers/wait.ts';
 import { account, startTestSandbox, type TestSandbox } from '../../transports/helpers/sandbox.ts';
 

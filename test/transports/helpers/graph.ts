@@ -3,7 +3,7 @@
 import iconv from 'iconv-lite';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ClientCredential, GraphSettings, LoadedConfig, Secrets } from '../../../agent/config/settings.ts';
-import type { GraphRequestSeen } from '../../../agent/transports/graph/api.ts';
+import type { GraphRequestSeen } from '../../../agent/transports/factory-contract.ts';
 import type { OutgoingMessage } from '../../../agent/transports/transport.ts';
 import type { Sandbox } from '../../../agent/sandbox/index.ts';
 import { appCert, CLIENT_ID, SECRET } from '../../helpers/oauth.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../agent/sandbox/index.ts';
 import { buildDirectory } from '../../../agent/sandbox/users.ts';
-import { createNtlmAcceptor } from '../../../agent/ntlm/server.ts';
+import { createNtlmAcceptor } from '../../../agent/sandbox/auth/ntlm-server.ts';
 
 export const account = { username: 'CONTOSO\\svc-notify', password: 'T3st-Passw0rd!', email: 'svc-notify@contoso.test' };
 export const token = 'test-bearer-token-0123456789';

@@ -10,7 +10,7 @@
 // it. The error lists every URL tried and why, and the redirections followed.
 import { AgentError, ErrorCodes } from '../../../errors.ts';
 import type { HttpClient } from '../../../http/client.ts';
-import { deadline } from '../../../http/deadline.ts';
+import { deadline } from '../../../deadline.ts';
 import type { HttpResponse } from '../../../http/exchange.ts';
 import type { SrvAnswer } from '../../../http/resolver.ts';
 import type { Answer } from './answer.ts';

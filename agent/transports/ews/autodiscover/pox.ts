@@ -1,9 +1,9 @@
 // POX Autodiscover ("POX Autodiscover request/response for Exchange", MS-OXDSCLI 2.2.3/2.2.4): the request
 // body, and what an answer means — Action settings with EXPR/EXCH Protocols, redirectAddr, redirectUrl,
 // or an Error.
-import { xmlText } from '../service.ts';
+import { escapeXml } from '../../../text/xml-escape.ts';
 import type { Answer } from './answer.ts';
-import { childOf, childrenOf, readXml, textOf } from './xml.ts';
+import { childOf, childrenOf, readXml, textOf } from '../xml.ts';
 
 const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 const RESPONSE_NS = 'http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006';
@@ -11,7 +11,7 @@ const OUTLOOK_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/r
 
 export function poxRequest(email: string): Buffer {
   return Buffer.from(`<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="${REQUEST_NS}"><Request>`
-    + `<EMailAddress>${xmlText(email)}</EMailAddress><AcceptableResponseSchema>${OUTLOOK_NS}</AcceptableResponseSchema>`
+    + `<EMailAddress>${escapeXml(email)}</EMailAddress><AcceptableResponseSchema>${OUTLOOK_NS}</AcceptableResponseSchema>`
     + '</Request></Autodiscover>', 'utf8');
 }
 

@@ -1,9 +1,9 @@
 // SOAP Autodiscover GetUserSettings ("GetUserSettings operation (SOAP)", "Handling Autodiscover error
 // messages"), for endpoints that do not offer POX: ExternalEwsUrl and InternalEwsUrl, or the per-user
 // ErrorCode RedirectAddress / RedirectUrl with RedirectTarget.
-import { xmlText } from '../service.ts';
+import { escapeXml } from '../../../text/xml-escape.ts';
 import type { Answer } from './answer.ts';
-import { childOf, childrenOf, readXml, textOf } from './xml.ts';
+import { childOf, childrenOf, readXml, textOf } from '../xml.ts';
 
 const AD_NS = 'http://schemas.microsoft.com/exchange/2010/Autodiscover';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -18,8 +18,8 @@ export function soapRequest(email: string, url: URL): Buffer {
   return Buffer.from('<?xml version="1.0" encoding="utf-8"?>'
     + `<soap:Envelope xmlns:soap="${SOAP_NS}" xmlns:a="${AD_NS}" xmlns:wsa="http://www.w3.org/2005/08/addressing">`
     + `<soap:Header><a:RequestedServerVersion>Exchange2010</a:RequestedServerVersion><wsa:Action>${SOAP_ACTION}</wsa:Action>`
-    + `<wsa:To>${xmlText(url.href)}</wsa:To></soap:Header><soap:Body><a:GetUserSettingsRequestMessage><a:Request>`
-    + `<a:Users><a:User><a:Mailbox>${xmlText(email)}</a:Mailbox></a:User></a:Users>`
+    + `<wsa:To>${escapeXml(url.href)}</wsa:To></soap:Header><soap:Body><a:GetUserSettingsRequestMessage><a:Request>`
+    + `<a:Users><a:User><a:Mailbox>${escapeXml(email)}</a:Mailbox></a:User></a:Users>`
     + '<a:RequestedSettings><a:Setting>ExternalEwsUrl</a:Setting><a:Setting>InternalEwsUrl</a:Setting></a:RequestedSettings>'
     + '</a:Request></a:GetUserSettingsRequestMessage></soap:Body></soap:Envelope>', 'utf8');
 }
