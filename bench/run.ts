@@ -1,5 +1,6 @@
-// `npm run bench [-- --quick]`: builds the agent, runs every benchmark one after another (never two at a
-// time, so they do not measure each other) and gathers the headline figures into bench/results/latest.json
+// `npm run bench [-- --quick] [-- --runs N]`: builds the agent, runs every benchmark one after another (never
+// two at a time, so they do not measure each other), N times over (the table shows medians and each
+// headline's spread), and gathers the headline figures into bench/results/latest.json
 // and a Markdown table (bench/results/latest.md, also put into docs/performance.md, "The latest run").
 // Full < 9 min (the throttling run alone takes 200 s of the sandbox's allowed rate), --quick < 90 s.
 import { spawn } from 'node:child_process';
@@ -8,9 +9,13 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { medianFigures, spreadMarkdown, spreadOf } from './spread.ts';
 import { figures, markdown, type Results } from './summary.ts';
 
 const quick = process.argv.includes('--quick');
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 1;
+if (!Number.isInteger(runs) || runs < 1) throw new Error('bench: --runs takes a whole number of runs, 1 or more');
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const results = path.join(repo, 'bench/results');
 
@@ -53,43 +58,57 @@ const started = performance.now();
 console.error(`bench: building dist/ (npm run build)${quick ? ', quick mode' : ''}`);
 if ((await run('npm', ['run', 'build', '--silent'])) !== 0) throw new Error('bench: npm run build failed');
 
-const ran: Results['ran'] = {};
-for (const step of steps) {
-  if (!(await exists(path.join(repo, step.script)))) {
-    ran[step.name] = { status: 'pending', reason: `${step.script} does not exist yet` };
-    continue;
-  }
-  const before = load();
-  const t0 = performance.now();
-  console.error(`bench: ${step.name} (load ${before})`);
-  const code = await run(process.execPath, step.args, step.env, step.timeoutMs);
-  ran[step.name] = { status: code === 0 ? 'ok' : 'failed', seconds: Math.round((performance.now() - t0) / 100) / 10, loadBefore: before, loadAfter: load() };
-}
-
 const read = async (name: string): Promise<unknown> => {
   try { return JSON.parse(await readFile(path.join(results, `${name}.json`), 'utf8')) as unknown; } catch { return undefined; }
 };
-const gathered: Results = {
-  ran,
-  validate: ran.validate?.status === 'ok' ? await read('validate') : undefined,
-  sandbox: ran.sandbox?.status === 'ok' ? await read('sandbox') : undefined,
-  reconcile: ran.reconcile?.status === 'ok' ? await read('reconcile') : undefined,
-  throughput: ran.throughput?.status === 'ok' ? await read('throughput') : undefined,
-  smtpIn: ran['smtp-in']?.status === 'ok' ? await read('smtp-in') : undefined,
-  throttle: ran.throttle?.status === 'ok' ? await read('throttle') : undefined,
-  graph: ran.graph?.status === 'ok' ? await read('graph') : undefined,
-};
+
+/** One pass over every benchmark, and the headline figures it produced. */
+async function runOnce(pass: number): Promise<{ ran: Results['ran']; figures: ReturnType<typeof figures> }> {
+  const ran: Results['ran'] = {};
+  for (const step of steps) {
+    if (!(await exists(path.join(repo, step.script)))) {
+      ran[step.name] = { status: 'pending', reason: `${step.script} does not exist yet` };
+      continue;
+    }
+    const before = load();
+    const t0 = performance.now();
+    console.error(`bench: ${runs > 1 ? `run ${pass}/${runs}: ` : ''}${step.name} (load ${before})`);
+    const code = await run(process.execPath, step.args, step.env, step.timeoutMs);
+    ran[step.name] = { status: code === 0 ? 'ok' : 'failed', seconds: Math.round((performance.now() - t0) / 100) / 10, loadBefore: before, loadAfter: load() };
+  }
+  const ok = (name: string) => ran[name]?.status === 'ok';
+  const gathered: Results = {
+    ran,
+    validate: ok('validate') ? await read('validate') : undefined,
+    sandbox: ok('sandbox') ? await read('sandbox') : undefined,
+    reconcile: ok('reconcile') ? await read('reconcile') : undefined,
+    throughput: ok('throughput') ? await read('throughput') : undefined,
+    smtpIn: ok('smtp-in') ? await read('smtp-in') : undefined,
+    throttle: ok('throttle') ? await read('throttle') : undefined,
+    graph: ok('graph') ? await read('graph') : undefined,
+  };
+  return { ran, figures: figures(gathered, quick) };
+}
+
+// Runs go round all the benchmarks in turn (not 5 × each in a row), so a change in the machine's conditions
+// lands on every benchmark alike.
+const passes: Awaited<ReturnType<typeof runOnce>>[] = [];
+for (let pass = 1; pass <= runs; pass++) passes.push(await runOnce(pass));
+const perRun = passes.map((p) => p.figures);
+const spread = spreadOf(perRun);
 const latest = {
   at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length,
-  loadAverage: load(), totalSeconds: Math.round((performance.now() - started) / 1000),
-  ...figures(gathered, quick),
-  runs: ran,
+  loadAverage: load(), totalSeconds: Math.round((performance.now() - started) / 1000), runs,
+  ...medianFigures(perRun),
+  ...(runs > 1 ? { spread, perRun } : {}),
+  ran: passes.map((p) => p.ran),
 };
+const table = markdown(latest) + (runs > 1 ? '\n' + spreadMarkdown(spread, runs) : '');
 await mkdir(results, { recursive: true });
 await writeFile(path.join(results, 'latest.json'), JSON.stringify(latest, null, 2) + '\n');
-await writeFile(path.join(results, 'latest.md'), markdown(latest));
-await updatePerformanceDoc(markdown(latest));
-console.log(markdown(latest));
+await writeFile(path.join(results, 'latest.md'), table);
+await updatePerformanceDoc(table);
+console.log(table);
 
 /** docs/performance.md shows the latest table, between its markers (the README points there). */
 async function updatePerformanceDoc(table: string): Promise<void> {

@@ -68,7 +68,7 @@ export function figures(r: Results, quick: boolean) {
   };
 }
 
-type Latest = ReturnType<typeof figures> & { at: string; mode: string; loadAverage: string; totalSeconds: number; cpus: number; node: string };
+type Latest = ReturnType<typeof figures> & { at: string; mode: string; loadAverage: string; totalSeconds: number; cpus: number; node: string; runs?: number };
 
 const show = (v: number | null | undefined, unit = ''): string => (v === null || v === undefined ? 'pending' : `${v}${unit}`);
 const verdict = (v: number | null | undefined, ok: (x: number) => boolean): string => (v === null || v === undefined ? '–' : ok(v) ? 'yes' : 'no');
@@ -100,8 +100,10 @@ export function markdown(l: Latest): string {
     ['SMTP in, 8 smtplib clients: agent accepted (delivered via EWS / end to end)', `${show(l.smtpIn.acceptedPerSec, '/s')} (${show(l.smtpIn.deliveredPerSec, '/s')} / ${show(l.smtpIn.endToEndPerSec, '/s')})`, '', ''],
     ['… the sandbox\'s own SMTP port, directly (baseline)', `${show(l.smtpIn.directPerSec, '/s')} (agent ×${show(l.smtpIn.acceptedOverDirect)})`, '', ''],
   ];
+  const flags = [...(l.mode === 'quick' ? ['--quick'] : []), ...((l.runs ?? 1) > 1 ? [`--runs ${l.runs}`] : [])];
   return [
-    `Measured by \`npm run bench${l.mode === 'quick' ? ' -- --quick' : ''}\` on ${l.at} (Node ${l.node}, ${l.cpus} cores, load average ${l.loadAverage} at the end; medians over repetitions).`,
+    `Measured by \`npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}\` on ${l.at} (Node ${l.node}, ${l.cpus} cores, load average ${l.loadAverage} at the end; ` +
+      `${(l.runs ?? 1) > 1 ? `each figure the median of ${l.runs} runs, each run's a median over its repetitions` : 'medians over repetitions'}).`,
     '',
     '| figure | measured | target | met |',
     '| --- | --- | --- | --- |',

@@ -78,10 +78,11 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const config = loaded.config;
   step('load', revision, loadStart, { settingsDigest: short(config.settingsDigest) });
   deps.onLoaded?.(config);
-  await deps.status.update((d) => {
+  // A report, not a step: written while the next step runs, as the progress writes below.
+  progress(deps.status.update((d) => {
     t.secretExposure(d, config.warnings, revision, iso());
     t.transportExposure(d, config.warnings, revision, iso());
-  });
+  }));
 
   const live = input.live;
   if (live && live.config.settingsDigest === config.settingsDigest) return keepLive(deps, live, config, elapsed, iso);
@@ -130,7 +131,12 @@ export async function attempt(deps: AttemptDeps, input: AttemptInput): Promise<A
   const at = iso();
   const next: LiveSettings = { config, transport: candidate, info, since: at };
   // applied.json first: once the status says Ready, `mail-agent send` (another process) must find these settings.
-  await writeApplied(deps.stateDir, { revision, settingsDigest: config.settingsDigest, appliedAt: at, settings: config.settings, transport: info });
+  // The test message's 'sent' record is written alongside (its 'pending' record, written before the send,
+  // already keeps a crash from sending it twice: the next start asks the server).
+  await Promise.all([
+    writeApplied(deps.stateDir, { revision, settingsDigest: config.settingsDigest, appliedAt: at, settings: config.settings, transport: info }),
+    tested.recorded,
+  ]);
   await deps.status.update((d) => {
     t.stepPassed(d, 'TestMessageDelivered', tested.reason, tested.message, revision, at);
     t.applied(d, { revision, settingsDigest: config.settingsDigest, transport: info, unchanged: false, at, durationMs: elapsed(), ...(tested.sent ? { testMessage: tested.sent } : {}) });

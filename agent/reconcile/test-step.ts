@@ -10,6 +10,8 @@ export interface TestStepResult {
   reason: 'Delivered' | 'AlreadyDelivered' | 'CredentialsChanged' | 'NotConfigured' | 'NotRequested';
   message: string;
   sent?: { to: string; sentAt: string; messageId: string };
+  /** The registry's record of the delivered message, still being written: the caller awaits it with its own writes. */
+  recorded?: Promise<void>;
 }
 
 export async function testStep(candidate: Transport, config: LoadedConfig, info: TransportInfo,
@@ -33,6 +35,6 @@ export async function testStep(candidate: Transport, config: LoadedConfig, info:
   await registry.put(digest, { to, messageId: message.messageId, settingsDigest: config.settingsDigest });
   await candidate.send(message, signal);
   const sent = { to, sentAt: new Date().toISOString(), messageId: message.messageId };
-  await registry.put(digest, { ...sent, settingsDigest: config.settingsDigest });
-  return { reason: 'Delivered', message: `test message ${message.messageId} delivered to the server`, sent };
+  const recorded = registry.put(digest, { ...sent, settingsDigest: config.settingsDigest });
+  return { reason: 'Delivered', message: `test message ${message.messageId} delivered to the server`, sent, recorded };
 }

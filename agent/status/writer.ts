@@ -28,6 +28,8 @@ export class StatusWriter {
   private readonly write: (path: string, data: string) => Promise<void>;
   private readonly onError: (err: unknown) => void;
   private chain: Promise<void> = Promise.resolve();
+  /** The write queued behind the one in flight, not yet started: later updates ride on it. */
+  private queued: Promise<void> | undefined;
   private heartbeat: unknown;
 
   constructor(options: StatusWriterOptions) {
@@ -54,9 +56,16 @@ export class StatusWriter {
     return this.flush().catch(() => undefined);
   }
 
-  /** Writes the current document (sequence and writtenAt advance). Writes never overlap. */
+  /** Writes the current document (sequence and writtenAt advance). Writes never overlap, and updates made
+   *  while one is in flight share the next: it takes the document as it is when it starts, so a burst of
+   *  progress updates costs two fsync'd writes, not one each, and the last of them waits for no more. */
   flush(): Promise<void> {
-    const next = this.chain.then(() => this.writeNow());
+    if (this.queued) return this.queued;
+    const next = this.chain.then(() => {
+      this.queued = undefined;
+      return this.writeNow();
+    });
+    this.queued = next;
     this.chain = next.catch((err: unknown) => { this.onError(err); });
     return next;
   }

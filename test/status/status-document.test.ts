@@ -116,10 +116,36 @@ test('concurrent updates never interleave: the file always parses and ends with 
     await Promise.all([...letters].map((c) => writer.update((d) => t.observed(d, rev(c), new Date().toISOString()))));
     const doc = JSON.parse(await readFile(path, 'utf8')) as StatusDocument;
     assert.is(doc.observedRevision, rev('f'));
-    assert.is(doc.sequence, letters.length);
+    // All six were made before the first write began: they share it.
+    assert.is(doc.sequence, 1);
   } finally {
     await dir.cleanup();
   }
+});
+
+test('an update made while a write is in flight is written after it, once, and resolves when its state is on disk', async () => {
+  const written: { sequence: number; observedRevision: string | null }[] = [];
+  let release: () => void = () => undefined;
+  let started: () => void = () => undefined;
+  const firstStarted = new Promise<void>((resolve) => { started = resolve; });
+  let writes = 0;
+  const write = async (_path: string, data: string) => {
+    const doc = JSON.parse(data) as StatusDocument;
+    if (writes++ === 0) {
+      started();
+      await new Promise<void>((resolve) => { release = resolve; });
+    }
+    written.push({ sequence: doc.sequence, observedRevision: doc.observedRevision });
+  };
+  const writer = new StatusWriter({ path: '/unused/status.json', initial: initialStatus('/x.yaml', new Date()), write });
+  const first = writer.update((d) => t.observed(d, rev('a'), new Date().toISOString()));
+  await firstStarted;
+  const later = [...'bcd'].map((c) => writer.update((d) => t.observed(d, rev(c), new Date().toISOString())));
+  release();
+  await first;
+  await Promise.all(later);
+  assert.is(writes, 2);
+  assert.equal(written, [{ sequence: 1, observedRevision: rev('a') }, { sequence: 2, observedRevision: rev('d') }]);
 });
 
 test.run();
