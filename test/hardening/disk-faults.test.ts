@@ -9,8 +9,7 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { shortRevision as short } from '../../agent/config/revision.ts';
-import { revisionOf } from '../../agent/config/revision.ts';
+import { revisionOf, shortRevision as short } from '../../agent/config/revision.ts';
 import type { StatusDocument } from '../../agent/status/model.ts';
 import { repoRoot } from '../helpers/child.ts';
 import { shippedBin } from '../helpers/shipped.ts';
@@ -22,6 +21,12 @@ import { rig, type Rig } from '../run/helpers/e2e.ts';
 let r: Rig;
 const mounts: string[] = [];
 const faults: Record<string, number> = {};
+
+/** The stimulus: the kernel refuses a read-only remount (EBUSY) while a file in it is open for writing — the
+ *  agent writing its status (a heartbeat, a queue count) at that moment. Tried again once that write is done. */
+async function remountReadOnly(dir: string): Promise<void> {
+  await waitFor(() => spawnSync('mount', ['-o', 'remount,ro', dir]).status === 0, `${dir} remounted read-only`);
+}
 
 function mountTmpfs(dir: string, size: string): void {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
@@ -99,7 +104,7 @@ if (needTools(import.meta.url, test, ['mount'])) test('a read-only status direct
   const good = await r.write({ charset: 'iso-8859-2' });
   const agent = r.startAgent(['--status', statusPath], { config: r.settings, stateDir: join(r.root, 'state-ro') });
   await statusAt(statusPath, ready(revisionOf(good)), 'Ready');
-  execFileSync('mount', ['-o', 'remount,ro', mnt]);
+  await remountReadOnly(mnt);
   faults['read-only-status-dir'] = 1;
   const changed = await r.write({ charset: 'iso-8859-15' });
   await agent.waitFor('writing the status file failed', 10_000);
