@@ -7,27 +7,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:https';
-import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import type { tempDir } from '../helpers/temp-dir.ts';
+import { answerEveryRequest, assertNoRawControls, listenOnLoopback, settingsBeside } from './painting-server.ts';
 
 const DOMAIN = 'paint.test';
 // In the XML: CSI 2J (clear screen), CSI H (home), a CR by reference, then a new line that looks like status's.
 const PAINT_XML = '\u009b2J\u009bH&#13;\nReady: all good';
 const PAINT_ESCAPED = '\\x9b2J\\x9bH\\r\\nReady: all good';
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 function assertNotPainted(text: string, what: string): void {
-  const bad = RAW_CONTROL.exec(text);
-  assert.not.ok(bad, `${what} holds U+${bad?.[0].charCodeAt(0).toString(16)} raw:\n${JSON.stringify(text)}`);
+  assertNoRawControls(text, what);
   assert.not.match(text, /^Ready: all good/m, `${what} has a line painted by the server`);
 }
 
@@ -40,23 +36,13 @@ let requests = 0;
 
 test.before(async () => {
   const tls = await generateTestTls([DOMAIN, `autodiscover.${DOMAIN}`]);
-  server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-      res.end('<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
-        + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  server = createServer({ cert: tls.certPem, key: tls.keyPem }, answerEveryRequest(200,
+    '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
+    + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`,
+    () => { requests++; }));
+  const port = await listenOnLoopback(server);
   resolveFlags = [DOMAIN, `autodiscover.${DOMAIN}`].flatMap((host) => ['--resolve', `${host}:443:127.0.0.1:${port}`]);
-  dir = await tempDir('paint-autodiscover');
-  await mkdir(join(dir.path, 'conf'));
-  settings = join(dir.path, 'conf', 'mail-settings.yaml');
-  await writeFile(settings, `apiVersion: mail-agent/v1\nkind: MailSettings\nservice: ews\news:\n  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n  auth: basic\n  username: svc\n  password: { env: PW }\n`);
+  ({ dir, settings } = await settingsBeside('paint-autodiscover', `  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n`));
 });
 
 test.after(async () => {

@@ -5,9 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
@@ -15,41 +13,23 @@ import { statePaths } from '../../agent/state/layout.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import type { tempDir } from '../helpers/temp-dir.ts';
 import { waitForValue } from '../helpers/wait.ts';
+import { answerEveryRequest, assertNoRawControls, listenOnLoopback, settingsBeside } from './painting-server.ts';
 
 const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
 // The faultcode as an XML parser reads it: a CR in XML text is a line end, read as LF (XML 1.0 section 2.11).
 const paintedFault = '\\x1b[1A\\n\\x1b[2K\\x9b32mReady: all good';
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-function assertNoRawControls(text: string, what: string): void {
-  const bad = RAW_CONTROL.exec(text);
-  assert.not.ok(bad, `${what} holds U+${bad?.[0].charCodeAt(0).toString(16)} raw:\n${JSON.stringify(text)}`);
-}
 
 let server: Server;
-let url: string;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let settings: string;
 let agent: Child | undefined;
 
 test.before(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
-      res.end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${paint}</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>`);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;
-  dir = await tempDir('paint');
-  await mkdir(join(dir.path, 'conf'));
-  settings = join(dir.path, 'conf', 'mail-settings.yaml');
-  await writeFile(settings, `apiVersion: mail-agent/v1\nkind: MailSettings\nservice: ews\news:\n  url: ${url}\n  allowInsecureHttp: true\n  auth: basic\n  username: svc\n  password: { env: PW }\n`);
+  server = createServer(answerEveryRequest(500, `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${paint}</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>`));
+  const url = `http://127.0.0.1:${await listenOnLoopback(server)}/EWS/Exchange.asmx`;
+  ({ dir, settings } = await settingsBeside('paint', `  url: ${url}\n  allowInsecureHttp: true\n`));
 });
 
 test.after(async () => {
