@@ -6,7 +6,7 @@
 // pointed at it with --resolve.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
@@ -14,8 +14,7 @@ import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
-import type { tempDir } from '../helpers/temp-dir.ts';
-import { answerEveryRequest, assertNoRawControls, listenOnLoopback, settingsBeside } from './painting-server.ts';
+import { assertNoRawControls, startPaintingServer, type PaintingServer } from './painting-server.ts';
 
 const DOMAIN = 'paint.test';
 // In the XML: CSI 2J (clear screen), CSI H (home), a CR by reference, then a new line that looks like status's.
@@ -27,50 +26,48 @@ function assertNotPainted(text: string, what: string): void {
   assert.not.match(text, /^Ready: all good/m, `${what} has a line painted by the server`);
 }
 
-let server: Server;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let settings: string;
+let painting: PaintingServer;
 let resolveFlags: string[];
 let agent: Child | undefined;
 let requests = 0;
 
 test.before(async () => {
   const tls = await generateTestTls([DOMAIN, `autodiscover.${DOMAIN}`]);
-  server = createServer({ cert: tls.certPem, key: tls.keyPem }, answerEveryRequest(200,
-    '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
-    + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`,
-    () => { requests++; }));
-  const port = await listenOnLoopback(server);
-  resolveFlags = [DOMAIN, `autodiscover.${DOMAIN}`].flatMap((host) => ['--resolve', `${host}:443:127.0.0.1:${port}`]);
-  ({ dir, settings } = await settingsBeside('paint-autodiscover', `  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n`));
+  painting = await startPaintingServer({
+    name: 'paint-autodiscover', create: (handler) => createServer({ cert: tls.certPem, key: tls.keyPem }, handler), status: 200,
+    body: '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
+      + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`,
+    endpoint: () => `  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n`,
+    onRequest: () => { requests++; },
+  });
+  resolveFlags = [DOMAIN, `autodiscover.${DOMAIN}`].flatMap((host) => ['--resolve', `${host}:443:127.0.0.1:${painting.port}`]);
 });
 
 test.after(async () => {
   await agent?.kill('SIGKILL');
-  server.close();
-  await dir.cleanup();
+  await painting.close();
 });
 
 test('mail-agent test prints an Autodiscover <Message> with C1 controls and a new line escaped', async () => {
-  const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
-  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', ...resolveFlags], io), 1);
+  const r = await painting.mailAgentTest(resolveFlags);
+  assert.is(r.code, 1);
   assert.ok(requests > 0, 'the double was asked');
-  assert.match(io.out() + io.err(), `server error 500: ${PAINT_ESCAPED}`);
-  assertNotPainted(io.out() + io.err(), 'test output');
+  assert.match(r.out + r.err, `server error 500: ${PAINT_ESCAPED}`);
+  assertNotPainted(r.out + r.err, 'test output');
 });
 
 test("the agent's text log and mail-agent status print the Autodiscover <Message> escaped", async () => {
-  const state = join(dir.path, 'state');
+  const state = join(painting.dir, 'state');
   const statusFile = join(state, 'status.json');
-  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
+  agent = spawnCli(['run', '--config', painting.settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
   await agent.waitFor('reason=AutodiscoverFailed', 30_000);
   assertNotPainted(agent.output(), "the agent's text log");
   // --wait returns as soon as the status file says Stalled: the event the test waits on.
-  const waited = captureIo({ cwd: dir.path });
-  assert.is(await main(['status', '--status', statusFile, '--wait', '--for-file', settings, '--timeout', '30s'], waited), 1, waited.out() + waited.err());
+  const waited = captureIo({ cwd: painting.dir });
+  assert.is(await main(['status', '--status', statusFile, '--wait', '--for-file', painting.settings, '--timeout', '30s'], waited), 1, waited.out() + waited.err());
   assertNotPainted(waited.out() + waited.err(), 'status --wait output');
   assert.match(await readFile(statusFile, 'utf8'), 'Ready: all good', 'the status file holds the server\'s message');
-  const io = captureIo({ cwd: dir.path });
+  const io = captureIo({ cwd: painting.dir });
   assert.is(await main(['status', '--status', statusFile], io), 1);
   assert.match(io.out(), PAINT_ESCAPED);
   assertNotPainted(io.out() + io.err(), 'status output');
