@@ -85,31 +85,56 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('an unresolvable host during verification: HostNotFound; notifications still go out', async () => {
-  const text = r.settingsText().replace(r.sandbox.url, 'https://mail.nowhere.invalid/EWS/Exchange.asmx');
-  await writeFile(r.settings, text);
-  count('unresolvable-host/verify');
-  await rejectedWith(text, 'HostNotFound');
-  await r.send('while the host is unknown');
+/** Queues a notification with `subject` through the agent (counted for the summary); returns its id. */
+async function send(subject: string): Promise<string> {
+  const id = await r.send(subject);
   sent += 1;
-  await deliveredOnce('while the host is unknown');
+  return id;
+}
+
+/** New settings point at `url`, which the agent cannot reach: verification fails with `reason`, the last good
+ *  settings stay live, and a notification sent meanwhile is delivered once by them. */
+async function unreachableWhileVerifying(url: string, fault: string, reason: string, subject: string): Promise<void> {
+  const text = r.settingsText().replace(r.sandbox.url, url);
+  await writeFile(r.settings, text);
+  count(`${fault}/verify`);
+  await rejectedWith(text, reason);
+  await send(subject);
+  await deliveredOnce(subject);
+}
+
+/** A fault on the server that the live transport meets while delivering, then a new settings file meets while
+ *  verifying: the notification waits (retry, `code`: `waitsFor` says why), the file is Stalled on `code`, and
+ *  `fix` (the operator's remedy) makes the file Ready and the notification arrive once. */
+async function waitsUntilFixed(o: { fault: string; subject: string; code: string; waitsFor: string; charset: string; fix: () => Promise<void>; readyWith: string }): Promise<void> {
+  const id = await send(o.subject);
+  count(`${o.fault}/delivery`);
+  await untilLogLine(id);
+  const first = (await r.logLines()).find((l) => l.id === id);
+  assert.is(first?.code, o.code, JSON.stringify(first));
+  assert.is(first?.result, 'retry', `${o.waitsFor}, not fail: ${JSON.stringify(first)}`);
+  const text = await r.write({ charset: o.charset });
+  count(`${o.fault}/verify`);
+  const res = await r.waitFor(text);
+  assert.is(res.code, 1, res.out);
+  assert.match(res.out, o.code);
+  await o.fix();
+  await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), `Ready with ${o.readyWith}`);
+  await deliveredOnce(o.subject);
+}
+
+test('an unresolvable host during verification: HostNotFound; notifications still go out', async () => {
+  await unreachableWhileVerifying('https://mail.nowhere.invalid/EWS/Exchange.asmx', 'unresolvable-host', 'HostNotFound', 'while the host is unknown');
 });
 
 test('a closed port during verification: ConnectionFailed; the old transport still delivers', async () => {
-  const text = r.settingsText().replace(r.sandbox.url, `https://127.0.0.1:${await closedPort()}/EWS/Exchange.asmx`);
-  await writeFile(r.settings, text);
-  count('closed-port/verify');
-  await rejectedWith(text, 'ConnectionFailed');
-  await r.send('while the port is closed');
-  sent += 1;
-  await deliveredOnce('while the port is closed');
+  await unreachableWhileVerifying(`https://127.0.0.1:${await closedPort()}/EWS/Exchange.asmx`, 'closed-port', 'ConnectionFailed', 'while the port is closed');
   assert.is((await r.waitFor(await r.write())).code, 0, 'back to the good file: Ready');
 });
 
 test('the server goes away during delivery (closed port): retried with ConnectionFailed, delivered when it is back', async () => {
   await (current ?? r.sandbox).close();
-  const id = await r.send('while the server is down');
-  sent += 1;
+  const id = await send('while the server is down');
   count('closed-port/delivery');
   await untilLogLine(id, (l) => l.result === 'retry');
   const retry = (await r.logLines()).find((l) => l.id === id);
@@ -121,42 +146,22 @@ test('the server goes away during delivery (closed port): retried with Connectio
 
 test('a password rotated on the server: delivery waits (AuthFailed), verification Stalled (AuthFailed), fixed by the new secret', async () => {
   await restartSandbox({ password: rotated });
-  const id = await r.send('after the rotation');
-  sent += 1;
-  count('password-rotation/delivery');
-  await untilLogLine(id);
-  const first = (await r.logLines()).find((l) => l.id === id);
-  assert.is(first?.code, 'AuthFailed', JSON.stringify(first));
-  assert.is(first?.result, 'retry', `an AuthFailed notification must wait for new credentials, not fail: ${JSON.stringify(first)}`);
-  const text = await r.write({ charset: 'iso-8859-1' });
-  count('password-rotation/verify');
-  const res = await r.waitFor(text);
-  assert.is(res.code, 1, res.out);
-  assert.match(res.out, 'AuthFailed');
-  await writeFile(join(r.root, 'conf', 'password'), rotated);
-  await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready with the rotated secret');
-  await deliveredOnce('after the rotation');
+  await waitsUntilFixed({
+    fault: 'password-rotation', subject: 'after the rotation', code: 'AuthFailed', charset: 'iso-8859-1',
+    waitsFor: 'an AuthFailed notification must wait for new credentials',
+    fix: () => writeFile(join(r.root, 'conf', 'password'), rotated), readyWith: 'the rotated secret',
+  });
 });
 
 test('a changed server certificate (new CA): CertificateRejected on delivery and verification, fixed by the new caFile', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'mail-agent-newca-'));
   extraDirs.push(dataDir);
   const sandbox = await restartSandbox({ password: rotated, dataDir });
-  const id = await r.send('after the new certificate');
-  sent += 1;
-  count('changed-certificate/delivery');
-  await untilLogLine(id);
-  const first = (await r.logLines()).find((l) => l.id === id);
-  assert.is(first?.code, 'CertificateRejected', JSON.stringify(first));
-  assert.is(first?.result, 'retry', `must wait for a trusted certificate, not fail: ${JSON.stringify(first)}`);
-  const text = await r.write({ charset: 'iso-8859-2' });
-  count('changed-certificate/verify');
-  const res = await r.waitFor(text);
-  assert.is(res.code, 1, res.out);
-  assert.match(res.out, 'CertificateRejected');
-  await copyFile(sandbox.caPath!, r.sandbox.caPath!);
-  await r.untilStatus((d) => d.lastApplied?.revision === revisionOf(text) && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready with the new CA');
-  await deliveredOnce('after the new certificate');
+  await waitsUntilFixed({
+    fault: 'changed-certificate', subject: 'after the new certificate', code: 'CertificateRejected', charset: 'iso-8859-2',
+    waitsFor: 'must wait for a trusted certificate',
+    fix: () => copyFile(sandbox.caPath!, r.sandbox.caPath!), readyWith: 'the new CA',
+  });
 });
 
 test('no test secret in any file or log these faults produced', async () => {

@@ -6,85 +6,68 @@
 // pointed at it with --resolve.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:https';
-import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:https';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
 import { generateTestTls } from '../helpers/tls.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { assertNoRawControls, startPaintingServer, type PaintingServer } from './painting-server.ts';
 
 const DOMAIN = 'paint.test';
 // In the XML: CSI 2J (clear screen), CSI H (home), a CR by reference, then a new line that looks like status's.
 const PAINT_XML = '\u009b2J\u009bH&#13;\nReady: all good';
 const PAINT_ESCAPED = '\\x9b2J\\x9bH\\r\\nReady: all good';
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 function assertNotPainted(text: string, what: string): void {
-  const bad = RAW_CONTROL.exec(text);
-  assert.not.ok(bad, `${what} holds U+${bad?.[0].charCodeAt(0).toString(16)} raw:\n${JSON.stringify(text)}`);
+  assertNoRawControls(text, what);
   assert.not.match(text, /^Ready: all good/m, `${what} has a line painted by the server`);
 }
 
-let server: Server;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let settings: string;
+let painting: PaintingServer;
 let resolveFlags: string[];
 let agent: Child | undefined;
 let requests = 0;
 
 test.before(async () => {
   const tls = await generateTestTls([DOMAIN, `autodiscover.${DOMAIN}`]);
-  server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-      res.end('<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
-        + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`);
-    });
+  painting = await startPaintingServer({
+    name: 'paint-autodiscover', create: (handler) => createServer({ cert: tls.certPem, key: tls.keyPem }, handler), status: 200,
+    body: '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
+      + `<Response><Error Time="00:00:00.000" Id="1"><ErrorCode>500</ErrorCode><Message>${PAINT_XML}</Message><DebugData/></Error></Response></Autodiscover>`,
+    endpoint: () => `  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n`,
+    onRequest: () => { requests++; },
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
-  resolveFlags = [DOMAIN, `autodiscover.${DOMAIN}`].flatMap((host) => ['--resolve', `${host}:443:127.0.0.1:${port}`]);
-  dir = await tempDir('paint-autodiscover');
-  await mkdir(join(dir.path, 'conf'));
-  settings = join(dir.path, 'conf', 'mail-settings.yaml');
-  await writeFile(settings, `apiVersion: mail-agent/v1\nkind: MailSettings\nservice: ews\news:\n  autodiscover: notify@${DOMAIN}\n  caFile: ${tls.caPath}\n  auth: basic\n  username: svc\n  password: { env: PW }\n`);
+  resolveFlags = [DOMAIN, `autodiscover.${DOMAIN}`].flatMap((host) => ['--resolve', `${host}:443:127.0.0.1:${painting.port}`]);
 });
 
 test.after(async () => {
   await agent?.kill('SIGKILL');
-  server.close();
-  await dir.cleanup();
+  await painting.close();
 });
 
 test('mail-agent test prints an Autodiscover <Message> with C1 controls and a new line escaped', async () => {
-  const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
-  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', ...resolveFlags], io), 1);
+  const r = await painting.mailAgentTest(resolveFlags);
+  assert.is(r.code, 1);
   assert.ok(requests > 0, 'the double was asked');
-  assert.match(io.out() + io.err(), `server error 500: ${PAINT_ESCAPED}`);
-  assertNotPainted(io.out() + io.err(), 'test output');
+  assert.match(r.out + r.err, `server error 500: ${PAINT_ESCAPED}`);
+  assertNotPainted(r.out + r.err, 'test output');
 });
 
 test("the agent's text log and mail-agent status print the Autodiscover <Message> escaped", async () => {
-  const state = join(dir.path, 'state');
+  const state = join(painting.dir, 'state');
   const statusFile = join(state, 'status.json');
-  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
+  agent = spawnCli(['run', '--config', painting.settings, '--state-dir', state, '--log-format', 'text', ...resolveFlags], { PW: 'pw' });
   await agent.waitFor('reason=AutodiscoverFailed', 30_000);
   assertNotPainted(agent.output(), "the agent's text log");
   // --wait returns as soon as the status file says Stalled: the event the test waits on.
-  const waited = captureIo({ cwd: dir.path });
-  assert.is(await main(['status', '--status', statusFile, '--wait', '--for-file', settings, '--timeout', '30s'], waited), 1, waited.out() + waited.err());
+  const waited = captureIo({ cwd: painting.dir });
+  assert.is(await main(['status', '--status', statusFile, '--wait', '--for-file', painting.settings, '--timeout', '30s'], waited), 1, waited.out() + waited.err());
   assertNotPainted(waited.out() + waited.err(), 'status --wait output');
   assert.match(await readFile(statusFile, 'utf8'), 'Ready: all good', 'the status file holds the server\'s message');
-  const io = captureIo({ cwd: dir.path });
+  const io = captureIo({ cwd: painting.dir });
   assert.is(await main(['status', '--status', statusFile], io), 1);
   assert.match(io.out(), PAINT_ESCAPED);
   assertNotPainted(io.out() + io.err(), 'status output');

@@ -4,10 +4,8 @@
 // with a SOAP fault whose faultcode carries ESC, CR and C1's CSI; the agent is the real one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { NotificationsLogWriter } from '../../agent/notifications-log/log-writer.ts';
@@ -15,64 +13,44 @@ import { statePaths } from '../../agent/state/layout.ts';
 import type { Child } from '../helpers/child.ts';
 import { spawnCli } from '../helpers/shipped.ts';
 import { captureIo } from '../helpers/io.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
 import { waitForValue } from '../helpers/wait.ts';
+import { assertNoRawControls, startPaintingServer, type PaintingServer } from './painting-server.ts';
 
 const paint = '\u001b[1A\r\u001b[2K\u009b32mReady: all good';
 // The faultcode as an XML parser reads it: a CR in XML text is a line end, read as LF (XML 1.0 section 2.11).
 const paintedFault = '\\x1b[1A\\n\\x1b[2K\\x9b32mReady: all good';
-// eslint-disable-next-line no-control-regex
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-function assertNoRawControls(text: string, what: string): void {
-  const bad = RAW_CONTROL.exec(text);
-  assert.not.ok(bad, `${what} holds U+${bad?.[0].charCodeAt(0).toString(16)} raw:\n${JSON.stringify(text)}`);
-}
-
-let server: Server;
-let url: string;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let settings: string;
+let painting: PaintingServer;
 let agent: Child | undefined;
 
 test.before(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
-      res.end(`<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${paint}</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>`);
-    });
+  painting = await startPaintingServer({
+    name: 'paint', create: createServer, status: 500,
+    body: `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>${paint}</faultcode><faultstring>no</faultstring></s:Fault></s:Body></s:Envelope>`,
+    endpoint: (port) => `  url: http://127.0.0.1:${port}/EWS/Exchange.asmx\n  allowInsecureHttp: true\n`,
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;
-  dir = await tempDir('paint');
-  await mkdir(join(dir.path, 'conf'));
-  settings = join(dir.path, 'conf', 'mail-settings.yaml');
-  await writeFile(settings, `apiVersion: mail-agent/v1\nkind: MailSettings\nservice: ews\news:\n  url: ${url}\n  allowInsecureHttp: true\n  auth: basic\n  username: svc\n  password: { env: PW }\n`);
 });
 
 test.after(async () => {
   await agent?.kill('SIGKILL');
-  server.close();
-  await dir.cleanup();
+  await painting.close();
 });
 
 test('mail-agent test prints the faultcode escaped', async () => {
-  const io = captureIo({ env: { PW: 'pw' }, cwd: dir.path });
-  assert.is(await main(['test', '--config', settings, '--to', 'ops@contoso.com', '--state-dir', join(dir.path, 'state')], io), 1);
-  assert.match(io.out(), 'verify: FAILED');
-  assert.match(io.out(), paintedFault);
-  assertNoRawControls(io.out(), 'test output');
+  const r = await painting.mailAgentTest(['--state-dir', join(painting.dir, 'state')]);
+  assert.is(r.code, 1);
+  assert.match(r.out, 'verify: FAILED');
+  assert.match(r.out, paintedFault);
+  assertNoRawControls(r.out, 'test output');
 });
 
 test('mail-agent status prints the failure the agent recorded escaped', async () => {
-  const state = join(dir.path, 'state');
-  agent = spawnCli(['run', '--config', settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
+  const state = join(painting.dir, 'state');
+  agent = spawnCli(['run', '--config', painting.settings, '--state-dir', state, '--log-format', 'text'], { PW: 'pw' });
   await agent.waitFor('step=verify', 30_000);
   let last = '';
   const io = await waitForValue(async () => {
-    const shown = captureIo({ cwd: dir.path });
+    const shown = captureIo({ cwd: painting.dir });
     const code = await main(['status', '--status', join(state, 'status.json')], shown);
     last = shown.out() + shown.err();
     if (!shown.out().includes('Ready: all good')) return undefined;
@@ -82,13 +60,13 @@ test('mail-agent status prints the failure the agent recorded escaped', async ()
   assertNoRawControls(agent.output(), "the agent's text log");
   assert.match(io.out(), paintedFault);
   assertNoRawControls(io.out() + io.err(), 'status output');
-  const waited = captureIo({ cwd: dir.path });
+  const waited = captureIo({ cwd: painting.dir });
   await main(['status', '--status', join(state, 'status.json'), '--wait', '--timeout', '100ms'], waited);
   assertNoRawControls(waited.out() + waited.err(), 'status --wait output');
 });
 
 test('mail-agent log prints subjects and server reasons escaped', async () => {
-  const state = join(dir.path, 'logstate');
+  const state = join(painting.dir, 'logstate');
   await mkdir(state, { mode: 0o700 });
   await new NotificationsLogWriter(statePaths(state).notificationsLog).append({
     time: new Date().toISOString(), id: 'abc', messageId: '<x@y>', to: ['ops@contoso.com'], subject: `s ${paint}`,

@@ -1,7 +1,8 @@
 // What an Outlook profile on Exchange does with what the helper hands it, played by the test provider under
 // Wine (through Wine's real mapi32 stub): recipients without an entry id come back as non-delivery reports,
 // a represented sender without its entry id is replaced by the profile's owner, a cached store's Outbox is
-// emptied only by sync ticks on the thread that initialised MAPI, and a profile's sign-in can expire.
+// emptied only by sync ticks on the thread that initialised MAPI, and a profile's sign-in can expire. A recipient
+// the address book refuses (ambiguous, or unknown and no SMTP address) fails its own notification only.
 // Each test fails with the helper before issue #16 (MAPI_TEST_HELPER_EXE=an old build: see docs/mapi.md).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -46,26 +47,48 @@ wineTests('test/mapi/outlook.test.ts', test, (wine) => {
     });
   });
 
-  test('an address that matches two address book entries fails its notification (RecipientRejected, named), not the others', async () => {
-    const log = wine().newLog();
-    const twins = 'Help Desk A <helpdesk@contoso.test>,Help Desk B <helpdesk@contoso.test>';
-    const t = createMapiTransport(mapiSettings('default'), { env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_GAL: twins }) });
-    try {
-      const ambiguous = outgoing({ text: 'to whom?' }, { to: ['ops@contoso.test'], cc: ['helpdesk@contoso.test'] });
-      const fine = outgoing({ text: 'to ops' }, { to: ['ops@contoso.test'] });
-      const [first, second] = await Promise.allSettled([rejection(t.send(ambiguous)), t.send(fine)]);
-      assert.is(first.status, 'fulfilled', 'the ambiguous one was refused');
-      const err = (first as PromiseFulfilledResult<AgentError>).value;
-      assert.is(err.code, 'RecipientRejected');
-      assert.is(err.transient, false, 'resending cannot help');
-      assert.is(err.serverCode, 'MAPI_E_AMBIGUOUS_RECIP');
-      assert.match(err.message, /cc address helpdesk@contoso\.test matches more than one address book entry/);
-      assert.is(second.status, 'fulfilled');
-      assert.equal(readLog(log).map((r) => r.props.PR_INTERNET_MESSAGE_ID_W), [fine.messageId], 'nothing of the failed one was submitted');
-    } finally {
-      await t.close();
-    }
-  });
+  /** A recipient the address book refuses: that notification fails for good, named, and nothing of it is
+   *  submitted; the other notification, sent at the same time, still goes. */
+  const refusedRecipients = [
+    {
+      name: 'an address that matches two address book entries fails its notification (RecipientRejected, named), not the others',
+      gal: 'Help Desk A <helpdesk@contoso.test>,Help Desk B <helpdesk@contoso.test>',
+      refused: outgoing({ text: 'to whom?' }, { to: ['ops@contoso.test'], cc: ['helpdesk@contoso.test'] }),
+      fine: outgoing({ text: 'to ops' }, { to: ['ops@contoso.test'] }),
+      which: 'the ambiguous one', serverCode: 'MAPI_E_AMBIGUOUS_RECIP',
+      says: /cc address helpdesk@contoso\.test matches more than one address book entry/,
+    },
+    {
+      // #16: ResolveName → MAPI_E_NOT_FOUND for a name that is no SMTP address either (`root@intranet`, valid for
+      // `mail-agent send`, a dotless domain, but nothing a one-off SMTP entry could deliver): failed here rather
+      // than handed to the transport unresolved (a non-delivery report later).
+      name: 'an unknown name that is no SMTP address fails its notification (RecipientRejected, MAPI_E_NOT_FOUND, named); nothing of it is submitted',
+      gal,
+      refused: outgoing({ text: 'to nobody known' }, { to: ['helpdesk@contoso.test'], cc: ['root@intranet'] }),
+      fine: outgoing({ text: 'to the help desk' }, { to: ['helpdesk@contoso.test'] }),
+      which: 'the unresolvable one', serverCode: 'MAPI_E_NOT_FOUND',
+      says: /cc address root@intranet is not in the address book and is not an SMTP address/,
+    },
+  ];
+
+  for (const { name, gal: book, refused, fine, which, serverCode, says } of refusedRecipients) {
+    test(name, async () => {
+      await withLoggedTransport(wine(), 'default', { MAPI_TEST_GAL: book }, async (t, log) => {
+        const [first, second] = await Promise.allSettled([rejection(t.send(refused)), t.send(fine)]);
+        assert.is(first.status, 'fulfilled', `${which} was refused`);
+        const err = (first as PromiseFulfilledResult<AgentError>).value;
+        assert.is(err.code, 'RecipientRejected');
+        assert.is(err.transient, false, 'resending cannot help');
+        assert.is(classifyFailure(err).transient, false, 'the queue fails it for good');
+        assert.is(err.serverCode, serverCode, "ResolveName's answer");
+        assert.match(err.message, says);
+        assert.is(second.status, 'fulfilled', 'the other notification went');
+        const submitted = readLog(log);
+        assert.equal(submitted.map((r) => r.props.PR_INTERNET_MESSAGE_ID_W), [fine.messageId], 'nothing of the failed one was submitted');
+        assert.equal(submitted[0]?.ndr, [], 'no non-delivery report');
+      });
+    });
+  }
 
   test('send on behalf sets the whole represented-sender set, so the owner is not put in its place (GAL mailbox and outside address)', async () => {
     await withLoggedTransport(wine(), 'default', { MAPI_TEST_GAL: gal }, async (t, log) => {

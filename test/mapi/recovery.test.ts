@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AgentError } from '../../agent/errors.ts';
-import { createMapiTransport } from '../../agent/transports/mapi/index.ts';
+import { createMapiTransport, type MapiTransportDeps } from '../../agent/transports/mapi/index.ts';
 import { outgoing } from './messages.ts';
 import { mapiSettings } from './settings.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -17,15 +17,25 @@ async function untilHanging(marker: string): Promise<void> {
   await waitFor(() => existsSync(marker), 'the provider reached its hang point', 15_000, 50);
 }
 
+/** How many messages with this Message-ID the provider logged as submitted. */
+const copiesIn = (log: string, messageId: string) => readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === messageId).length;
+
 wineTests('test/mapi/recovery.test.ts', test, (wine) => {
-  test('helper killed mid-send (before submit) → restarted, message delivered once', async () => {
+  /** A transport whose provider hangs once at `point` (creating `marker` there), and the pids of the helpers it started. */
+  function hangingOnce(point: string, marker: string, deps: Omit<MapiTransportDeps, 'env' | 'onHelperSpawn'> = {}) {
     const log = wine().newLog();
-    const marker = path.join(wine().tmp, 'hang-kill');
     const pids: (number | undefined)[] = [];
     const t = createMapiTransport(mapiSettings('default'), {
-      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
+      ...deps,
+      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: point, MAPI_TEST_HANG_ONCE: marker }),
       onHelperSpawn: (pid) => pids.push(pid),
     });
+    return { t, log, pids };
+  }
+
+  test('helper killed mid-send (before submit) → restarted, message delivered once', async () => {
+    const marker = path.join(wine().tmp, 'hang-kill');
+    const { t, log, pids } = hangingOnce('recipients', marker);
     try {
       const message = outgoing({ text: 'survives a crash' });
       const sending = t.send(message);
@@ -35,28 +45,20 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
       const result = await sending;
       assert.is(result.messageId, message.messageId);
       assert.is(pids.length, 2, 'a second helper was started');
-      const records = readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId);
-      assert.is(records.length, 1, 'delivered exactly once');
+      assert.is(copiesIn(log, message.messageId), 1, 'delivered exactly once');
     } finally {
       await t.close();
     }
   });
 
   test('helper hung past its deadline (before submit) → killed, restarted, delivered once', async () => {
-    const log = wine().newLog();
-    const marker = path.join(wine().tmp, 'hang-deadline');
-    const pids: (number | undefined)[] = [];
-    const t = createMapiTransport(mapiSettings('default'), {
-      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: 'recipients', MAPI_TEST_HANG_ONCE: marker }),
-      onHelperSpawn: (pid) => pids.push(pid),
-      timeoutMs: 2500,
-    });
+    const { t, log, pids } = hangingOnce('recipients', path.join(wine().tmp, 'hang-deadline'), { timeoutMs: 2500 });
     try {
       await t.verify();
       const message = outgoing({ text: 'survives a hang' });
       await t.send(message);
       assert.is(pids.length, 2);
-      assert.is(readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId).length, 1);
+      assert.is(copiesIn(log, message.messageId), 1);
     } finally {
       await t.close();
     }
@@ -64,20 +66,14 @@ wineTests('test/mapi/recovery.test.ts', test, (wine) => {
 
   /** Sends one message while the provider hangs at `point`, kills the helper there, and returns what followed. */
   async function killedAt(point: string, saveCopy: boolean) {
-    const log = wine().newLog();
     const marker = path.join(wine().tmp, `hang-${point}-${String(saveCopy)}`);
-    const pids: (number | undefined)[] = [];
-    const t = createMapiTransport(mapiSettings('default'), {
-      env: wine().env({ MAPI_TEST_PROVIDER_LOG: log, MAPI_TEST_HANG: point, MAPI_TEST_HANG_ONCE: marker }),
-      onHelperSpawn: (pid) => pids.push(pid),
-      saveCopy,
-    });
+    const { t, log, pids } = hangingOnce(point, marker, { saveCopy });
     const message = outgoing({ text: `killed at ${point}` });
     const sending = t.send(message);
     await untilHanging(marker);
     process.kill(pids[0] ?? 0, 'SIGKILL');
     const outcome = await sending.then(() => 'sent' as const, (err: unknown) => err);
-    const copies = () => readLog(log).filter((r) => r.props.PR_INTERNET_MESSAGE_ID_W === message.messageId).length;
+    const copies = () => copiesIn(log, message.messageId);
     return { t, pids, outcome, copies, log };
   }
 

@@ -5,10 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { revisionOf } from '../../agent/config/revision.ts';
 import type { Child } from '../helpers/child.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
-import { deliveries, duplicates, notificationsLog, sendMany, untilDelivered } from './helpers.ts';
+import { deliveries, duplicates, notificationsLog, sendMany, startReady, startWithSaveCopy, untilDelivered } from './helpers.ts';
 
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 let state = seed;
@@ -24,17 +23,9 @@ const why = `(replay with CRASH_SEED=${seed})`;
 let r: Rig;
 let agent: Child;
 
-async function startReady(): Promise<void> {
-  agent = r.startAgent();
-  await r.untilStatus((d) => d.agent.pid === agent.proc.pid && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready');
-}
-
 test.before(async () => {
   r = await rig();
-  const text = await r.write({ ews: '  saveCopy: true\n' });
-  agent = r.startAgent();
-  const res = await r.cli(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
-  assert.is(res.code, 0, res.out + res.err);
+  agent = await startWithSaveCopy(r, 'cli');
 });
 test.after(async () => { await r.cleanup(); });
 
@@ -60,12 +51,12 @@ test('SIGKILL at 3 random moments while delivering 300, restarted each time: all
   assert.is(await agent.kill('SIGTERM'), 0);
   const queued = await sendMany(r, 300, 'crash');
   const marks = [0, 1, 2].map(() => 10 + Math.floor(random() * 270)).sort((a, b) => a - b);
-  await startReady();
+  agent = await startReady(r);
   for (const mark of marks) {
     await untilDelivered(r, 'crash', mark, 60_000);
     agent.proc.kill('SIGKILL');
     assert.is(await agent.exited(), null, why);
-    await startReady();
+    agent = await startReady(r);
   }
   // Entries in flight at a kill and not found on the server are sent anew a minute after their attempt
   // (a server may still be working on a request whose client died): allow for that.

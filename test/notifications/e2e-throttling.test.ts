@@ -16,7 +16,7 @@ import type { Child } from '../helpers/child.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { rig, type Rig } from '../run/helpers/e2e.ts';
 import { outboxWaiting, readThrottleLog } from '../sandbox/limits-helpers.ts';
-import { deliveries, duplicates, notificationsLog, sendOne, untilDelivered, untilInLog } from './helpers.ts';
+import { deliveries, duplicates, notificationsLog, sendOne, startReady, startWithSaveCopy, untilDelivered, untilInLog, untilLive } from './helpers.ts';
 
 let r: Rig;
 let agent: Child;
@@ -24,11 +24,6 @@ let agent: Child;
 const creates: { items: number; status: number; response: string }[] = [];
 /** Every request the sandbox answered, with when. */
 const answered: { at: number; operation: string | undefined; status: number; response: string; injected?: string }[] = [];
-
-async function ready(): Promise<void> {
-  agent = r.startAgent();
-  await r.untilStatus((d) => d.agent.pid === agent.proc.pid && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready');
-}
 
 /** Queues n notifications straight into the spool (as `send` does, without a process each). */
 async function queue(n: number, prefix: string): Promise<string[]> {
@@ -53,10 +48,7 @@ test.before(async () => {
       if (x.operation === 'CreateItem' || /<m:CreateItem /.test(x.request)) creates.push({ items: (x.request.match(/<t:MimeContent/g) ?? []).length, status: x.status, response: x.response });
     },
   });
-  const text = await r.write({ ews: '  saveCopy: true\n' });
-  agent = r.startAgent();
-  const res = await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
-  assert.is(res.code, 0, res.out + res.err);
+  agent = await startWithSaveCopy(r, 'shipped');
 });
 test.after(async () => { await r.cleanup(); });
 
@@ -64,7 +56,7 @@ test('600/min-style throttling (1,200/min, a 1 s Outbox allowance), Sent Items l
   assert.is(await agent.kill('SIGTERM'), 0);
   r.sandbox.setLimits({ messageRate: '1200/min', outboxAheadMs: 1000, sentItemsLagMs: 800, maxConnections: 4 });
   const queued = await queue(80, 'throttled');
-  await ready();
+  agent = await startReady(r);
   r.sandbox.setFaults([{ kind: 'reset', count: 2 }, { kind: 'reset', probability: 0.03 }]);
   const got = await untilDelivered(r, 'throttled', 80, 60_000);
   r.sandbox.setFaults([]);
@@ -86,7 +78,7 @@ test('a batch past its (shortened) minute: the rest answer ErrorBatchProcessingS
   assert.is(await agent.kill('SIGTERM'), 0);
   r.sandbox.setLimits({ messageRate: '600/min', outboxAheadMs: 300, batchLimitMs: 1500, sentItemsLagMs: null, maxConnections: null });
   const queued = await queue(40, 'stopped');
-  await ready();
+  agent = await startReady(r);
   const got = await untilDelivered(r, 'stopped', 40, 60_000);
   await settled();
   assert.equal(new Set(got.map((d) => d.messageId)), new Set(queued));
@@ -136,8 +128,7 @@ test('new settings during a pause, for the same server and account: the new tran
   await r.untilStatus(() => busy() !== undefined, 'the busy answer');
   const busyAt = busy()!.at;
   const text = await r.write({ ews: '  saveCopy: false\n' });
-  const res = await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
-  assert.is(res.code, 0, res.out + res.err);
+  await untilLive(r, text, 'shipped');
   const inside = answered.filter((a) => a.at > busyAt && a.at < busyAt + PAUSE_MS - 100);
   assert.equal(inside.map((a) => `+${a.at - busyAt} ms ${a.operation ?? '?'} ${a.status}`), [], 'no request inside the pause, from the old transport or the new');
   const doc = await r.untilStatus((d) => d.history.some((h) => h.revision === revisionOf(text) && h.reason === 'ServerBusy'), 'the verify held by the pause');
@@ -146,7 +137,7 @@ test('new settings during a pause, for the same server and account: the new tran
   await settled();
   assert.is((await deliveries(r, 'during a pause')).length, 1);
   const back = await r.write({ ews: '  saveCopy: true\n' });
-  assert.is((await r.shipped(['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(back), '--timeout', '30s'])).code, 0);
+  await untilLive(r, back, 'shipped');
 });
 
 test('over the server\'s size limit: that notification fails alone, for good, its reason naming the size (log and `mail-agent log`)', async () => {
@@ -180,7 +171,7 @@ test('issue 12 item 1: a CreateItem of several refused as a whole (one address w
   const meta = raw.subarray(0, newline).toString('utf8').replace('audit@contoso.test', 'au\uFFFEdit@contoso.test');
   await writeFile(file, Buffer.concat([Buffer.from(meta, 'utf8'), raw.subarray(newline)]));
   creates.length = 0;
-  await ready();
+  agent = await startReady(r);
   const got = await untilDelivered(r, 'split', 9, 30_000);
   await r.untilStatus((d) => d.queue.pending === 0, 'all outcomes');
   // The status can count the bad one done before its outcome reaches the notifications log: wait for that line.

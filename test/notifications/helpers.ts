@@ -1,12 +1,38 @@
-// Shared steps of the notification end-to-end tests: queue through `mail-agent send`, then watch the
-// sandbox's deliveries.jsonl and the outgoing-notifications log.
+// Shared steps of the notification end-to-end tests: start the agent and wait until it is live, queue through
+// `mail-agent send`, then watch the sandbox's deliveries.jsonl and the outgoing-notifications log.
+import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { revisionOf } from '../../agent/config/revision.ts';
 import type { NotificationLogEntry } from '../../agent/notifications-log/entry.ts';
+import type { Child } from '../helpers/child.ts';
 import { jsonLines, untilFile } from '../helpers/wait.ts';
 import type { Delivery, Rig } from '../run/helpers/e2e.ts';
 
 export type { Delivery };
+
+/** Waits, with `mail-agent status --wait` through main() (`cli`) or the shipped CLI, until the settings `text` are
+ *  live (Ready); fails with what the CLI said otherwise. */
+export async function untilLive(r: Rig, text: string, via: 'cli' | 'shipped'): Promise<void> {
+  const res = await r[via](['status', '--status', r.statusPath, '--wait', '--for-revision', revisionOf(text), '--timeout', '30s']);
+  assert.is(res.code, 0, res.out + res.err);
+}
+
+/** Writes settings that keep a copy in Sent Items (saveCopy: the wasSent / FindItem path), starts the agent and
+ *  waits until they are live. */
+export async function startWithSaveCopy(r: Rig, via: 'cli' | 'shipped'): Promise<Child> {
+  const text = await r.write({ ews: '  saveCopy: true\n' });
+  const agent = r.startAgent();
+  await untilLive(r, text, via);
+  return agent;
+}
+
+/** Starts the agent (again) on the settings as they are and waits until this process reports Ready. */
+export async function startReady(r: Rig): Promise<Child> {
+  const agent = r.startAgent();
+  await r.untilStatus((d) => d.agent.pid === agent.proc.pid && d.conditions.some((c) => c.type === 'Ready' && c.status === 'True'), 'Ready');
+  return agent;
+}
 
 /** Queues one notification through main(); throws with the CLI's output when it is refused. */
 export async function sendOne(r: Rig, args: string[]): Promise<{ id: string; messageId: string }> {

@@ -70,23 +70,29 @@ test('RedirectAddr to another domain: hybrid@contoso.test is found as hybrid@clo
   assert.match(r.out, /^send: ok /m);
 });
 
-test('RedirectUrl: another Autodiscover server has the mailbox', async () => {
-  const r = await testCommand('notify@fabrikam.test', 'FABRIKAM\\notify', ['autodiscover.fabrikam.test', 'autodiscover.hosting.test', 'mail.hosting.test']);
-  assert.is(r.code, 0, r.out);
-  assert.match(r.out, /^verify: ok .* ews https:\/\/mail\.hosting\.test\/EWS\/Exchange\.asmx/m);
-});
+/** Autodiscover finds the EWS URL only where the names it may resolve lead. */
+const found: { name: string; email: string; username: string; names: string[]; ews: RegExp }[] = [
+  {
+    name: 'RedirectUrl: another Autodiscover server has the mailbox', email: 'notify@fabrikam.test', username: 'FABRIKAM\\notify',
+    names: ['autodiscover.fabrikam.test', 'autodiscover.hosting.test', 'mail.hosting.test'], ews: /^verify: ok .* ews https:\/\/mail\.hosting\.test\/EWS\/Exchange\.asmx/m,
+  },
+  {
+    name: 'HTTP 302: only http://autodiscover.northwind.test knows where Autodiscover is', email: 'notify@northwind.test', username: 'NORTHWIND\\notify',
+    names: ['autodiscover.northwind.test:80', 'autodiscover-s.northwind.test', 'mail.northwind.test'], ews: /^verify: ok .* ews https:\/\/mail\.northwind\.test\/EWS\/Exchange\.asmx/m,
+  },
+  {
+    name: 'SRV: only _autodiscover._tcp.adatum.test knows', email: 'notify@adatum.test', username: 'ADATUM\\notify',
+    names: ['_autodiscover._tcp.adatum.test', 'autodiscover-srv.adatum.test', 'mail.adatum.test'], ews: /^verify: ok .* ews https:\/\/mail\.adatum\.test\/EWS\/Exchange\.asmx/m,
+  },
+];
 
-test('HTTP 302: only http://autodiscover.northwind.test knows where Autodiscover is', async () => {
-  const r = await testCommand('notify@northwind.test', 'NORTHWIND\\notify', ['autodiscover.northwind.test:80', 'autodiscover-s.northwind.test', 'mail.northwind.test']);
-  assert.is(r.code, 0, r.out);
-  assert.match(r.out, /^verify: ok .* ews https:\/\/mail\.northwind\.test\/EWS\/Exchange\.asmx/m);
-});
-
-test('SRV: only _autodiscover._tcp.adatum.test knows', async () => {
-  const r = await testCommand('notify@adatum.test', 'ADATUM\\notify', ['_autodiscover._tcp.adatum.test', 'autodiscover-srv.adatum.test', 'mail.adatum.test']);
-  assert.is(r.code, 0, r.out);
-  assert.match(r.out, /^verify: ok .* ews https:\/\/mail\.adatum\.test\/EWS\/Exchange\.asmx/m);
-});
+for (const { name, email, username, names, ews } of found) {
+  test(name, async () => {
+    const r = await testCommand(email, username, names);
+    assert.is(r.code, 0, r.out);
+    assert.match(r.out, ews);
+  });
+}
 
 test('internal vs external: the external URL, or the internal one where the external is not reachable', async () => {
   const outside = await testCommand('svc-notify@contoso.test', 'CONTOSO\\svc-notify', ['autodiscover.contoso.test', 'mail.contoso.test', 'exch01.corp.contoso.test']);

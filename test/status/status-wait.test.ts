@@ -73,60 +73,54 @@ test('0: waits for the pushed file (--for-file) to become Ready', async () => {
   assert.match(shared.output(), `wrote applied ${statusPath}`);
 });
 
-test('1: a rejected revision returns at once with line and column', async () => {
-  const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ event: { type: 'observed', revision: A } }, { gate: true, event: { type: 'rejected', revision: A } }]);
+/** Plays A's `observed` then `after` at `statusPath`, starts `status --wait --for-revision A`, and once the
+ *  waiter has seen A observed lets the script past its first gate. */
+async function waiterPastObserved(statusPath: string, after: unknown[]) {
+  startWriter(statusPath, [{ event: { type: 'observed', revision: A } }, ...after]);
   const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
   await waiter.observes(A);
   go(statusPath);
-  const r = await waiter.result;
-  assert.is(r.code, 1, r.out + r.err);
-  assert.match(r.out, 'Rejected');
-  assert.match(r.out, ':7:8: /ews/url: must be an https URL');
-});
+  return waiter;
+}
 
-test('1: Stalled on a permanent transport failure', async () => {
-  const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [{ event: { type: 'observed', revision: A } }, { gate: true, event: { type: 'failed', revision: A, permanent: true } }]);
-  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
-  await waiter.observes(A);
-  go(statusPath);
-  const r = await waiter.result;
-  assert.is(r.code, 1, r.out + r.err);
-  assert.match(r.out, 'Stalled');
-  assert.match(r.out, 'AuthFailed');
-});
+/** After A was observed, one gate lets the script reach a verdict: the exit code and what the waiter prints. */
+const verdicts: { name: string; after: unknown[]; code: number; says: string[] }[] = [
+  {
+    name: '1: a rejected revision returns at once with line and column',
+    after: [{ gate: true, event: { type: 'rejected', revision: A } }],
+    code: 1, says: ['Rejected', ':7:8: /ews/url: must be an https URL'],
+  },
+  {
+    name: '1: Stalled on a permanent transport failure',
+    after: [{ gate: true, event: { type: 'failed', revision: A, permanent: true } }],
+    code: 1, says: ['Stalled', 'AuthFailed'],
+  },
+  {
+    name: '2: observed, then superseded by a newer file before Ready',
+    after: [{ gate: true, event: { type: 'observed', revision: B } }, { event: { type: 'applied', revision: B } }],
+    code: 2, says: [`Superseded: ${A}`],
+  },
+];
+
+for (const { name, after, code, says } of verdicts) {
+  test(name, async () => {
+    const r = await (await waiterPastObserved(join(dir.path, 'status.json'), after)).result;
+    assert.is(r.code, code, r.out + r.err);
+    for (const text of says) assert.match(r.out, text);
+  });
+}
 
 test('a transient failure keeps the waiter waiting until Ready', async () => {
   const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [
-    { event: { type: 'observed', revision: A } },
+  const waiter = await waiterPastObserved(statusPath, [
     { gate: true, event: { type: 'failed', revision: A, permanent: false } },
     { gate: true, event: { type: 'applied', revision: A } },
   ]);
-  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
-  await waiter.observes(A);
-  go(statusPath);
   await waitFor(() => waiter.err().includes('Ready False ServerBusy'), () => `the waiter to see the transient failure; it said: ${JSON.stringify(waiter.err())}`);
   go(statusPath);
   const r = await waiter.result;
   assert.is(r.code, 0, r.out + r.err);
   assert.match(shared.output(), `wrote failed ${statusPath}`);
-});
-
-test('2: observed, then superseded by a newer file before Ready', async () => {
-  const statusPath = join(dir.path, 'status.json');
-  startWriter(statusPath, [
-    { event: { type: 'observed', revision: A } },
-    { gate: true, event: { type: 'observed', revision: B } },
-    { event: { type: 'applied', revision: B } },
-  ]);
-  const waiter = startStatus(['--status', statusPath, '--wait', '--for-revision', A, '--timeout', '20s']);
-  await waiter.observes(A);
-  go(statusPath);
-  const r = await waiter.result;
-  assert.is(r.code, 2, r.out + r.err);
-  assert.match(r.out, `Superseded: ${A}`);
 });
 
 test('124: a revision never observed times out while the file stays fresh', async () => {
