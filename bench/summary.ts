@@ -82,8 +82,9 @@ export function markdown(l: Latest): string {
     [`idle CPU (${show(l.idle.seconds, ' s')} window after ${show(l.idle.seconds, ' s')} idle)`, `${show(l.idle.cpuPercent, ' %')} (${show(l.idle.contextSwitchesPerSecond)} wake-ups/s; first window ${show(l.idle.firstWindowCpuPercent, ' %')})`, '< 0.1 %', verdict(l.idle.cpuPercent, (x) => x < 0.1)],
     ['idle RSS, EWS transport loaded', show(l.idle.rssMB, ' MB'), '≤ 90 MB', verdict(l.idle.rssMB, (x) => x <= 90)],
     ['throughput, 1,000 notifications, HTTPS + NTLM: agent', show(l.throughput.agentPerSec, '/s'), '', ''],
-    ['… exchangelib (fastest configuration)', `${show(l.throughput.exchangelibPerSec, '/s')}${'agentOverExchangelib' in l.throughput ? ` (agent ×${show(l.throughput.agentOverExchangelib)})` : ''}`, 'agent ≥ 2×',
-      verdict('agentOverExchangelib' in l.throughput ? l.throughput.agentOverExchangelib : null, (x) => x >= 2)],
+    // No longer a target (#17): against an unthrottled sandbox it measures our CPU, not what a real server
+    // allows; the throttled run below is the delivery figure. Kept as a peer measured in the same run.
+    ['… exchangelib (fastest configuration)', `${show(l.throughput.exchangelibPerSec, '/s')}${'agentOverExchangelib' in l.throughput ? ` (agent ×${show(l.throughput.agentOverExchangelib)})` : ''}`, 'measured, not a target', ''],
     ['… plain ews-javascript-api loop', `${show(l.throughput.naivePerSec, '/s')}${'agentOverNaive' in l.throughput ? ` (agent ×${show(l.throughput.agentOverNaive)})` : ''}`, 'agent ≥ 3×',
       verdict('agentOverNaive' in l.throughput ? l.throughput.agentOverNaive : null, (x) => x >= 3)],
     [`throttled Exchange (600/min, Sent Items lag 2 s, 4 connections, 2 % resets), ${show(l.throttle.notifications)} notifications: delivered / duplicates / failed`,
