@@ -18,7 +18,8 @@ export const directory = buildDirectory({ users: [ACCOUNT] });
 
 /** What exchangelib_client.py is asked to do (auth, subject, …), on top of the account and the sandbox. */
 export type Job = Record<string, string | boolean>;
-export interface Scenario { options: Partial<SandboxOptions>; jobs: Job[] }
+/** `jobs` may be made once the sandbox runs (a job that needs something of it, e.g. a token it signed). */
+export interface Scenario { options: Partial<SandboxOptions>; jobs: Job[] | ((sb: TestSandbox) => Promise<Job[]>) }
 
 /** Starts each scenario's sandbox with `start`, runs all the jobs, and adds each scenario's results to `results`. */
 export async function runScenarios<R extends { ok: boolean; error?: string }>(scenarios: Record<string, Scenario>, results: Map<string, R[]>,
@@ -27,7 +28,7 @@ export async function runScenarios<R extends { ok: boolean; error?: string }>(sc
   for (const [name, scenario] of Object.entries(scenarios)) {
     const sb = await start(name, scenario.options);
     const base = { url: sb.url, ca: sb.caPath ?? '', username: ACCOUNT.username, password: ACCOUNT.password, email: ACCOUNT.email, to: 'ops@example.test' };
-    for (const job of scenario.jobs) jobs.push([name, { ...base, ...job }]);
+    for (const job of typeof scenario.jobs === 'function' ? await scenario.jobs(sb) : scenario.jobs) jobs.push([name, { ...base, ...job }]);
   }
   const { stdout } = await run('/usr/bin/python3', [SCRIPT, JSON.stringify(jobs.map(([, job]) => job))], { timeout: 120_000 });
   const out = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as R[];
