@@ -16,7 +16,8 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   const m = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return Math.round(m * 100) / 100;
+  // Six significant digits: a ratio like 0.996 must not round up past its own maximum.
+  return Number(m.toPrecision(6));
 }
 
 export interface Spread { runs: number; min: number; median: number; max: number }

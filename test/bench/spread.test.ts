@@ -21,6 +21,11 @@ test('the spread names min, median, max and how many runs measured the figure', 
   assert.is(spread.mode, undefined);
 });
 
+test('a median keeps its figure\'s precision: never outside the runs\' min and max', () => {
+  const ratios = [{ throttle: { ratioFromAgentStart: 0.992 } }, { throttle: { ratioFromAgentStart: 0.996 } }, { throttle: { ratioFromAgentStart: 0.996 } }];
+  assert.equal(spreadOf(ratios)['throttle.ratioFromAgentStart'], { runs: 3, min: 0.992, median: 0.996, max: 0.996 });
+});
+
 test('the table shows the headlines measured, with their half-range as a share of the median', () => {
   const table = spreadMarkdown(spreadOf(runs), 3);
   assert.match(table, 'Spread over 3 runs');
