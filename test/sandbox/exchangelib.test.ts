@@ -14,7 +14,7 @@ import { tempSandbox, type TestSandbox } from './helpers.ts';
 import { validateEnvelopes } from '../helpers/ews-schema.ts';
 import { needTools } from '../helpers/tools.ts';
 
-interface Result { ok: boolean; version?: string; build?: string; error?: string; message?: string; copies?: Record<string, number> }
+interface Result { ok: boolean; version?: string; build?: string; error?: string; message?: string; copies?: Record<string, number>; found?: number }
 interface Seen { operation?: string; status: number; response: string; injected?: FaultKind }
 interface Box { sb: TestSandbox; seen: Seen[] }
 
@@ -25,6 +25,7 @@ const scenarios: Record<string, Scenario> = {
   denied: { options: {}, jobs: [{ auth: 'basic', author: 'ceo@corp.test' }] },
   busy: { options: { faults: [{ kind: 'busy', count: 2, backoffMs: 50 }] }, jobs: [{ auth: 'basic', faultTolerance: true }] },
   wrong: { options: {}, jobs: [{ auth: 'basic', password: 'wrong' }, { auth: 'ntlm', password: 'wrong' }] },
+  mimeDraft: { options: {}, jobs: [{ auth: 'basic', mimeDraft: '<mime-draft.1@corp.test>' }] },
   folders: { options: {}, jobs: [{ auth: 'basic', subject: 'copy kept in junk', copyTo: 'junk' }, { auth: 'ntlm', subject: 'saved in inbox, copy in trash', saveIn: 'inbox', copyTo: 'trash' }] },
 };
 
@@ -69,6 +70,14 @@ if (needTools(import.meta.url, test, ['exchangelib', 'xmllint'])) {
     assert.is(results.get('busy')?.[0]?.ok, true, JSON.stringify(results.get('busy')));
     assert.is(seen.filter((s) => s.injected === 'busy').length, 2);
     assert.is((await deliveries(sb)).length, 1);
+  });
+
+  // Exchange takes a message's properties from its MIME when CreateItem gives only MimeContent (MS-OXCMAIL's
+  // mapping; Message-ID is PidTagInternetMessageId, MS-OXPROPS 2.749): exchangelib finds the draft by it.
+  test('a draft exchangelib saves as MimeContent only is found in Drafts by the MIME\'s Message-ID, and is not sent', async () => {
+    const { sb } = box('mimeDraft');
+    assert.equal(results.get('mimeDraft'), [{ ok: true, found: 1 }]);
+    assert.is((await deliveries(sb)).length, 0);
   });
 
   test('exchangelib keeps the sent copy in a folder of its choosing (SavedItemFolderId), and sends a draft it saved in another', async () => {

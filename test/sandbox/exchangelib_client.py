@@ -7,7 +7,9 @@ Usage: /usr/bin/python3 exchangelib_client.py '[JOB, ...]' where JOB is
  "copyTo"?: ACCOUNT FOLDER (the sent copy goes there, not to Sent Items),
  bearer: "token"?: a ready access token, else "tenant", "clientId", "secret", "scope"? (default Exchange
  Online's .default) for Debian's python3-msal to get one from the sandbox's authority (client credentials);
- "tamper"?: true (the token's signature altered), "delegate"?: true (no impersonation, as with a user's token)}, an ACCOUNT FOLDER being an
+ "tamper"?: true (the token's signature altered), "delegate"?: true (no impersonation, as with a user's token),
+ "mimeDraft"?: a Message-ID (a MIME message carrying it is saved in Drafts, not sent; the result's "found" is how
+ many messages with that Message-ID exchangelib then finds in Drafts)}, an ACCOUNT FOLDER being an
 attribute of exchangelib's Account (inbox, junk, trash, ...). Runs the jobs in order (one interpreter start
 for all: importing exchangelib is slow) and prints a JSON list of results, each {"ok": true, "version",
 "build", "copies"?: {FOLDER: how many messages with the job's subject exchangelib finds there}} or
@@ -66,6 +68,11 @@ def send(job):
         retry_policy=FaultTolerance(max_wait=20) if job.get("faultTolerance") else None,
     )
     account = Account(primary_smtp_address=job["email"], config=config, autodiscover=False, access_type=access_type)
+    if job.get("mimeDraft"):
+        mime = (f"From: {job['email']}\r\nTo: {job['to']}\r\nSubject: {job.get('subject', 'a MIME draft')}\r\n"
+                f"Message-ID: {job['mimeDraft']}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n")
+        Message(account=account, folder=account.drafts, mime_content=mime.encode()).save()  # CreateItem SaveOnly, MimeContent only
+        return {"ok": True, "found": account.drafts.filter(message_id=job["mimeDraft"]).count()}
     message = Message(account=account, subject=job.get("subject", "from exchangelib"),
                       body="Grüße & <hello>", to_recipients=[Mailbox(email_address=job["to"])])
     if job.get("author"):

@@ -52,7 +52,8 @@ async function createMessage(ctx: OperationContext, node: XmlNode, disposition: 
   const message = readMessage(node);
   if (disposition === 'SaveOnly') {
     const id = ctx.store.nextId();
-    // With MimeContent, the subject and Message-ID are the MIME's unless given as properties (as Exchange keeps them).
+    // With MimeContent, the subject and Message-ID are the MIME's unless given as properties: Exchange maps MIME
+    // headers to properties (MS-OXCMAIL; Message-ID is PidTagInternetMessageId). exchangelib finds such a draft by it.
     const envelope = envelopeOf(message);
     ctx.store.save({
       id, changeKey: 'CQAAABYAAAA', owner: ctx.account.email, folder: folder.name, subject: envelope.subject,
