@@ -99,7 +99,7 @@ const spread = spreadOf(perRun);
 const latest = {
   at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length,
   loadAverage: load(), totalSeconds: Math.round((performance.now() - started) / 1000), runs,
-  ...medianFigures(perRun),
+  ...medianFigures(perRun, spread),
   ...(runs > 1 ? { spread, perRun } : {}),
   ran: passes.map((p) => p.ran),
 };

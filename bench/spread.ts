@@ -29,9 +29,8 @@ export function spreadOf(runs: unknown[]): Record<string, Spread> {
   return Object.fromEntries([...byPath].map(([p, xs]) => [p, { runs: xs.length, min: Math.min(...xs), median: median(xs), max: Math.max(...xs) }]));
 }
 
-/** The first run's shape with every numeric leaf replaced by its median over the runs. */
-export function medianFigures<T>(runs: T[]): T {
-  const spread = spreadOf(runs);
+/** The fullest run's shape with every numeric leaf replaced by its median over the runs (`spread`: spreadOf(runs)). */
+export function medianFigures<T>(runs: T[], spread: Record<string, Spread> = spreadOf(runs)): T {
   const walk = (value: unknown, prefix: string): unknown => {
     if (typeof value === 'number') return spread[prefix]?.median ?? value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
